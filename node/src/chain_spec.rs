@@ -1,0 +1,158 @@
+//! The chains the node knows by name. Anything else passed to `--chain` is read as a path to a
+//! chain-spec JSON file (see `chain-spec/` and `docs/chain-spec.md`).
+
+use banktax_runtime::{genesis_config_presets::LOCAL_INSTITUTIONS, WASM_BINARY};
+use sc_service::ChainType;
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+
+/// A chain specification for BankTax Chain.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// The first libp2p port of the local test consortium; institution `i` listens on `+ i`.
+pub const LOCAL_FIRST_P2P_PORT: u16 = 30333;
+
+/// The libp2p identities of the local consortium's nodes, in `LOCAL_INSTITUTIONS` order. Their
+/// secret keys are in `chain-spec/local/node-keys/`; they exist for tests on one machine only.
+pub const LOCAL_PEER_IDS: [&str; 4] = [
+	"12D3KooWKoSghAuPLE3NJyHFkMsjF2uKAfg1Mg4WQpiJnt8Spcx3",
+	"12D3KooWSiqgJNUrTE7hNiXmQFvW96yDjrpToCKjZbHB5zpfDQjg",
+	"12D3KooWD5QBKh1LvPckaEkfGcrgY6AVccWxBjFjZ4UigqAjRx8X",
+	"12D3KooWATJ1ydMBnCJV6JtguUn54nNaADoqhT9Vkqo5YV29U4WW",
+];
+
+fn wasm() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built (was SKIP_WASM_BUILD set?)".into())
+}
+
+/// Chain properties clients read: the address format (generic Substrate, 42). There is no token,
+/// so no token symbol or decimals.
+fn properties() -> sc_service::Properties {
+	let mut properties = sc_service::Properties::new();
+	properties.insert("ss58Format".into(), 42.into());
+	properties
+}
+
+/// `--dev`: one validator (Alice), sudo for Alice, starts at once.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("BankTax Development")
+		.with_id("banktax_dev")
+		.with_protocol_id("banktax-dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `--chain local`: the four founding institutions of a test consortium on one machine.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("BankTax Local Consortium")
+		.with_id("banktax_local")
+		.with_protocol_id("banktax-local")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_boot_nodes(local_boot_nodes()?)
+		.with_properties(properties())
+		.build())
+}
+
+fn local_boot_nodes() -> Result<Vec<sc_network::config::MultiaddrWithPeerId>, String> {
+	LOCAL_PEER_IDS
+		.iter()
+		.zip(LOCAL_INSTITUTIONS.iter())
+		.enumerate()
+		.map(|(i, (peer, _))| {
+			let port = LOCAL_FIRST_P2P_PORT + i as u16;
+			format!("/ip4/127.0.0.1/tcp/{port}/p2p/{peer}")
+				.parse()
+				.map_err(|e| format!("local boot node {i}: {e}"))
+		})
+		.collect()
+}
+
+/// Finds the chain spec named `id`, or reads it from the file at path `id`.
+pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+	Ok(match id {
+		"dev" => Box::new(development_chain_spec()?),
+		"" | "local" => Box::new(local_chain_spec()?),
+		path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::{crypto::Pair, ed25519, sr25519};
+
+	#[test]
+	fn local_institution_keys_are_the_ones_their_paths_derive() {
+		for institution in LOCAL_INSTITUTIONS.iter() {
+			let account = sr25519::Pair::from_string(institution.account_path, None).unwrap();
+			assert_eq!(account.public().0, institution.account, "{} account", institution.name);
+			let aura = sr25519::Pair::from_string(institution.aura_path, None).unwrap();
+			assert_eq!(aura.public().0, institution.aura, "{} aura", institution.name);
+			let grandpa = ed25519::Pair::from_string(institution.grandpa_path, None).unwrap();
+			assert_eq!(grandpa.public().0, institution.grandpa, "{} grandpa", institution.name);
+		}
+	}
+
+	#[test]
+	fn local_peer_ids_belong_to_the_checked_in_node_keys() {
+		for (institution, peer) in LOCAL_INSTITUTIONS.iter().zip(LOCAL_PEER_IDS) {
+			let path = format!(
+				"{}/../chain-spec/local/node-keys/{}",
+				env!("CARGO_MANIFEST_DIR"),
+				institution.name
+			);
+			let hex = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+			let secret = array_bytes::hex2bytes(hex.trim()).expect("node key is hex");
+			let secret = sc_network::config::ed25519::SecretKey::try_from_bytes(secret)
+				.expect("node key is an ed25519 secret");
+			let derived = sc_network::config::ed25519::Keypair::from(secret).public().to_peer_id();
+			assert_eq!(derived.to_string(), peer, "{}", institution.name);
+		}
+	}
+
+	#[test]
+	fn local_institutions_file_lists_the_genesis_order() {
+		let path = format!("{}/../chain-spec/local/institutions", env!("CARGO_MANIFEST_DIR"));
+		let listed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+		let listed: Vec<&str> = listed.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+		let genesis: Vec<&str> = LOCAL_INSTITUTIONS.iter().map(|i| i.name).collect();
+		assert_eq!(listed, genesis);
+	}
+
+	/// The genesis of a checked-in spec, without the runtime code: the code changes with every
+	/// runtime change, the rest only when genesis itself changes.
+	fn genesis_without_code(json: &str) -> serde_json::Value {
+		let mut spec: serde_json::Value = serde_json::from_str(json).expect("spec is json");
+		let genesis = spec["genesis"]["runtimeGenesis"].as_object_mut().expect("runtime genesis");
+		assert!(genesis.remove("code").is_some(), "spec carries runtime code");
+		spec
+	}
+
+	#[test]
+	fn checked_in_specs_match_the_built_in_ones() {
+		for (name, file) in [("dev", "dev.json"), ("local", "local.json")] {
+			let path = format!("{}/../chain-spec/{file}", env!("CARGO_MANIFEST_DIR"));
+			let checked_in = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+			let built = load(name).unwrap().as_json(false).unwrap();
+			assert_eq!(
+				genesis_without_code(&checked_in),
+				genesis_without_code(&built),
+				"{path} is stale: run scripts/chain-specs.sh"
+			);
+		}
+	}
+
+	#[test]
+	fn named_chains_build_and_unknown_paths_fail_with_the_path() {
+		assert_eq!(load("dev").unwrap().id(), "banktax_dev");
+		let local = load("local").unwrap();
+		assert_eq!(local.id(), "banktax_local");
+		assert_eq!(local.boot_nodes().len(), 4);
+		let err = load("/no/such/spec.json").err().expect("a missing file is an error");
+		assert!(err.contains("/no/such/spec.json"), "{err}");
+	}
+}

@@ -1,0 +1,15 @@
+//! `banktax-node`: the BankTax Chain client.
+//!
+//! It authors blocks with Aura, finalises them with GRANDPA, keeps the chain in ParityDB, talks
+//! to peers over libp2p and to clients over JSON-RPC. `banktax-node --help` lists what it does.
+
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,194 @@
+//! # BankTax Chain runtime
+//!
+//! The state transition function of BankTax Chain, a permissioned chain for Bank–Tax Interaction
+//! lending. It is compiled twice: natively (feature `std`) for tests and tooling, and to WebAssembly
+//! (by `substrate-wasm-builder`), which is what every node executes and what governance upgrades.
+//!
+//! Composition today:
+//! - `System`, `Timestamp`: the FRAME basics.
+//! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality). Their authority sets are not
+//!   configured directly: `Session` owns the validator set and hands each new set to both, so the
+//!   validator set can change without a redesign.
+//! - `Sudo`: only the development chain has a sudo key; every other chain spec leaves it empty.
+//!
+//! There is no token: accounts carry no balance, transactions pay no fee, and session keys need
+//! no deposit (see [`configs::NoDeposit`]). Who may transact is a question of membership.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use apis::RuntimeApi;
+pub use frame_system::Call as SystemCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Types the node needs without knowing the runtime's own extrinsic format, so that it keeps
+/// syncing across runtime upgrades that change it.
+pub mod opaque {
+	use super::*;
+	use sp_runtime::traits::Hash as HashT;
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator registers for a session: one for authoring, one for finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime's identity. `spec_version` must rise with every change to the runtime's logic,
+/// otherwise nodes will not switch to an upgraded runtime.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
+	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Block time: one Aura slot every 3 seconds.
+///
+/// A loan decision waits for a transaction to land in a block and for that block to be final
+/// (GRANDPA finalises about one to two blocks behind the head on a healthy network), so the slot
+/// length sets the chain's share of a bank's time-to-decision: about 6–9 seconds at 3 s slots.
+/// Shorter slots buy little more: validators are institutions' data centres, and a block must be
+/// built, gossiped and imported by all of them inside the slot. 3 s leaves a 2 s proposal window
+/// (see the node's `SlotProportion`) and a 1 s compute budget per block (see
+/// `configs::RuntimeBlockWeights`), which is ample for the chain's load.
+///
+/// The slot duration cannot change once the chain has started.
+pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
+/// Aura's slot duration, in milliseconds.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Blocks per minute.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// A transaction signature: sr25519, ed25519 or ecdsa, as polkadot.js and subxt produce.
+pub type Signature = MultiSignature;
+
+/// An account is identified by the public key that signs its transactions.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+
+/// Counts the transactions an account has sent; replay protection.
+pub type Nonce = u32;
+
+/// A hash of some data used by the chain.
+pub type Hash = sp_core::H256;
+
+/// A block number.
+pub type BlockNumber = u32;
+
+/// The address format for describing accounts.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The checks every signed transaction passes before dispatch. No fee is charged: there is no
+/// token on this chain.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to run on the next runtime upgrade, besides those of the pallets themselves.
+type Migrations = ();
+
+/// Executive: handles dispatch to the various pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(5)]
+	pub type Sudo = pallet_sudo;
+}

@@ -1,0 +1,66 @@
+// Reading the chain through @polkadot/api: connections, heads, block authors.
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { waitFor } from './nodes.js';
+
+const open = new Set();
+
+/** Connects to a node's RPC, retrying until it answers. */
+export async function connect(node, { timeoutMs = 60_000 } = {}) {
+  await waitFor(
+    `${node.name} to answer RPC on ${node.url}`,
+    async () => {
+      if (!node.alive) throw new Error(`${node.name} exited`);
+      const res = await fetch(node.url.replace('ws://', 'http://'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+      });
+      return res.ok;
+    },
+    { timeoutMs, nodes: [node] },
+  );
+  const provider = new WsProvider(node.url, false);
+  await provider.connect();
+  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  open.add(api);
+  return api;
+}
+
+/** Closes every API connection opened by `connect`. */
+export async function disconnectAll() {
+  await Promise.all([...open].map((api) => api.disconnect().catch(() => {})));
+  open.clear();
+}
+
+export async function bestNumber(api) {
+  return (await api.rpc.chain.getHeader()).number.toNumber();
+}
+
+export async function finalizedNumber(api) {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  return (await api.rpc.chain.getHeader(hash)).number.toNumber();
+}
+
+/** The Aura slot a block was authored in, from its pre-runtime digest. */
+export function auraSlot(api, header) {
+  for (const log of header.digest.logs) {
+    if (log.isPreRuntime) {
+      const [engine, data] = log.asPreRuntime;
+      if (engine.toString() === 'aura') return api.createType('u64', data).toBigInt();
+    }
+  }
+  return null;
+}
+
+/**
+ * The Aura authority (public key, hex) that authored `header`: the one whose turn the slot in
+ * the block's digest is, among the authorities of the block's parent state.
+ */
+export async function blockAuthor(api, header) {
+  const slot = auraSlot(api, header);
+  if (slot === null) throw new Error(`block #${header.number} has no Aura digest`);
+  const authorities = await (await api.at(header.parentHash)).query.aura.authorities();
+  const index = Number(slot % BigInt(authorities.length));
+  return authorities[index].toHex();
+}

@@ -1,0 +1,161 @@
+// Starting, watching and stopping real banktax-node processes for the end-to-end tests.
+//
+// Every node a test starts is registered here and killed when the test file ends, whether it
+// passed, failed or was interrupted.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORK = join(REPO, 'tests', '.work');
+
+/** The node binary under test: $BANKTAX_NODE, else the release build in $CARGO_TARGET_DIR. */
+export function nodeBinary() {
+  if (process.env.BANKTAX_NODE) return process.env.BANKTAX_NODE;
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'banktax', 'target');
+  const binary = join(target, 'release', 'banktax-node');
+  if (!existsSync(binary)) {
+    throw new Error(`no node binary at ${binary}: run ./scripts/setup.sh (or set BANKTAX_NODE)`);
+  }
+  return binary;
+}
+
+/** A fresh directory for one test file's nodes, removed when the process exits. */
+export function workDir(name) {
+  mkdirSync(WORK, { recursive: true });
+  const dir = mkdtempSync(join(WORK, `${name}-`));
+  process.on('exit', () => {
+    if (!process.env.KEEP_TEST_WORK) rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const running = new Set();
+
+function killAll(signal) {
+  for (const child of running) {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', () => killAll('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll('SIGKILL');
+    process.exit(130);
+  });
+}
+
+/** Runs the node binary to completion (key insertion and other one-off commands). */
+export function runNode(args) {
+  return execFileSync(nodeBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * A running node. `start()` spawns it; `stop()` sends SIGTERM and waits for it to exit.
+ * Its output goes to `<dir>/<name>.log`, and the last lines are quoted when a wait fails.
+ */
+export class Node {
+  constructor({ name, args, dir, rpcPort }) {
+    this.name = name;
+    this.args = args;
+    this.rpcPort = rpcPort;
+    this.logPath = join(dir, `${name}.log`);
+    this.tail = [];
+  }
+
+  get url() {
+    return `ws://127.0.0.1:${this.rpcPort}`;
+  }
+
+  start() {
+    const log = createWriteStream(this.logPath, { flags: 'a' });
+    const args = [...this.args, '--disable-log-color', '--no-prometheus', '--no-telemetry'];
+    const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk) => {
+      log.write(chunk);
+      this.tail.push(...chunk.toString().split('\n').filter(Boolean));
+      this.tail.splice(0, Math.max(0, this.tail.length - 40));
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    this.exited = new Promise((ok) =>
+      child.on('exit', (code, signal) => {
+        running.delete(child);
+        log.end();
+        ok({ code, signal });
+      }),
+    );
+    running.add(child);
+    this.child = child;
+    return this;
+  }
+
+  get alive() {
+    return this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async stop(timeoutMs = 20_000) {
+    if (!this.alive) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** The first match of `pattern` in everything this node has logged since `fromByte`. */
+  findInLog(pattern, fromByte = 0) {
+    if (!existsSync(this.logPath)) return null;
+    return readFileSync(this.logPath).subarray(fromByte).toString().match(pattern);
+  }
+
+  /** How many bytes of log there are so far; pass to `findInLog` to search only what follows. */
+  logSize() {
+    return existsSync(this.logPath) ? readFileSync(this.logPath).length : 0;
+  }
+
+  lastLines(n = 15) {
+    return this.tail.slice(-n).join('\n');
+  }
+}
+
+/**
+ * Polls `check` until it returns a truthy value, and returns that value. Fails after
+ * `timeoutMs` with "timed out after …s waiting for <what>", and the nodes' last log lines.
+ */
+export async function waitFor(what, check, { timeoutMs = 60_000, everyMs = 500, nodes = [] } = {}) {
+  const started = Date.now();
+  let lastError;
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  const logs = nodes.map((n) => `--- ${n.name} (${n.logPath}) ---\n${n.lastLines()}`).join('\n');
+  const cause = lastError ? `\nlast error: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${cause}\n${logs}`);
+}
