@@ -10,7 +10,6 @@ export async function connect(node, { timeoutMs = 60_000 } = {}) {
   await waitFor(
     `${node.name} to answer RPC on ${node.url}`,
     async () => {
-      if (!node.alive) throw new Error(`${node.name} exited`);
       const res = await fetch(node.url.replace('ws://', 'http://'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -89,6 +89,7 @@ export class Node {
   }
 
   start() {
+    this.stopping = false;
     const log = createWriteStream(this.logPath, { flags: 'a' });
     const args = [...this.args, '--disable-log-color', '--no-prometheus', '--no-telemetry'];
     const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -117,6 +118,7 @@ export class Node {
 
   async stop(timeoutMs = 20_000) {
     if (!this.alive) return;
+    this.stopping = true;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     await this.exited;
@@ -146,7 +148,12 @@ export class Node {
 export async function waitFor(what, check, { timeoutMs = 60_000, everyMs = 500, nodes = [] } = {}) {
   const started = Date.now();
   let lastError;
+  const logs = () => nodes.map((n) => `--- ${n.name} (${n.logPath}) ---\n${n.lastLines()}`).join('\n');
   while (Date.now() - started < timeoutMs) {
+    const dead = nodes.filter((n) => n.child && !n.alive && !n.stopping);
+    if (dead.length > 0) {
+      throw new Error(`${dead.map((n) => n.name).join(', ')} exited while waiting for ${what}\n${logs()}`);
+    }
     try {
       const value = await check();
       if (value) return value;
@@ -155,7 +162,6 @@ export async function waitFor(what, check, { timeoutMs = 60_000, everyMs = 500, 
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  const logs = nodes.map((n) => `--- ${n.name} (${n.logPath}) ---\n${n.lastLines()}`).join('\n');
   const cause = lastError ? `\nlast error: ${lastError.message}` : '';
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${cause}\n${logs}`);
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${cause}\n${logs()}`);
 }

@@ -96,7 +96,7 @@ impl<AccountId: Eq, Reason> fungible::hold::Mutate<AccountId> for NoDeposit<Reas
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use fungible::{hold::Mutate as _, Inspect as _};
+	use fungible::hold::Mutate as _;
 	use frame_support::traits::tokens::Precision;
 
 	type Held = NoDeposit<RuntimeHoldReason>;
