@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Regenerates the runtime's weights (runtime/src/weights/) on this machine: builds the node with
+# runtime benchmarks, runs `benchmark pallet` for every benchmarked pallet, and `benchmark overhead`
+# for the per-block and per-extrinsic base weights.
+#
+#   WEIGHT_STEPS / WEIGHT_REPEAT   benchmark resolution (50 / 20)
+#   PALLETS="pallet_sudo ..."      only these pallets
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/env.sh
+source "$ROOT/scripts/env.sh"
+cd "$ROOT"
+
+STEPS="${WEIGHT_STEPS:-50}"
+REPEAT="${WEIGHT_REPEAT:-20}"
+OUT="$ROOT/runtime/src/weights"
+HEADER="$ROOT/scripts/weights-header.txt"
+
+# The benchmark build is kept under its own name: the next ordinary build replaces
+# target/release/banktax-node with a node that has no benchmarking code.
+cargo build --locked --release -p banktax-node --features runtime-benchmarks
+BENCH_NODE="$CARGO_TARGET_DIR/release/banktax-node-benchmarks"
+cp "$CARGO_TARGET_DIR/release/banktax-node" "$BENCH_NODE"
+
+all_pallets() {
+    "$BENCH_NODE" benchmark pallet --chain dev --list=pallets 2>/dev/null \
+        | tail -n +2 | tr -d ' ' | grep -v '^frame_benchmarking$' | sort -u
+}
+
+pallets="${PALLETS:-$(all_pallets)}"
+for pallet in $pallets; do
+    echo "==> $pallet"
+    "$BENCH_NODE" benchmark pallet \
+        --chain dev \
+        --pallet "$pallet" --extrinsic '*' \
+        --steps "$STEPS" --repeat "$REPEAT" \
+        --wasm-execution compiled \
+        --header "$HEADER" \
+        --output "$OUT/$pallet.rs"
+done
+
+if [ -z "${PALLETS:-}" ]; then
+    echo "==> block and extrinsic overhead"
+    "$BENCH_NODE" benchmark overhead \
+        --chain dev \
+        --header "$HEADER" \
+        --weight-path "$OUT" \
+        --warmup 10 --repeat 100
+fi
+cargo fmt --all
+echo "weights written to $OUT"
