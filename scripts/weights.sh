@@ -22,17 +22,20 @@ HEADER="$ROOT/scripts/weights-header.txt"
 cargo build --locked --release -p banktax-node --features runtime-benchmarks
 BENCH_NODE="$CARGO_TARGET_DIR/release/banktax-node-benchmarks"
 cp "$CARGO_TARGET_DIR/release/banktax-node" "$BENCH_NODE"
+BENCH_RUNTIME="$CARGO_TARGET_DIR/release/banktax-runtime-benchmarks.wasm"
+cp "$CARGO_TARGET_DIR/release/wbuild/banktax-runtime/banktax_runtime.compact.compressed.wasm" "$BENCH_RUNTIME"
+# Benchmarks start from the development preset's genesis, built by the runtime itself.
+RUNTIME_ARGS=(--runtime "$BENCH_RUNTIME" --genesis-builder runtime --genesis-builder-preset development)
 
 all_pallets() {
-    "$BENCH_NODE" benchmark pallet --chain dev --list=pallets 2>/dev/null \
+    "$BENCH_NODE" benchmark pallet "${RUNTIME_ARGS[@]}" --list=pallets 2>/dev/null \
         | tail -n +2 | tr -d ' ' | grep -v '^frame_benchmarking$' | sort -u
 }
 
 pallets="${PALLETS:-$(all_pallets)}"
 for pallet in $pallets; do
     echo "==> $pallet"
-    "$BENCH_NODE" benchmark pallet \
-        --chain dev \
+    "$BENCH_NODE" benchmark pallet "${RUNTIME_ARGS[@]}" \
         --pallet "$pallet" --extrinsic '*' \
         --steps "$STEPS" --repeat "$REPEAT" \
         --wasm-execution compiled \
@@ -42,8 +45,7 @@ done
 
 if [ -z "${PALLETS:-}" ]; then
     echo "==> block and extrinsic overhead"
-    "$BENCH_NODE" benchmark overhead \
-        --chain dev \
+    "$BENCH_NODE" benchmark overhead "${RUNTIME_ARGS[@]}" \
         --header "$HEADER" \
         --weight-path "$OUT" \
         --warmup 10 --repeat 100

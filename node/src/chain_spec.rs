@@ -136,7 +136,8 @@ mod tests {
 	fn checked_in_specs_match_the_built_in_ones() {
 		for (name, file) in [("dev", "dev.json"), ("local", "local.json")] {
 			let path = format!("{}/../chain-spec/{file}", env!("CARGO_MANIFEST_DIR"));
-			let checked_in = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+			let checked_in =
+				std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
 			let built = load(name).unwrap().as_json(false).unwrap();
 			assert_eq!(
 				genesis_without_code(&checked_in),

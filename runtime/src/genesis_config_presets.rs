@@ -161,10 +161,11 @@ mod tests {
 
 	fn json_patch(base: &mut Value, patch: Value) {
 		match (base, patch) {
-			(Value::Object(base), Value::Object(patch)) =>
+			(Value::Object(base), Value::Object(patch)) => {
 				for (k, v) in patch {
 					json_patch(base.entry(k).or_insert(Value::Null), v);
-				},
+				}
+			}
 			(base, patch) => *base = patch,
 		}
 	}

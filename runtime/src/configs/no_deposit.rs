@@ -96,8 +96,8 @@ impl<AccountId: Eq, Reason> fungible::hold::Mutate<AccountId> for NoDeposit<Reas
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use fungible::hold::Mutate as _;
 	use frame_support::traits::tokens::Precision;
+	use fungible::hold::Mutate as _;
 
 	type Held = NoDeposit<RuntimeHoldReason>;
 	const WHO: u64 = 7;
