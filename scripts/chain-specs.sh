@@ -8,11 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
 
-NODE="$(node_binary)"
-if [ ! -x "$NODE" ]; then
-    echo "no node binary at $NODE: run ./scripts/setup.sh first" >&2
-    exit 1
-fi
+NODE="$(require_node)"
 
 for chain in dev local; do
     "$NODE" build-spec --chain "$chain" --disable-default-bootnode >"$ROOT/chain-spec/$chain.json.new" 2>/dev/null

@@ -6,3 +6,14 @@ mkdir -p "$CARGO_TARGET_DIR"
 node_binary() {
     echo "${BANKTAX_NODE:-$CARGO_TARGET_DIR/release/banktax-node}"
 }
+
+# The node binary, or a clear message and exit status 1 when it has not been built.
+require_node() {
+    local node
+    node="$(node_binary)"
+    if [ ! -x "$node" ]; then
+        echo "no node binary at $node: run ./scripts/setup.sh first" >&2
+        exit 1
+    fi
+    echo "$node"
+}

@@ -14,11 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
 
-NODE="$(node_binary)"
-if [ ! -x "$NODE" ]; then
-    echo "no node binary at $NODE: run ./scripts/setup.sh first" >&2
-    exit 1
-fi
+NODE="$(require_node)"
 
 DIR="${TESTNET_DIR:-/tmp/banktax-testnet}"
 FIRST_RPC="${TESTNET_FIRST_RPC_PORT:-9944}"

@@ -2,6 +2,7 @@
 //! chain-spec JSON file (see `chain-spec/` and `docs/chain-spec.md`).
 
 use banktax_runtime::{genesis_config_presets::LOCAL_INSTITUTIONS, WASM_BINARY};
+use sc_chain_spec::ChainSpecBuilder;
 use sc_service::ChainType;
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 
@@ -32,29 +33,43 @@ fn properties() -> sc_service::Properties {
 	properties
 }
 
+/// A spec for the runtime's genesis preset `preset`. The protocol id keeps the networks of
+/// different chains apart even where their nodes can reach each other.
+fn spec_from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpecBuilder, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name(name)
+		.with_id(id)
+		.with_protocol_id(&id.replace('_', "-"))
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
+		.with_properties(properties()))
+}
+
 /// `--dev`: one validator (Alice), sudo for Alice, starts at once.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("BankTax Development")
-		.with_id("banktax_dev")
-		.with_protocol_id("banktax-dev")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(DEV_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	let spec = spec_from_preset(
+		"BankTax Development",
+		"banktax_dev",
+		ChainType::Development,
+		DEV_RUNTIME_PRESET,
+	)?;
+	Ok(spec.build())
 }
 
 /// `--chain local`: the four founding institutions of a test consortium on one machine.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("BankTax Local Consortium")
-		.with_id("banktax_local")
-		.with_protocol_id("banktax-local")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_boot_nodes(local_boot_nodes()?)
-		.with_properties(properties())
-		.build())
+	let spec = spec_from_preset(
+		"BankTax Local Consortium",
+		"banktax_local",
+		ChainType::Local,
+		LOCAL_TESTNET_RUNTIME_PRESET,
+	)?;
+	Ok(spec.with_boot_nodes(local_boot_nodes()?).build())
 }
 
 fn local_boot_nodes() -> Result<Vec<sc_network::config::MultiaddrWithPeerId>, String> {
@@ -153,7 +168,7 @@ mod tests {
 		let local = load("local").unwrap();
 		assert_eq!(local.id(), "banktax_local");
 		assert_eq!(local.boot_nodes().len(), 4);
-		let err = load("/no/such/spec.json").err().expect("a missing file is an error");
+		let Err(err) = load("/no/such/spec.json") else { panic!("a missing file is an error") };
 		assert!(err.contains("/no/such/spec.json"), "{err}");
 	}
 }

@@ -189,7 +189,7 @@ mod tests {
 			serde_json::to_value(Sr25519Keyring::Alice.to_account_id()).unwrap()
 		);
 		let local = local_testnet_genesis();
-		assert!(local.get("sudo").map_or(true, |s| s["key"].is_null()), "local has sudo: {local}");
+		assert!(local.get("sudo").is_none_or(|s| s["key"].is_null()), "local has sudo: {local}");
 	}
 
 	#[test]
