@@ -32,6 +32,11 @@ describe('development chain', () => {
     await node?.stop();
   });
 
+  test('stores the chain in ParityDB and speaks libp2p', () => {
+    assert.match(node.findInLog(/Database: (\S+)/)?.[1] ?? 'no database line', /^ParityDb$/);
+    assert.ok(node.findInLog(/Running libp2p network backend/), 'the node did not start libp2p');
+  });
+
   test('serves the BankTax runtime version and metadata', async () => {
     const version = api.runtimeVersion;
     assert.equal(version.specName.toString(), 'banktax');
