@@ -1,0 +1,100 @@
+//! # Governance
+//!
+//! How the institutions' council does what only `Root` may do.
+//!
+//! FRAME reserves some operations for the `Root` origin: replacing the runtime
+//! (`System::authorize_upgrade`, `System::set_code`), telling GRANDPA that finality has stalled
+//! (`Grandpa::note_stalled`), and a few more. On BankTax Chain no key is `Root`. Instead, a
+//! council motion that passes with [`Config::CouncilOrigin`] (two thirds of the institutions, in
+//! the runtime) may dispatch a call as `Root` with [`Pallet::dispatch_as_root`].
+//!
+//! A runtime upgrade therefore takes a motion to run
+//! `Governance::dispatch_as_root(System::authorize_upgrade(hash of the new code))`, after which
+//! anyone may submit the code itself with `System::apply_authorized_upgrade`: the motion carries a
+//! 32-byte hash, not a megabyte of wasm.
+//!
+//! ## Calls
+//!
+//! | call | who may call | emits |
+//! | --- | --- | --- |
+//! | [`dispatch_as_root`](Pallet::dispatch_as_root) | the council, by motion | [`Event::DispatchedAsRoot`] |
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::boxed::Box;
+	use frame_support::{
+		dispatch::{GetDispatchInfo, PostDispatchInfo},
+		pallet_prelude::*,
+		traits::UnfilteredDispatchable,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Dispatchable;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// A call this pallet can dispatch.
+		type RuntimeCall: Parameter
+			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
+			+ GetDispatchInfo
+			+ UnfilteredDispatchable<RuntimeOrigin = Self::RuntimeOrigin>;
+
+		/// The council deciding by motion: two thirds of the institutions, in the runtime.
+		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The council dispatched a call as `Root`, with this outcome.
+		DispatchedAsRoot { result: DispatchResult },
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Dispatches `call` with the `Root` origin.
+		///
+		/// Origin: [`Config::CouncilOrigin`]. Emits [`Event::DispatchedAsRoot`] with the inner
+		/// call's result; the motion itself succeeds either way, so the record of what the council
+		/// decided stays on chain even when the call fails.
+		#[pallet::call_index(0)]
+		#[pallet::weight({
+			let inner = call.get_dispatch_info();
+			(T::WeightInfo::dispatch_as_root().saturating_add(inner.call_weight), inner.class)
+		})]
+		pub fn dispatch_as_root(
+			origin: OriginFor<T>,
+			call: Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResultWithPostInfo {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			let outcome = call.dispatch_bypass_filter(frame_system::RawOrigin::Root.into());
+			let actual = outcome
+				.map(|post| post.actual_weight)
+				.unwrap_or_else(|failure| failure.post_info.actual_weight);
+			Self::deposit_event(Event::DispatchedAsRoot {
+				result: outcome.map(|_| ()).map_err(|failure| failure.error),
+			});
+			Ok(actual.map(|w| w.saturating_add(T::WeightInfo::dispatch_as_root())).into())
+		}
+	}
+}

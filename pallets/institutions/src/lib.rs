@@ -1,0 +1,554 @@
+//! # Institutions
+//!
+//! Who is who on BankTax Chain, and who decides it.
+//!
+//! The chain is run by institutions: tax authorities, banks and the financial regulator. This
+//! pallet keeps their registry, and everything that follows from membership follows from it:
+//!
+//! - **The council.** The governance accounts of the active institutions are the members of the
+//!   council (a `pallet-collective` instance), kept in step by this pallet whenever an
+//!   institution comes, goes, is suspended or reinstated. There is no other way onto it.
+//! - **Admission and discipline.** Admitting, suspending, reinstating and removing an
+//!   institution, and changing its validator or node, are decisions of the council
+//!   ([`Config::GovernanceOrigin`]: a two-thirds motion in the runtime). "Governance votes add new
+//!   banks."
+//! - **The validator set.** This pallet is `pallet-session`'s session manager: each new session's
+//!   validators are the validator accounts of the active institutions (those that have set
+//!   session keys). A decision takes effect two sessions later. The session length is set in
+//!   genesis ([`SessionLength`]).
+//! - **The network.** Each institution names its node (libp2p peer id); the registry authorises
+//!   active institutions' nodes to connect ([`Config::Nodes`]) and revokes the others.
+//! - **Who may transact.** [`CheckMembership`] is a transaction extension that rejects, when the
+//!   transaction pool validates it, any signed transaction from an account that is not a member,
+//!   and bounds how many transactions one account may have in a block.
+//!
+//! Two invariants hold at all times: at least one active tax authority, and at least
+//! [`Config::MinValidators`] active institutions (each runs a validator). Any decision that
+//! would break them fails with [`Error::LastTaxAuthority`] or [`Error::TooFewValidators`].
+//!
+//! ## Calls
+//!
+//! | call | who may call | emits |
+//! | --- | --- | --- |
+//! | [`admit`](Pallet::admit) | council | [`Event::Admitted`] |
+//! | [`suspend`](Pallet::suspend) | council | [`Event::Suspended`] |
+//! | [`reinstate`](Pallet::reinstate) | council | [`Event::Reinstated`] |
+//! | [`remove`](Pallet::remove) | council | [`Event::Removed`] |
+//! | [`set_validator`](Pallet::set_validator) | council | [`Event::ValidatorChanged`] |
+//! | [`set_node`](Pallet::set_node) | council | [`Event::NodeChanged`] |
+//! | [`rotate_encryption_key`](Pallet::rotate_encryption_key) | the institution's governance account | [`Event::EncryptionKeyRotated`] |
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod extension;
+mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use extension::CheckMembership;
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::{boxed::Box, vec::Vec};
+	use banktax_primitives::{InstitutionInspect, NodeAuthorization, NodeId, Role, Uscc};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{ChangeMembers, Contains, InitializeMembers},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Zero;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Who decides on admissions, suspensions, removals, validators and nodes: in the
+		/// runtime, a two-thirds motion of the council.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The council whose members are the active institutions' governance accounts.
+		type Council: ChangeMembers<Self::AccountId> + InitializeMembers<Self::AccountId>;
+
+		/// The network's list of authorised nodes.
+		type Nodes: NodeAuthorization<Self::AccountId>;
+
+		/// Accounts whose signed transactions [`CheckMembership`] lets through: the active
+		/// institutions' accounts, and whatever else the runtime adds (registered enterprises).
+		type TransactionMembers: Contains<Self::AccountId>;
+
+		/// How many institutions the registry holds, removed ones included.
+		#[pallet::constant]
+		type MaxInstitutions: Get<u32>;
+
+		/// The fewest active institutions (and so validators) the chain may be left with.
+		#[pallet::constant]
+		type MinValidators: Get<u32>;
+
+		/// How many signed transactions one account may have in one block.
+		#[pallet::constant]
+		type MaxTransactionsPerBlock: Get<u32>;
+
+		/// Session length when genesis does not set one.
+		#[pallet::constant]
+		type DefaultSessionLength: Get<BlockNumberFor<Self>>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The registry, by institution number. Removed institutions stay, with status `Removed`.
+	#[pallet::storage]
+	pub type Registry<T: Config> = CountedStorageMap<
+		_,
+		Twox64Concat,
+		InstitutionId,
+		Institution<T::AccountId, BlockNumberFor<T>>,
+	>;
+
+	/// The number the next admitted institution gets.
+	#[pallet::storage]
+	pub type NextInstitutionId<T> = StorageValue<_, InstitutionId, ValueQuery>;
+
+	/// Institution by governance account (institutions not removed).
+	#[pallet::storage]
+	pub type ByGovernance<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, InstitutionId>;
+
+	/// Institution by validator account (institutions not removed).
+	#[pallet::storage]
+	pub type ByValidator<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, InstitutionId>;
+
+	/// Institution by unified social credit code (institutions not removed).
+	#[pallet::storage]
+	pub type ByUscc<T> = StorageMap<_, Blake2_128Concat, Uscc, InstitutionId>;
+
+	/// Institution by node (institutions not removed).
+	#[pallet::storage]
+	pub type ByNode<T> = StorageMap<_, Blake2_128Concat, NodeId, InstitutionId>;
+
+	/// Blocks per session: how often the validator set can change.
+	#[pallet::storage]
+	pub type SessionLength<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultSessionLength>;
+
+	/// Signed transactions of an account in a block: `(block, count)`. See [`CheckMembership`].
+	#[pallet::storage]
+	pub type TransactionsInBlock<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The founding institutions, admitted at genesis in this order.
+		pub institutions: Vec<GenesisInstitution<T::AccountId>>,
+		/// Blocks per session; zero means [`Config::DefaultSessionLength`].
+		pub session_length: BlockNumberFor<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if !self.session_length.is_zero() {
+				SessionLength::<T>::put(self.session_length);
+			}
+			assert!(!SessionLength::<T>::get().is_zero(), "the session length must not be zero");
+			for founder in self.institutions.iter().cloned() {
+				let name = founder.legal_name.clone();
+				let application = founder
+					.application()
+					.unwrap_or_else(|| panic!("genesis institution {name}: bad USCC or key size"));
+				if let Err(e) = Pallet::<T>::register(application) {
+					panic!("genesis institution {name}: {e:?}");
+				}
+			}
+			T::Council::initialize_members(&Pallet::<T>::active_governance());
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The council admitted an institution; it is active from now on.
+		Admitted { id: InstitutionId, role: Role, governance: T::AccountId },
+		/// The council suspended an institution.
+		Suspended { id: InstitutionId },
+		/// The council reinstated a suspended institution.
+		Reinstated { id: InstitutionId },
+		/// The council removed an institution for good.
+		Removed { id: InstitutionId },
+		/// An institution's validator account changed.
+		ValidatorChanged { id: InstitutionId, validator: T::AccountId },
+		/// An institution's node changed.
+		NodeChanged { id: InstitutionId, node: NodeId },
+		/// An institution published a new encryption key.
+		EncryptionKeyRotated { id: InstitutionId, key: EncryptionKey },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No institution has this number.
+		UnknownInstitution,
+		/// The unified social credit code is malformed or its check character is wrong.
+		InvalidUscc,
+		/// The legal name is empty.
+		LegalNameEmpty,
+		/// The legal name is longer than `MAX_LEGAL_NAME_LEN` bytes.
+		LegalNameTooLong,
+		/// The legal name is not UTF-8 text.
+		LegalNameNotUtf8,
+		/// The node id is empty.
+		NodeIdEmpty,
+		/// The node id is longer than `MAX_NODE_ID_LEN` bytes.
+		NodeIdTooLong,
+		/// Another institution has this unified social credit code.
+		UsccInUse,
+		/// Another institution uses this account (as governance or validator account).
+		AccountInUse,
+		/// Another institution runs this node.
+		NodeInUse,
+		/// The registry is full (`MaxInstitutions`).
+		TooManyInstitutions,
+		/// The institution is not active.
+		NotActive,
+		/// The institution is not suspended.
+		NotSuspended,
+		/// The institution has been removed; nothing about it can change any more.
+		AlreadyRemoved,
+		/// This would leave the chain without an active tax authority.
+		LastTaxAuthority,
+		/// This would leave fewer than `MinValidators` active institutions.
+		TooFewValidators,
+		/// The caller is not the governance account of an institution.
+		NotAnInstitution,
+		/// The new value is the one the institution already has.
+		Unchanged,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Admits an institution: it joins the council, its node may connect, and its
+		/// validator takes part from two sessions after it has set session keys.
+		///
+		/// Origin: [`Config::GovernanceOrigin`] (the council). Emits [`Event::Admitted`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::admit())]
+		pub fn admit(origin: OriginFor<T>, application: Box<Application<T::AccountId>>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let before = Self::active_governance();
+			let id = Self::register(*application)?;
+			Self::update_council(&before);
+			let institution = Registry::<T>::get(id).ok_or(Error::<T>::UnknownInstitution)?;
+			Self::deposit_event(Event::Admitted {
+				id,
+				role: institution.role,
+				governance: institution.governance,
+			});
+			Ok(())
+		}
+
+		/// Suspends an active institution: it leaves the council, its node is disconnected and
+		/// its validator stops from two sessions on. Its records stay.
+		///
+		/// Origin: the council. Emits [`Event::Suspended`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::suspend())]
+		pub fn suspend(origin: OriginFor<T>, id: InstitutionId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status == Status::Active, Error::<T>::NotActive);
+			Self::ensure_can_lose(id, &institution)?;
+			let before = Self::active_governance();
+			T::Nodes::revoke(&institution.node)?;
+			institution.status = Status::Suspended;
+			Registry::<T>::insert(id, institution);
+			Self::update_council(&before);
+			Self::deposit_event(Event::Suspended { id });
+			Ok(())
+		}
+
+		/// Reinstates a suspended institution.
+		///
+		/// Origin: the council. Emits [`Event::Reinstated`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::reinstate())]
+		pub fn reinstate(origin: OriginFor<T>, id: InstitutionId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status == Status::Suspended, Error::<T>::NotSuspended);
+			let before = Self::active_governance();
+			T::Nodes::authorize(&institution.node, &institution.governance)?;
+			institution.status = Status::Active;
+			Registry::<T>::insert(id, institution);
+			Self::update_council(&before);
+			Self::deposit_event(Event::Reinstated { id });
+			Ok(())
+		}
+
+		/// Removes an institution for good. Its record stays, marked removed; its code,
+		/// accounts and node are released.
+		///
+		/// Origin: the council. Emits [`Event::Removed`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::remove())]
+		pub fn remove(origin: OriginFor<T>, id: InstitutionId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status != Status::Removed, Error::<T>::AlreadyRemoved);
+			let before = Self::active_governance();
+			if institution.status == Status::Active {
+				Self::ensure_can_lose(id, &institution)?;
+				T::Nodes::revoke(&institution.node)?;
+			}
+			ByGovernance::<T>::remove(&institution.governance);
+			ByValidator::<T>::remove(&institution.validator);
+			ByUscc::<T>::remove(institution.uscc);
+			ByNode::<T>::remove(&institution.node);
+			institution.status = Status::Removed;
+			Registry::<T>::insert(id, institution);
+			Self::update_council(&before);
+			Self::deposit_event(Event::Removed { id });
+			Ok(())
+		}
+
+		/// Changes the account that runs an institution's validator. The new account must set
+		/// session keys; the change takes effect two sessions later.
+		///
+		/// Origin: the council. Emits [`Event::ValidatorChanged`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_validator())]
+		pub fn set_validator(
+			origin: OriginFor<T>,
+			id: InstitutionId,
+			validator: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status != Status::Removed, Error::<T>::AlreadyRemoved);
+			ensure!(institution.validator != validator, Error::<T>::Unchanged);
+			Self::ensure_account_free(&validator, Some(id))?;
+			ByValidator::<T>::remove(&institution.validator);
+			ByValidator::<T>::insert(&validator, id);
+			frame_system::Pallet::<T>::inc_providers(&validator);
+			institution.validator = validator.clone();
+			Registry::<T>::insert(id, institution);
+			Self::deposit_event(Event::ValidatorChanged { id, validator });
+			Ok(())
+		}
+
+		/// Changes an institution's node (e.g. after a new node key). An active institution's
+		/// old node loses its authorisation and the new one gains it.
+		///
+		/// Origin: the council. Emits [`Event::NodeChanged`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_node())]
+		pub fn set_node(origin: OriginFor<T>, id: InstitutionId, node: Vec<u8>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let node = Self::node_id(node)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status != Status::Removed, Error::<T>::AlreadyRemoved);
+			ensure!(institution.node != node, Error::<T>::Unchanged);
+			ensure!(!ByNode::<T>::contains_key(&node), Error::<T>::NodeInUse);
+			if institution.status == Status::Active {
+				T::Nodes::revoke(&institution.node)?;
+				T::Nodes::authorize(&node, &institution.governance)?;
+			}
+			ByNode::<T>::remove(&institution.node);
+			ByNode::<T>::insert(&node, id);
+			institution.node = node.clone();
+			Registry::<T>::insert(id, institution);
+			Self::deposit_event(Event::NodeChanged { id, node });
+			Ok(())
+		}
+
+		/// Publishes a new X25519 encryption key for the caller's institution. Data keys sealed
+		/// to the institution from now on use it.
+		///
+		/// Origin: signed by the governance account of an active institution. Emits
+		/// [`Event::EncryptionKeyRotated`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::rotate_encryption_key())]
+		pub fn rotate_encryption_key(origin: OriginFor<T>, key: EncryptionKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let id = ByGovernance::<T>::get(&who).ok_or(Error::<T>::NotAnInstitution)?;
+			let mut institution = Self::institution(id)?;
+			ensure!(institution.status == Status::Active, Error::<T>::NotActive);
+			ensure!(institution.encryption_key != key, Error::<T>::Unchanged);
+			institution.encryption_key = key;
+			Registry::<T>::insert(id, institution);
+			Self::deposit_event(Event::EncryptionKeyRotated { id, key });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The institution numbered `id`.
+		pub fn institution(
+			id: InstitutionId,
+		) -> Result<Institution<T::AccountId, BlockNumberFor<T>>, DispatchError> {
+			Registry::<T>::get(id).ok_or_else(|| Error::<T>::UnknownInstitution.into())
+		}
+
+		/// The active institutions' governance accounts, sorted: the council.
+		pub fn active_governance() -> Vec<T::AccountId> {
+			let mut members: Vec<T::AccountId> = Registry::<T>::iter_values()
+				.filter(|i| i.status == Status::Active)
+				.map(|i| i.governance)
+				.collect();
+			members.sort();
+			members.dedup();
+			members
+		}
+
+		/// The active institutions' validator accounts, sorted: the next validator set.
+		pub fn active_validators() -> Vec<T::AccountId> {
+			let mut validators: Vec<T::AccountId> = Registry::<T>::iter_values()
+				.filter(|i| i.status == Status::Active)
+				.map(|i| i.validator)
+				.collect();
+			validators.sort();
+			validators.dedup();
+			validators
+		}
+
+		/// Whether `who` is the governance or validator account of an active institution.
+		pub fn is_active_member(who: &T::AccountId) -> bool {
+			let active = |id: Option<InstitutionId>| {
+				id.and_then(Registry::<T>::get).is_some_and(|i| i.status == Status::Active)
+			};
+			active(ByGovernance::<T>::get(who)) || active(ByValidator::<T>::get(who))
+		}
+
+		/// Checks and records a new institution; the caller updates the council.
+		pub(crate) fn register(
+			application: Application<T::AccountId>,
+		) -> Result<InstitutionId, DispatchError> {
+			let Application { role, legal_name, uscc, governance, validator, node, encryption_key } =
+				application;
+			ensure!(!legal_name.is_empty(), Error::<T>::LegalNameEmpty);
+			let legal_name: LegalName =
+				legal_name.try_into().map_err(|_| Error::<T>::LegalNameTooLong)?;
+			ensure!(core::str::from_utf8(&legal_name).is_ok(), Error::<T>::LegalNameNotUtf8);
+			let uscc = Uscc::parse(&uscc).map_err(|_| Error::<T>::InvalidUscc)?;
+			let node = Self::node_id(node)?;
+			ensure!(!ByUscc::<T>::contains_key(uscc), Error::<T>::UsccInUse);
+			Self::ensure_account_free(&governance, None)?;
+			Self::ensure_account_free(&validator, None)?;
+			ensure!(!ByNode::<T>::contains_key(&node), Error::<T>::NodeInUse);
+			let id = NextInstitutionId::<T>::get();
+			ensure!(id < T::MaxInstitutions::get(), Error::<T>::TooManyInstitutions);
+			let next = id.checked_add(1).ok_or(Error::<T>::TooManyInstitutions)?;
+
+			T::Nodes::authorize(&node, &governance)?;
+			// The accounts must exist for their transactions to pass the nonce check; there is
+			// no balance to keep them alive, so the registry provides for them.
+			frame_system::Pallet::<T>::inc_providers(&governance);
+			if validator != governance {
+				frame_system::Pallet::<T>::inc_providers(&validator);
+			}
+			ByGovernance::<T>::insert(&governance, id);
+			ByValidator::<T>::insert(&validator, id);
+			ByUscc::<T>::insert(uscc, id);
+			ByNode::<T>::insert(&node, id);
+			NextInstitutionId::<T>::put(next);
+			Registry::<T>::insert(
+				id,
+				Institution {
+					role,
+					legal_name,
+					uscc,
+					governance,
+					validator,
+					node,
+					encryption_key,
+					status: Status::Active,
+					admitted_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			Ok(id)
+		}
+
+		fn node_id(node: Vec<u8>) -> Result<NodeId, DispatchError> {
+			ensure!(!node.is_empty(), Error::<T>::NodeIdEmpty);
+			node.try_into().map_err(|_| Error::<T>::NodeIdTooLong.into())
+		}
+
+		/// `who` is not an account of any institution but (if given) `except`.
+		fn ensure_account_free(who: &T::AccountId, except: Option<InstitutionId>) -> DispatchResult {
+			let free = |id: Option<InstitutionId>| id.is_none() || id == except;
+			ensure!(
+				free(ByGovernance::<T>::get(who)) && free(ByValidator::<T>::get(who)),
+				Error::<T>::AccountInUse
+			);
+			Ok(())
+		}
+
+		/// The invariants still hold once the active institution `id` is no longer active.
+		fn ensure_can_lose(
+			id: InstitutionId,
+			institution: &Institution<T::AccountId, BlockNumberFor<T>>,
+		) -> DispatchResult {
+			let others: Vec<_> = Registry::<T>::iter()
+				.filter(|(other, i)| *other != id && i.status == Status::Active)
+				.map(|(_, i)| i.role)
+				.collect();
+			if institution.role == Role::TaxAuthority {
+				ensure!(others.contains(&Role::TaxAuthority), Error::<T>::LastTaxAuthority);
+			}
+			ensure!(others.len() as u32 >= T::MinValidators::get(), Error::<T>::TooFewValidators);
+			Ok(())
+		}
+
+		/// Brings the council in line with the registry, given the members it had before.
+		fn update_council(before: &[T::AccountId]) {
+			let after = Self::active_governance();
+			if after != before {
+				T::Council::set_members_sorted(&after, before);
+			}
+		}
+	}
+
+	impl<T: Config> Contains<T::AccountId> for Pallet<T> {
+		fn contains(who: &T::AccountId) -> bool {
+			Self::is_active_member(who)
+		}
+	}
+
+	impl<T: Config> InstitutionInspect<T::AccountId> for Pallet<T> {
+		fn active_role(who: &T::AccountId) -> Option<Role> {
+			let institution = Registry::<T>::get(ByGovernance::<T>::get(who)?)?;
+			(institution.status == Status::Active).then_some(institution.role)
+		}
+	}
+
+	/// The validator set follows the registry: every session, the active institutions'
+	/// validators (pallet-session keeps those that have set keys).
+	impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
+		fn new_session(_: u32) -> Option<Vec<T::AccountId>> {
+			Some(Self::active_validators())
+		}
+		fn new_session_genesis(_: u32) -> Option<Vec<T::AccountId>> {
+			Some(Self::active_validators())
+		}
+		fn end_session(_: u32) {}
+		fn start_session(_: u32) {}
+	}
+
+	/// The session length from storage, for `pallet_session::PeriodicSessions`.
+	pub struct SessionLengthOf<T>(PhantomData<T>);
+	impl<T: Config> Get<BlockNumberFor<T>> for SessionLengthOf<T> {
+		fn get() -> BlockNumberFor<T> {
+			SessionLength::<T>::get()
+		}
+	}
+}

@@ -1,0 +1,343 @@
+//! Every call, every error, and what the registry keeps in step: council, validators, nodes.
+
+use crate::{mock::*, *};
+use banktax_primitives::{InstitutionInspect, Role};
+use frame_support::{assert_noop, assert_ok, traits::Contains};
+use pallet_session::SessionManager;
+use sp_runtime::{
+	traits::{DispatchTransaction, TransactionExtension},
+	transaction_validity::{InvalidTransaction, TransactionSource},
+	DispatchError,
+};
+
+fn council_members() -> Vec<AccountId> {
+	pallet_collective::Members::<Test, pallet_collective::Instance1>::get()
+}
+
+fn status(id: InstitutionId) -> Status {
+	Registry::<Test>::get(id).expect("institution exists").status
+}
+
+fn node(n: u64) -> banktax_primitives::NodeId {
+	vec![n as u8; 38].try_into().unwrap()
+}
+
+fn admit(n: u64, role: Role) -> InstitutionId {
+	let id = NextInstitutionId::<Test>::get();
+	assert_ok!(Institutions::admit(council(3, 4), Box::new(application(n, role))));
+	id
+}
+
+#[test]
+fn genesis_seeds_the_founders_the_council_and_their_nodes() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Registry::<Test>::count(), 4);
+		assert_eq!(council_members(), vec![1, 2, 3, 4]);
+		assert_eq!(authorized_nodes().len(), 4);
+		assert_eq!(authorized_nodes().get(&node(2)), Some(&2));
+		let bank = Registry::<Test>::get(1).unwrap();
+		assert_eq!(bank.role, Role::Bank);
+		assert_eq!(bank.uscc.as_bytes(), &uscc(2));
+		assert_eq!(bank.validator, 20);
+		assert_eq!(SessionLength::<Test>::get(), 5);
+		// The registry provides for its accounts, so they can sign transactions.
+		assert!(frame_system::Pallet::<Test>::providers(&1) > 0);
+		assert!(frame_system::Pallet::<Test>::providers(&10) > 0);
+	});
+}
+
+#[test]
+fn the_council_admits_a_bank_which_joins_council_network_and_validators() {
+	new_test_ext().execute_with(|| {
+		let id = admit(5, Role::Bank);
+		assert_eq!(id, 4);
+		System::assert_last_event(Event::Admitted { id, role: Role::Bank, governance: 5 }.into());
+		let bank = Registry::<Test>::get(id).unwrap();
+		assert_eq!((bank.status, bank.admitted_at, bank.governance), (Status::Active, 1, 5));
+		assert_eq!(council_members(), vec![1, 2, 3, 4, 5]);
+		assert_eq!(authorized_nodes().get(&node(5)), Some(&5));
+		assert_eq!(Institutions::new_session(1), Some(vec![10, 20, 30, 40, 50]));
+		assert!(Institutions::contains(&5) && Institutions::contains(&50));
+		assert_eq!(Institutions::active_role(&5), Some(Role::Bank));
+	});
+}
+
+#[test]
+fn only_a_two_thirds_council_motion_admits() {
+	new_test_ext().execute_with(|| {
+		for origin in [council(2, 4), RuntimeOrigin::signed(1), RuntimeOrigin::root()] {
+			assert_noop!(
+				Institutions::admit(origin, Box::new(application(5, Role::Bank))),
+				DispatchError::BadOrigin
+			);
+		}
+	});
+}
+
+#[test]
+fn an_application_with_bad_fields_is_refused_by_name() {
+	new_test_ext().execute_with(|| {
+		let cases: Vec<(Box<dyn Fn(&mut Application<AccountId>)>, Error<Test>)> = vec![
+			(Box::new(|a| a.uscc[17] = b'0'), Error::InvalidUscc),
+			(Box::new(|a| a.uscc[3] = b'I'), Error::InvalidUscc),
+			(Box::new(|a| a.legal_name.clear()), Error::LegalNameEmpty),
+			(Box::new(|a| a.legal_name = vec![b'x'; 257]), Error::LegalNameTooLong),
+			(Box::new(|a| a.legal_name = vec![0xff, 0xfe]), Error::LegalNameNotUtf8),
+			(Box::new(|a| a.node.clear()), Error::NodeIdEmpty),
+			(Box::new(|a| a.node = vec![1; 129]), Error::NodeIdTooLong),
+			(Box::new(|a| a.uscc = uscc(1)), Error::UsccInUse),
+			(Box::new(|a| a.governance = 2), Error::AccountInUse),
+			(Box::new(|a| a.governance = 20), Error::AccountInUse),
+			(Box::new(|a| a.validator = 1), Error::AccountInUse),
+			(Box::new(|a| a.node = vec![3; 38]), Error::NodeInUse),
+		];
+		for (change, error) in cases {
+			let mut app = application(5, Role::Bank);
+			change(&mut app);
+			assert_noop!(Institutions::admit(council(3, 4), Box::new(app)), error);
+		}
+	});
+}
+
+#[test]
+fn made_up_test_codes_pass_the_real_check() {
+	for n in 1..=20 {
+		assert!(banktax_primitives::Uscc::parse(&uscc(n)).is_ok(), "code {n}");
+	}
+}
+
+#[test]
+fn the_registry_is_bounded() {
+	new_test_ext().execute_with(|| {
+		// MaxInstitutions is 8 in the mock: four founders, four more, then no more.
+		for n in 5..=8 {
+			admit(n, Role::Bank);
+		}
+		assert_noop!(
+			Institutions::admit(council(6, 8), Box::new(application(9, Role::Bank))),
+			Error::<Test>::TooManyInstitutions
+		);
+	});
+}
+
+#[test]
+fn suspension_takes_council_seat_node_and_validator_and_reinstatement_gives_them_back() {
+	new_test_ext().execute_with(|| {
+		admit(5, Role::Bank);
+		assert_ok!(Institutions::suspend(council(4, 5), 1));
+		System::assert_last_event(Event::Suspended { id: 1 }.into());
+		assert_eq!(status(1), Status::Suspended);
+		assert_eq!(council_members(), vec![1, 3, 4, 5]);
+		assert!(!authorized_nodes().contains_key(&node(2)));
+		assert_eq!(Institutions::new_session(2), Some(vec![10, 30, 40, 50]));
+		assert!(!Institutions::contains(&2) && !Institutions::contains(&20));
+		assert_eq!(Institutions::active_role(&2), None);
+
+		assert_ok!(Institutions::reinstate(council(3, 4), 1));
+		System::assert_last_event(Event::Reinstated { id: 1 }.into());
+		assert_eq!(status(1), Status::Active);
+		assert_eq!(council_members(), vec![1, 2, 3, 4, 5]);
+		assert_eq!(authorized_nodes().get(&node(2)), Some(&2));
+		assert_eq!(Institutions::new_session(3), Some(vec![10, 20, 30, 40, 50]));
+	});
+}
+
+#[test]
+fn suspension_and_reinstatement_need_the_right_status() {
+	new_test_ext().execute_with(|| {
+		admit(5, Role::Bank);
+		assert_noop!(Institutions::reinstate(council(4, 5), 1), Error::<Test>::NotSuspended);
+		assert_ok!(Institutions::suspend(council(4, 5), 1));
+		assert_noop!(Institutions::suspend(council(3, 4), 1), Error::<Test>::NotActive);
+		assert_noop!(Institutions::suspend(council(3, 4), 99), Error::<Test>::UnknownInstitution);
+		assert_noop!(Institutions::reinstate(council(3, 4), 99), Error::<Test>::UnknownInstitution);
+		assert_noop!(Institutions::suspend(council(2, 4), 0), DispatchError::BadOrigin);
+		assert_noop!(Institutions::reinstate(RuntimeOrigin::signed(1), 1), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn the_last_tax_authority_cannot_go() {
+	new_test_ext().execute_with(|| {
+		admit(5, Role::Bank);
+		assert_noop!(Institutions::suspend(council(4, 5), 0), Error::<Test>::LastTaxAuthority);
+		assert_noop!(Institutions::remove(council(4, 5), 0), Error::<Test>::LastTaxAuthority);
+		// With a second tax authority, the first may go.
+		admit(6, Role::TaxAuthority);
+		assert_ok!(Institutions::remove(council(4, 6), 0));
+		assert_eq!(Institutions::active_role(&6), Some(Role::TaxAuthority));
+	});
+}
+
+#[test]
+fn the_validator_floor_holds() {
+	new_test_ext().execute_with(|| {
+		// MinValidators is 3 in the mock: of the four founders, one may go, not two.
+		assert_ok!(Institutions::suspend(council(3, 4), 1));
+		assert_noop!(Institutions::suspend(council(3, 3), 2), Error::<Test>::TooFewValidators);
+		assert_noop!(Institutions::remove(council(3, 3), 2), Error::<Test>::TooFewValidators);
+		// A suspended institution leaves no gap by being removed.
+		assert_ok!(Institutions::remove(council(3, 3), 1));
+	});
+}
+
+#[test]
+fn removal_is_final_and_releases_code_accounts_and_node() {
+	new_test_ext().execute_with(|| {
+		let id = admit(5, Role::Bank);
+		assert_ok!(Institutions::remove(council(4, 5), id));
+		System::assert_last_event(Event::Removed { id }.into());
+		assert_eq!(status(id), Status::Removed);
+		assert_eq!(council_members(), vec![1, 2, 3, 4]);
+		assert!(!authorized_nodes().contains_key(&node(5)));
+		assert!(!Institutions::contains(&5));
+		assert_noop!(Institutions::remove(council(3, 4), id), Error::<Test>::AlreadyRemoved);
+		assert_noop!(Institutions::reinstate(council(3, 4), id), Error::<Test>::NotSuspended);
+		assert_noop!(Institutions::set_validator(council(3, 4), id, 77), Error::<Test>::AlreadyRemoved);
+		assert_noop!(Institutions::set_node(council(3, 4), id, vec![9; 38]), Error::<Test>::AlreadyRemoved);
+		// The record stays; the code, accounts and node can be used again.
+		assert_eq!(Registry::<Test>::count(), 5);
+		let again = admit(5, Role::Bank);
+		assert_ne!(again, id);
+		assert_eq!(status(again), Status::Active);
+	});
+}
+
+#[test]
+fn the_council_changes_a_validator() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Institutions::set_validator(council(3, 4), 1, 21));
+		System::assert_last_event(Event::ValidatorChanged { id: 1, validator: 21 }.into());
+		assert_eq!(Institutions::new_session(1), Some(vec![10, 21, 30, 40]));
+		assert!(Institutions::contains(&21) && !Institutions::contains(&20));
+		assert!(frame_system::Pallet::<Test>::providers(&21) > 0);
+		assert_noop!(Institutions::set_validator(council(3, 4), 1, 21), Error::<Test>::Unchanged);
+		assert_noop!(Institutions::set_validator(council(3, 4), 1, 30), Error::<Test>::AccountInUse);
+		assert_noop!(Institutions::set_validator(council(3, 4), 1, 3), Error::<Test>::AccountInUse);
+		assert_noop!(Institutions::set_validator(council(3, 4), 9, 99), Error::<Test>::UnknownInstitution);
+		assert_noop!(Institutions::set_validator(council(2, 4), 1, 99), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn the_council_changes_a_node() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Institutions::set_node(council(3, 4), 1, vec![42; 38]));
+		System::assert_last_event(Event::NodeChanged { id: 1, node: node(42) }.into());
+		assert!(!authorized_nodes().contains_key(&node(2)));
+		assert_eq!(authorized_nodes().get(&node(42)), Some(&2));
+		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![42; 38]), Error::<Test>::Unchanged);
+		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![3; 38]), Error::<Test>::NodeInUse);
+		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![]), Error::<Test>::NodeIdEmpty);
+		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![1; 129]), Error::<Test>::NodeIdTooLong);
+		// A suspended institution's new node is not authorised until it is reinstated.
+		assert_ok!(Institutions::suspend(council(3, 4), 2));
+		assert_ok!(Institutions::set_node(council(3, 3), 2, vec![43; 38]));
+		assert!(!authorized_nodes().contains_key(&node(43)));
+		assert_ok!(Institutions::reinstate(council(3, 3), 2));
+		assert_eq!(authorized_nodes().get(&node(43)), Some(&3));
+	});
+}
+
+#[test]
+fn an_institution_rotates_its_own_encryption_key() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [9; 32]));
+		System::assert_last_event(Event::EncryptionKeyRotated { id: 1, key: [9; 32] }.into());
+		assert_eq!(Registry::<Test>::get(1).unwrap().encryption_key, [9; 32]);
+		assert_noop!(
+			Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [9; 32]),
+			Error::<Test>::Unchanged
+		);
+		// Only the governance account, not the validator account or an outsider.
+		assert_noop!(
+			Institutions::rotate_encryption_key(RuntimeOrigin::signed(20), [8; 32]),
+			Error::<Test>::NotAnInstitution
+		);
+		assert_noop!(
+			Institutions::rotate_encryption_key(RuntimeOrigin::signed(99), [8; 32]),
+			Error::<Test>::NotAnInstitution
+		);
+		assert_ok!(Institutions::suspend(council(3, 4), 1));
+		assert_noop!(
+			Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [8; 32]),
+			Error::<Test>::NotActive
+		);
+	});
+}
+
+/// Runs the extension on a signed remark as the block builder would.
+fn validate(who: AccountId) -> Result<(), InvalidTransaction> {
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	let origin = RuntimeOrigin::signed(who);
+	CheckMembership::<Test>::new()
+		.validate_and_prepare(origin, &call, &Default::default(), 0, 0)
+		.map(|_| ())
+		.map_err(|e| match e {
+			sp_runtime::transaction_validity::TransactionValidityError::Invalid(i) => i,
+			other => panic!("unexpected {other:?}"),
+		})
+}
+
+#[test]
+fn only_members_transact() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(validate(2), Ok(()));
+		assert_eq!(validate(20), Ok(()));
+		assert_eq!(validate(99), Err(InvalidTransaction::BadSigner));
+		// Unsigned transactions are not this extension's to judge: it passes them on.
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let unsigned = CheckMembership::<Test>::new().validate(
+			RuntimeOrigin::none(),
+			&call,
+			&Default::default(),
+			0,
+			(),
+			&sp_runtime::traits::TxBaseImplication(()),
+			TransactionSource::External,
+		);
+		assert!(unsigned.is_ok());
+		assert_ok!(Institutions::suspend(council(3, 4), 1));
+		assert_eq!(validate(2), Err(InvalidTransaction::BadSigner));
+		assert_eq!(validate(20), Err(InvalidTransaction::BadSigner));
+	});
+}
+
+#[test]
+fn the_pool_check_runs_before_dispatch() {
+	new_test_ext().execute_with(|| {
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let outsider = CheckMembership::<Test>::new().validate_only(
+			RuntimeOrigin::signed(99),
+			&call,
+			&Default::default(),
+			0,
+			TransactionSource::External,
+			0,
+		);
+		assert!(outsider.is_err());
+		assert_eq!(TransactionsInBlock::<Test>::get(99), None, "a rejected signer is not counted");
+	});
+}
+
+#[test]
+fn an_account_has_a_quota_per_block() {
+	new_test_ext().execute_with(|| {
+		// MaxTransactionsPerBlock is 3 in the mock.
+		for _ in 0..3 {
+			assert_eq!(validate(2), Ok(()));
+		}
+		assert_eq!(validate(2), Err(InvalidTransaction::ExhaustsResources));
+		assert_eq!(validate(3), Ok(()), "the quota is per account");
+		System::set_block_number(2);
+		assert_eq!(validate(2), Ok(()), "the quota is per block");
+		assert_eq!(TransactionsInBlock::<Test>::get(2), Some((2, 1)));
+	});
+}
+
+#[test]
+fn the_session_length_comes_from_genesis() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(<SessionLengthOf<Test> as frame_support::traits::Get<u64>>::get(), 5);
+	});
+}

@@ -1,0 +1,19 @@
+//! # BankTax Chain primitives
+//!
+//! The vocabulary BankTax Chain's pallets share, in a `no_std` crate that the runtime, the node
+//! and clients can all use:
+//!
+//! - [`Uscc`]: an organisation's unified social credit code (统一社会信用代码, GB 32100-2015),
+//!   only ever constructed from a code whose check character is right.
+//! - [`Role`]: what an institution is on the chain: tax authority, bank or regulator.
+//! - [`InstitutionInspect`]: what other pallets may ask about institutions, without depending on
+//!   the institutions pallet itself.
+//! - [`NodeAuthorization`]: how the institutions registry tells the network layer which nodes
+//!   may join.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+mod institution;
+mod uscc;
+
+pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
+pub use uscc::{Uscc, UsccError, USCC_LEN};
