@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates the runtime's weights (runtime/src/weights/) on this machine: builds the node with
-# runtime benchmarks, runs `benchmark pallet` for every benchmarked pallet, and `benchmark overhead`
-# for the per-block and per-extrinsic base weights.
+# Regenerates the weights on this machine: builds the node with runtime benchmarks, runs
+# `benchmark pallet` for every benchmarked pallet, and `benchmark overhead` for the per-block and
+# per-extrinsic base weights. FRAME pallets' weights go to runtime/src/weights/; BankTax Chain's
+# own pallets' to their own weights.rs (pallets/<name>/src/weights.rs), through
+# scripts/pallet-weight-template.hbs.
 #
 #   WEIGHT_STEPS / WEIGHT_REPEAT   benchmark resolution (50 / 20)
 #   PALLETS="pallet_sudo ..."      only these pallets
@@ -35,12 +37,18 @@ all_pallets() {
 pallets="${PALLETS:-$(all_pallets)}"
 for pallet in $pallets; do
     echo "==> $pallet"
+    own="$ROOT/pallets/${pallet#pallet_}"
+    if [ -d "$own" ]; then
+        output=(--output "$own/src/weights.rs" --template "$ROOT/scripts/pallet-weight-template.hbs")
+    else
+        output=(--output "$OUT/$pallet.rs")
+    fi
     "$BENCH_NODE" benchmark pallet "${RUNTIME_ARGS[@]}" \
         --pallet "$pallet" --extrinsic '*' \
         --steps "$STEPS" --repeat "$REPEAT" \
         --wasm-execution compiled \
         --header "$HEADER" \
-        --output "$OUT/$pallet.rs"
+        "${output[@]}"
 done
 
 if [ -z "${PALLETS:-}" ]; then

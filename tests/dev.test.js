@@ -44,10 +44,12 @@ describe('development chain', () => {
 
     const metadata = await api.rpc.state.getMetadata();
     const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-    for (const pallet of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Session', 'Sudo']) {
+    const expected = ['System', 'Timestamp', 'Council', 'NodeAuthorization', 'Institutions'];
+    for (const pallet of [...expected, 'Aura', 'Grandpa', 'Session', 'Governance']) {
       assert.ok(pallets.includes(pallet), `metadata lacks ${pallet}: ${pallets}`);
     }
     assert.equal(pallets.includes('Balances'), false, 'there is no token on this chain');
+    assert.equal(pallets.includes('Sudo'), false, 'there is no sudo key on this chain');
 
     const chain = await api.rpc.system.chain();
     assert.equal(chain.toString(), 'BankTax Development');

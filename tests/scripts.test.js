@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO, freePort, nodeBinary, waitFor, workDir } from './lib/nodes.js';
+import { rpc } from './lib/chain.js';
 
 const children = new Set();
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -25,23 +26,12 @@ function runScript(script, env) {
   return run;
 }
 
-async function rpc(port, method, params = []) {
-  const res = await fetch(`http://127.0.0.1:${port}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params }),
-  });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
 async function bestNumber(port) {
-  return parseInt((await rpc(port, 'chain_getHeader')).number, 16);
+  return parseInt((await rpc(`ws://127.0.0.1:${port}`, 'chain_getHeader')).number, 16);
 }
 
 function answers(port) {
-  return rpc(port, 'system_health').then(
+  return rpc(`ws://127.0.0.1:${port}`, 'system_health').then(
     () => true,
     () => false,
   );

@@ -25,8 +25,15 @@ const [chain, nodeName, nodeVersion] = await Promise.all([
 ]);
 console.log(`connected to ${chain} via ${nodeName} ${nodeVersion}`);
 console.log(`runtime ${api.runtimeVersion.specName} v${api.runtimeVersion.specVersion}`);
-const validators = await api.query.session.validators();
-console.log(`validators: ${validators.map((v) => v.toString()).join(', ')}`);
+const institutions = await api.query.institutions.registry.entries();
+console.log('institutions:');
+for (const [key, value] of institutions.sort((a, b) => a[0].args[0] - b[0].args[0])) {
+  const i = value.unwrap();
+  const name = Buffer.from(i.legalName.toU8a(true)).toString('utf8');
+  console.log(`  #${key.args[0]} ${i.role.type.padEnd(12)} ${name} (${i.status.type})`);
+}
+const council = await api.query.council.members();
+console.log(`council: ${council.length} members; validators: ${(await api.query.session.validators()).length}`);
 
 const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
 const started = Date.now();

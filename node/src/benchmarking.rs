@@ -58,6 +58,7 @@ pub fn signed_extrinsic(
 		.unwrap_or(2) as u64;
 	let tx_ext: runtime::TxExtension = (
 		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
+		pallet_institutions::CheckMembership::<runtime::Runtime>::new(),
 		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
 		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
 		frame_system::CheckGenesis::<runtime::Runtime>::new(),
@@ -70,6 +71,7 @@ pub fn signed_extrinsic(
 		frame_system::WeightReclaim::<runtime::Runtime>::new(),
 	);
 	let implicit = (
+		(),
 		(),
 		runtime::VERSION.spec_version,
 		runtime::VERSION.transaction_version,

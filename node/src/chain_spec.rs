@@ -105,6 +105,13 @@ mod tests {
 		for institution in LOCAL_INSTITUTIONS.iter() {
 			let account = sr25519::Pair::from_string(institution.account_path, None).unwrap();
 			assert_eq!(account.public().0, institution.account, "{} account", institution.name);
+			let validator = sr25519::Pair::from_string(institution.validator_path, None).unwrap();
+			assert_eq!(
+				validator.public().0,
+				institution.validator,
+				"{} validator",
+				institution.name
+			);
 			let aura = sr25519::Pair::from_string(institution.aura_path, None).unwrap();
 			assert_eq!(aura.public().0, institution.aura, "{} aura", institution.name);
 			let grandpa = ed25519::Pair::from_string(institution.grandpa_path, None).unwrap();
@@ -124,8 +131,13 @@ mod tests {
 			let secret = array_bytes::hex2bytes(hex.trim()).expect("node key is hex");
 			let secret = sc_network::config::ed25519::SecretKey::try_from_bytes(secret)
 				.expect("node key is an ed25519 secret");
-			let derived = sc_network::config::ed25519::Keypair::from(secret).public().to_peer_id();
-			assert_eq!(derived.to_string(), peer, "{}", institution.name);
+			let public = sc_network::config::ed25519::Keypair::from(secret).public();
+			assert_eq!(public.to_peer_id().to_string(), peer, "{}", institution.name);
+			// The genesis registry names the same node.
+			assert_eq!(public.to_bytes(), institution.node, "{} node in genesis", institution.name);
+			let bytes =
+				banktax_runtime::genesis_config_presets::peer_id_of_ed25519(&institution.node);
+			assert_eq!(sc_network::PeerId::from_bytes(&bytes).unwrap().to_string(), peer);
 		}
 	}
 

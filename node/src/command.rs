@@ -43,9 +43,12 @@ impl SubstrateCli for Cli {
 	}
 }
 
-/// Whether the command line names a network backend itself.
-fn network_backend_given(args: &[std::ffi::OsString]) -> bool {
-	args.iter().any(|arg| arg.to_str().is_some_and(|a| a.starts_with("--network-backend")))
+/// Whether the command line sets `flag` itself (`--flag value` or `--flag=value`).
+fn flag_given(args: &[std::ffi::OsString], flag: &str) -> bool {
+	args.iter().any(|arg| {
+		arg.to_str()
+			.is_some_and(|a| a == flag || a.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))
+	})
 }
 
 /// Parses and runs the command line.
@@ -53,8 +56,13 @@ pub fn run() -> sc_cli::Result<()> {
 	let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
 	let mut cli = Cli::from_iter(args.iter().cloned());
 	// Substrate's own default is litep2p; BankTax Chain speaks libp2p unless told otherwise.
-	if !network_backend_given(&args) {
+	if !flag_given(&args, "--network-backend") {
 		cli.run.network_params.network_backend = sc_cli::NetworkBackendType::Libp2p;
+	}
+	// Every node, not only validators, runs the offchain worker that limits its peers to the
+	// authorised nodes; otherwise an unauthorised node could sync through a non-validator.
+	if !flag_given(&args, "--offchain-worker") {
+		cli.run.offchain_worker_params.enabled = sc_cli::OffchainWorkerEnabled::Always;
 	}
 
 	match &cli.subcommand {
@@ -181,11 +189,15 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn an_explicit_network_backend_is_respected() {
-		let given =
-			|args: &[&str]| network_backend_given(&args.iter().map(Into::into).collect::<Vec<_>>());
-		assert!(!given(&["banktax-node", "--dev"]));
-		assert!(given(&["banktax-node", "--dev", "--network-backend", "litep2p"]));
-		assert!(given(&["banktax-node", "--network-backend=litep2p"]));
+	fn flags_given_on_the_command_line_are_recognised() {
+		let given = |args: &[&str], flag| {
+			flag_given(&args.iter().map(Into::into).collect::<Vec<_>>(), flag)
+		};
+		let backend = "--network-backend";
+		assert!(!given(&["banktax-node", "--dev"], backend));
+		assert!(given(&["banktax-node", "--dev", "--network-backend", "litep2p"], backend));
+		assert!(given(&["banktax-node", "--network-backend=litep2p"], backend));
+		assert!(!given(&["banktax-node", "--network-backend-x"], backend));
+		assert!(given(&["banktax-node", "--offchain-worker", "never"], "--offchain-worker"));
 	}
 }

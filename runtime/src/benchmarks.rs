@@ -18,7 +18,9 @@ frame_benchmarking::define_benchmarks!(
 	[frame_system, SystemBench]
 	[frame_system_extensions, SystemExtensionsBench]
 	[pallet_timestamp, Timestamp]
-	[pallet_sudo, Sudo]
+	[pallet_collective, Council]
+	[pallet_institutions, Institutions]
+	[pallet_governance, Governance]
 );
 
 /// What can be benchmarked, and the storage each pallet declares.

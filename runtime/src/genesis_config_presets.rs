@@ -1,16 +1,25 @@
 //! Genesis presets: the starting state of the chains the node knows by name.
 //!
-//! - `development` (`--dev`): one validator, Alice, who also holds the sudo key. Starts at once.
-//! - `local_testnet` (`--chain local`): the four founding institutions of a test consortium (a
-//!   tax authority, two banks, a regulator), each running one validator. No sudo key.
+//! - `development` (`--dev`): the well-known development accounts play the founding
+//!   institutions (Alice the tax authority, Bob and Charlie banks, Dave the regulator), so
+//!   polkadot.js tools work out of the box. Only Alice's validator runs, so the chain starts at
+//!   once. Sessions last a minute.
+//! - `local_testnet` (`--chain local`): a test consortium of four institutions, each running one
+//!   validator on the same machine. Sessions last 30 seconds, so validator changes show quickly.
 //!
-//! The local institutions' keys are derived from the well-known development phrase with the
-//! paths listed in [`LOCAL_INSTITUTIONS`], so test networks can put them into node keystores.
-//! They are public knowledge: a real consortium generates its own (see `docs/chain-spec.md`).
+//! No chain has a sudo key: the council of institutions governs, and reaches `Root` only by
+//! motion (see `pallet_governance`).
+//!
+//! All keys here are derived from the well-known development phrase and are public knowledge:
+//! a real consortium generates its own (see `docs/chain-spec.md`). An institution's X25519
+//! encryption key is the X25519 public key of `blake2b-256("banktax-encryption-key:" ++ suri)`
+//! for the institution's suri (e.g. `//Alice`, `//bank-a`).
 
-use alloc::{vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
+use banktax_primitives::{Role, Uscc};
 use frame_support::build_struct_json_patch;
 use hex_literal::hex;
+use pallet_institutions::GenesisInstitution;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -18,14 +27,15 @@ use sp_core::crypto::UncheckedFrom;
 use sp_genesis_builder::PresetId;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use crate::{AccountId, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig};
+use crate::{
+	AccountId, BlockNumber, InstitutionsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+};
 
-/// A validator known at genesis: its account and the session keys it starts with.
-#[derive(Clone)]
-pub struct GenesisValidator {
-	pub account: AccountId,
-	pub aura: AuraId,
-	pub grandpa: GrandpaId,
+/// A founding institution of a genesis: its registry entry and its validator's session keys,
+/// if its validator runs from the first block.
+pub struct Founder {
+	pub institution: GenesisInstitution<AccountId>,
+	pub session_keys: Option<(AuraId, GrandpaId)>,
 }
 
 /// A founding institution of the local test consortium, with the derivation path (below the
@@ -33,98 +43,220 @@ pub struct GenesisValidator {
 pub struct LocalInstitution {
 	/// Short name, also used in node names and base paths by `scripts/testnet.sh`.
 	pub name: &'static str,
-	/// sr25519 account key: `<dev phrase>//<name>`.
+	pub role: Role,
+	pub legal_name: &'static str,
+	/// The first 17 characters of its (made-up) unified social credit code.
+	pub uscc: &'static [u8; 17],
+	/// sr25519 governance account: `<dev phrase>//<name>`.
 	pub account_path: &'static str,
 	pub account: [u8; 32],
+	/// sr25519 validator account: `<dev phrase>//<name>//validator`.
+	pub validator_path: &'static str,
+	pub validator: [u8; 32],
 	/// sr25519 Aura key: `<dev phrase>//<name>//aura`.
 	pub aura_path: &'static str,
 	pub aura: [u8; 32],
 	/// ed25519 GRANDPA key: `<dev phrase>//<name>//grandpa`.
 	pub grandpa_path: &'static str,
 	pub grandpa: [u8; 32],
+	/// Public key of its libp2p node key (`chain-spec/local/node-keys/<name>`).
+	pub node: [u8; 32],
+	/// Its X25519 encryption key (see the module documentation).
+	pub encryption_key: [u8; 32],
 }
 
-impl LocalInstitution {
-	fn validator(&self) -> GenesisValidator {
-		GenesisValidator {
-			account: AccountId::new(self.account),
-			aura: AuraId::unchecked_from(self.aura),
-			grandpa: GrandpaId::unchecked_from(self.grandpa),
-		}
-	}
-}
-
-/// The founding institutions of the local test consortium, in genesis order: the tax authority,
-/// two banks and the regulator.
+/// The founding institutions of the local test consortium, in genesis order.
 pub const LOCAL_INSTITUTIONS: [LocalInstitution; 4] = [
 	LocalInstitution {
 		name: "tax-authority",
+		role: Role::TaxAuthority,
+		legal_name: "Local Test Tax Bureau",
+		uscc: b"11100000000000001",
 		account_path: "//tax-authority",
 		account: hex!("fead75f8e1043ef9e6f26ad18e879bf2d2fa65746a5fec4fe27cd3ea7d1c8819"),
+		validator_path: "//tax-authority//validator",
+		validator: hex!("7e4a6bf8dff2b39f4a1a5d7b895e46cf7f899415ba1ecd3a8f681bd48ff71627"),
 		aura_path: "//tax-authority//aura",
 		aura: hex!("5e1cff9defda0de3af45f91149515129ac96d6b7e5aecb24d2eb8ce14a9e116a"),
 		grandpa_path: "//tax-authority//grandpa",
 		grandpa: hex!("758cf939edd19351380a64f2b09d246d3ca143cbacec459b88908769be28aaa5"),
+		node: hex!("94586526a0a7366f7038b4b474ee8b2cce457edf74e890a31fbbc9f0c27219ec"),
+		encryption_key: hex!("8f16dc9209f0b76f637cb45c7e72e16950ccad7d6ffd9ce9602989e396bef168"),
 	},
 	LocalInstitution {
 		name: "bank-a",
+		role: Role::Bank,
+		legal_name: "Local Test Bank A",
+		uscc: b"91100000000000002",
 		account_path: "//bank-a",
 		account: hex!("865a4ffd14f506686cef193fec6ed912723756e334dbd0545515e556ba2b366b"),
+		validator_path: "//bank-a//validator",
+		validator: hex!("dc6e0d0f59e8557c3c77c748c0ce814bcafa875d0fa0ec2a5780c0ed40944c18"),
 		aura_path: "//bank-a//aura",
 		aura: hex!("58420c95fbdb6053676ce650e2be3956e4161850c2f91861f248742778b9d009"),
 		grandpa_path: "//bank-a//grandpa",
 		grandpa: hex!("f6321a1cb13b3ded1c0cb545b21fcb7aac7e61932d968ba6ce70be7d232d85dd"),
+		node: hex!("fb2c4c4ee814b5b85cd527fe175c2ac48bd62fd01607b20ed53093142a32fac7"),
+		encryption_key: hex!("3295467115bb51cc5b23f6c007bc572c77f5dd78be85350a16d4c824c230bf3b"),
 	},
 	LocalInstitution {
 		name: "bank-b",
+		role: Role::Bank,
+		legal_name: "Local Test Bank B",
+		uscc: b"91100000000000003",
 		account_path: "//bank-b",
 		account: hex!("745e25b6319144fdbc1f833708c23a5d5553c28d4bbf692d7a7343998386f339"),
+		validator_path: "//bank-b//validator",
+		validator: hex!("386ba096a1fa260b6f1da41a671b07d8939d3cbe9e6d8981b96ca43b713cc716"),
 		aura_path: "//bank-b//aura",
 		aura: hex!("d42e458345780fb5c33b5b44b663764df55f56326a3e7c7549b7f320b6998d0e"),
 		grandpa_path: "//bank-b//grandpa",
 		grandpa: hex!("d226119e29bf24c9659d4e8f6588922e362e3c5c74fa0ce047d8a7f2f420917d"),
+		node: hex!("306d0bac96448721953283ebb9c997999a949c2766d0003c04ca50a0069527f0"),
+		encryption_key: hex!("e21920b6dc9a8585c1cef25ec5e6b206d78de7b94649e5da32863c8f2ade1675"),
 	},
 	LocalInstitution {
 		name: "regulator",
+		role: Role::Regulator,
+		legal_name: "Local Test Financial Regulator",
+		uscc: b"11100000000000004",
 		account_path: "//regulator",
 		account: hex!("90e072d574a4b4946f8fa6e71c04811caa1d85339282c48bfe57cb130ede687e"),
+		validator_path: "//regulator//validator",
+		validator: hex!("028cbc9d9881e82f469bcece574daf8ad57cb3f8d6f7993d49ebf0264fa94917"),
 		aura_path: "//regulator//aura",
 		aura: hex!("1a6cf494cc309b25945f336e384af6ae9ccbb52c382732936c4d73d68cca9e71"),
 		grandpa_path: "//regulator//grandpa",
 		grandpa: hex!("a81321b0a877bd0dea3f67b302a92e2e28cf580b72730191d65679b19adeb2a3"),
+		node: hex!("0975cbd3ffd0ac902ae95849c81ee69c1258a8fe9e87fa648ab743b4b8be2af3"),
+		encryption_key: hex!("f06d5c736182769edaa4bd4c43fb7929ab7cdc24db88afc89384253d7c956841"),
 	},
 ];
 
-/// The genesis patch for a chain whose validators are `validators`, with an optional sudo key.
-pub fn genesis(validators: &[GenesisValidator], sudo: Option<AccountId>) -> Value {
-	let keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
+/// The libp2p peer id (as bytes) of the node whose Ed25519 public key is `public`: an identity
+/// multihash of the protobuf-encoded key.
+pub fn peer_id_of_ed25519(public: &[u8; 32]) -> Vec<u8> {
+	let mut id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+	id.extend_from_slice(public);
+	id
+}
+
+/// A code completed with its check character, as text.
+fn uscc(first: &[u8; 17]) -> String {
+	let code = Uscc::complete(first).map(|c| *c.as_bytes()).unwrap_or([b'?'; 18]);
+	String::from_utf8_lossy(&code).into()
+}
+
+impl LocalInstitution {
+	fn founder(&self) -> Founder {
+		Founder {
+			institution: GenesisInstitution {
+				role: self.role,
+				legal_name: self.legal_name.into(),
+				uscc: uscc(self.uscc),
+				governance: AccountId::new(self.account),
+				validator: AccountId::new(self.validator),
+				node: peer_id_of_ed25519(&self.node),
+				encryption_key: self.encryption_key.to_vec(),
+			},
+			session_keys: Some((
+				AuraId::unchecked_from(self.aura),
+				GrandpaId::unchecked_from(self.grandpa),
+			)),
+		}
+	}
+}
+
+/// The development chain's founders: the well-known accounts, validators at their `//stash`
+/// accounts, nodes named by their ed25519 development keys. Only Alice's validator has keys.
+fn development_founders() -> Vec<Founder> {
+	let founder = |who: Sr25519Keyring,
+	               stash: Sr25519Keyring,
+	               ed: Ed25519Keyring,
+	               role: Role,
+	               legal_name: &str,
+	               code: &[u8; 17],
+	               encryption_key: [u8; 32]| Founder {
+		institution: GenesisInstitution {
+			role,
+			legal_name: legal_name.into(),
+			uscc: uscc(code),
+			governance: who.to_account_id(),
+			validator: stash.to_account_id(),
+			node: peer_id_of_ed25519(&ed.public().0),
+			encryption_key: encryption_key.to_vec(),
+		},
+		session_keys: None,
+	};
+	let mut founders = vec![
+		founder(
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::AliceStash,
+			Ed25519Keyring::Alice,
+			Role::TaxAuthority,
+			"Development Tax Bureau (Alice)",
+			b"11100000000000011",
+			hex!("3ee06db66ac43b7c769a79df3a0b163d6634d7c975eb4a31e4ead23347eb9a5e"),
+		),
+		founder(
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::BobStash,
+			Ed25519Keyring::Bob,
+			Role::Bank,
+			"Development Bank (Bob)",
+			b"91100000000000012",
+			hex!("71232d6aac11470d49691539c1a724b345f46f300d5d4781d4c3b06e35475e7d"),
+		),
+		founder(
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::CharlieStash,
+			Ed25519Keyring::Charlie,
+			Role::Bank,
+			"Development Bank (Charlie)",
+			b"91100000000000013",
+			hex!("ce5117bd0ec2f2434cf86910ef7491043b197bf6ed2ce9eeb1bd0aee6f96cd2b"),
+		),
+		founder(
+			Sr25519Keyring::Dave,
+			Sr25519Keyring::DaveStash,
+			Ed25519Keyring::Dave,
+			Role::Regulator,
+			"Development Financial Regulator (Dave)",
+			b"11100000000000014",
+			hex!("81de8c98daa3b5c140289615dee928066f047a560946349d025a6e78d6ac9b6d"),
+		),
+	];
+	// `--dev` puts Alice's development keys into the node's keystore.
+	founders[0].session_keys =
+		Some((Sr25519Keyring::Alice.public().into(), Ed25519Keyring::Alice.public().into()));
+	founders
+}
+
+/// The genesis patch for `founders`, with sessions of `session_length` blocks.
+pub fn genesis(founders: Vec<Founder>, session_length: BlockNumber) -> Value {
+	let keys: Vec<(AccountId, AccountId, SessionKeys)> = founders
 		.iter()
-		.map(|v| {
-			let keys = SessionKeys { aura: v.aura.clone(), grandpa: v.grandpa.clone() };
-			(v.account.clone(), v.account.clone(), keys)
+		.filter_map(|f| {
+			let (aura, grandpa) = f.session_keys.clone()?;
+			let validator = f.institution.validator.clone();
+			Some((validator.clone(), validator, SessionKeys { aura, grandpa }))
 		})
 		.collect();
+	let institutions = founders.into_iter().map(|f| f.institution).collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
+		institutions: InstitutionsConfig { institutions, session_length },
 		session: SessionConfig { keys },
-		sudo: SudoConfig { key: sudo },
 	})
 }
 
-/// The development chain: Alice validates alone and holds the sudo key.
+/// The development chain: four institutions, Alice's validator alone, one-minute sessions.
 pub fn development_genesis() -> Value {
-	let alice = GenesisValidator {
-		account: Sr25519Keyring::Alice.to_account_id(),
-		aura: Sr25519Keyring::Alice.public().into(),
-		grandpa: Ed25519Keyring::Alice.public().into(),
-	};
-	genesis(&[alice], Some(Sr25519Keyring::Alice.to_account_id()))
+	genesis(development_founders(), 20)
 }
 
-/// The local test consortium: four institutions, four validators, no sudo key.
+/// The local test consortium: four institutions and validators, 30-second sessions.
 pub fn local_testnet_genesis() -> Value {
-	let validators: Vec<GenesisValidator> =
-		LOCAL_INSTITUTIONS.iter().map(LocalInstitution::validator).collect();
-	genesis(&validators, None)
+	genesis(LOCAL_INSTITUTIONS.iter().map(LocalInstitution::founder).collect(), 10)
 }
 
 /// The JSON genesis patch of the preset `id`, if there is one.
@@ -148,16 +280,8 @@ pub fn preset_names() -> Vec<PresetId> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::{Runtime, Session};
 	use sp_runtime::BuildStorage;
-
-	fn storage_of(patch: Value) -> sp_runtime::Storage {
-		let mut config = RuntimeGenesisConfig::default();
-		let base = serde_json::to_value(&config).expect("default config serialises");
-		let mut merged = base;
-		json_patch(&mut merged, patch);
-		config = serde_json::from_value(merged).expect("patched config deserialises");
-		config.build_storage().expect("genesis builds")
-	}
 
 	fn json_patch(base: &mut Value, patch: Value) {
 		match (base, patch) {
@@ -170,37 +294,69 @@ mod tests {
 		}
 	}
 
+	fn build(patch: Value) -> sp_io::TestExternalities {
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		json_patch(&mut config, patch);
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("config");
+		config.build_storage().expect("genesis builds").into()
+	}
+
 	#[test]
 	fn both_presets_are_offered_and_build_a_genesis() {
 		for name in preset_names() {
 			let patch = get_preset(&name).expect("listed preset exists");
 			let patch: Value = serde_json::from_slice(&patch).expect("preset is json");
-			let storage = storage_of(patch);
-			assert!(!storage.top.is_empty(), "preset {name} built an empty state");
+			build(patch).execute_with(|| {
+				assert_eq!(pallet_institutions::Registry::<Runtime>::count(), 4, "{name}");
+			});
 		}
 		assert!(get_preset(&"no-such-chain".into()).is_none());
 	}
 
 	#[test]
-	fn only_the_development_chain_has_a_sudo_key() {
-		let dev = development_genesis();
-		assert_eq!(
-			dev["sudo"]["key"],
-			serde_json::to_value(Sr25519Keyring::Alice.to_account_id()).unwrap()
-		);
-		let local = local_testnet_genesis();
-		assert!(local.get("sudo").is_none_or(|s| s["key"].is_null()), "local has sudo: {local}");
+	fn the_development_chain_starts_with_alice_validating_and_four_on_the_council() {
+		build(development_genesis()).execute_with(|| {
+			assert_eq!(Session::validators(), vec![Sr25519Keyring::AliceStash.to_account_id()]);
+			let council = pallet_collective::Members::<Runtime, crate::CouncilCollective>::get();
+			let mut expected: Vec<AccountId> = [
+				Sr25519Keyring::Alice,
+				Sr25519Keyring::Bob,
+				Sr25519Keyring::Charlie,
+				Sr25519Keyring::Dave,
+			]
+			.iter()
+			.map(|k| k.to_account_id())
+			.collect();
+			expected.sort();
+			assert_eq!(council, expected);
+			assert_eq!(pallet_institutions::SessionLength::<Runtime>::get(), 20);
+		});
 	}
 
 	#[test]
-	fn the_local_consortium_has_four_distinct_validators() {
-		let local = local_testnet_genesis();
-		let keys = local["session"]["keys"].as_array().expect("session keys listed");
-		assert_eq!(keys.len(), 4);
-		let mut accounts: Vec<String> = keys.iter().map(|k| k[0].to_string()).collect();
-		accounts.sort();
-		accounts.dedup();
-		assert_eq!(accounts.len(), 4, "two institutions share an account");
+	fn the_local_consortium_has_four_validators_and_four_authorised_nodes() {
+		build(local_testnet_genesis()).execute_with(|| {
+			let mut expected: Vec<AccountId> =
+				LOCAL_INSTITUTIONS.iter().map(|i| AccountId::new(i.validator)).collect();
+			expected.sort();
+			assert_eq!(Session::validators(), expected);
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+			let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+			assert_eq!(nodes.len(), 4);
+			for institution in LOCAL_INSTITUTIONS.iter() {
+				let peer = sp_core::OpaquePeerId(peer_id_of_ed25519(&institution.node));
+				assert!(nodes.contains(&peer), "{} node not authorised", institution.name);
+			}
+			assert_eq!(pallet_institutions::SessionLength::<Runtime>::get(), 10);
+		});
+	}
+
+	#[test]
+	fn genesis_codes_are_complete_codes() {
+		for institution in LOCAL_INSTITUTIONS.iter() {
+			assert!(Uscc::parse(uscc(institution.uscc).as_bytes()).is_ok(), "{}", institution.name);
+		}
 		let names: Vec<&str> = LOCAL_INSTITUTIONS.iter().map(|i| i.name).collect();
 		assert_eq!(names, ["tax-authority", "bank-a", "bank-b", "regulator"]);
 	}

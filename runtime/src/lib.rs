@@ -4,15 +4,20 @@
 //! lending. It is compiled twice: natively (feature `std`) for tests and tooling, and to WebAssembly
 //! (by `substrate-wasm-builder`), which is what every node executes and what governance upgrades.
 //!
-//! Composition today:
+//! Composition:
 //! - `System`, `Timestamp`: the FRAME basics.
-//! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality). Their authority sets are not
-//!   configured directly: `Session` owns the validator set and hands each new set to both, so the
-//!   validator set can change without a redesign.
-//! - `Sudo`: only the development chain has a sudo key; every other chain spec leaves it empty.
+//! - `Institutions`: the registry of tax authorities, banks and regulators. It decides the
+//!   council's members, the validator set (it is `Session`'s session manager), which nodes may
+//!   connect (through `NodeAuthorization`) and which accounts may transact
+//!   (`pallet_institutions::CheckMembership`).
+//! - `Council`: the institutions' council (`pallet-collective`). Admissions and the like pass by a
+//!   two-thirds motion; `Governance` lets such a motion act as `Root` (runtime upgrades).
+//! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality), whose authority sets
+//!   `Session` hands them at each session boundary.
 //!
-//! There is no token: accounts carry no balance, transactions pay no fee, and session keys need
-//! no deposit (see [`configs::NoDeposit`]). Who may transact is a question of membership.
+//! There is no token and no sudo key: accounts carry no balance, transactions pay no fee, session
+//! keys need no deposit (see `pallet_institutions::NoDeposit`). Who may transact is a question of
+//! membership, and the council of institutions governs.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 #[cfg(feature = "std")]
@@ -37,6 +42,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 pub use apis::RuntimeApi;
+pub use configs::CouncilCollective;
 pub use frame_system::Call as SystemCall;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;
@@ -67,12 +73,29 @@ impl_opaque_keys! {
 
 /// The runtime's identity. `spec_version` must rise with every change to the runtime's logic,
 /// otherwise nodes will not switch to an upgraded runtime.
+#[cfg(not(feature = "next-spec-version"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
 	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The same runtime one `spec_version` on: what the runtime-upgrade test upgrades a running
+/// network to (`banktax_runtime_next.compact.compressed.wasm`, built beside the runtime's wasm).
+/// Keep every field but `spec_version` equal to [`VERSION`]'s above.
+#[cfg(feature = "next-spec-version")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
+	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
+	authoring_version: 1,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -126,9 +149,11 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// The checks every signed transaction passes before dispatch. No fee is charged: there is no
-/// token on this chain.
+/// token on this chain. Membership comes before the nonce check, so that an outsider hears that
+/// it is not a member rather than that its account does not exist.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
+	pallet_institutions::CheckMembership<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
@@ -181,15 +206,26 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 
+	// Genesis is built in this order: the council and the node list must exist before the
+	// institutions registry fills them, and the registry before `Session` asks it for validators.
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Council = pallet_collective<Instance1>;
 
 	#[runtime::pallet_index(3)]
-	pub type Grandpa = pallet_grandpa;
+	pub type NodeAuthorization = pallet_node_authorization;
 
 	#[runtime::pallet_index(4)]
-	pub type Session = pallet_session;
+	pub type Institutions = pallet_institutions;
 
 	#[runtime::pallet_index(5)]
-	pub type Sudo = pallet_sudo;
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(6)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(7)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(8)]
+	pub type Governance = pallet_governance;
 }

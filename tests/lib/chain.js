@@ -10,12 +10,8 @@ export async function connect(node, { timeoutMs = 60_000 } = {}) {
   await waitFor(
     `${node.name} to answer RPC on ${node.url}`,
     async () => {
-      const res = await fetch(node.url.replace('ws://', 'http://'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
-      });
-      return res.ok;
+      await rpc(node.url, 'system_health');
+      return true;
     },
     { timeoutMs, nodes: [node] },
   );
@@ -24,6 +20,18 @@ export async function connect(node, { timeoutMs = 60_000 } = {}) {
   const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
   open.add(api);
   return api;
+}
+
+/** Calls JSON-RPC `method` on `node` over HTTP; resolves with its result, rejects with its error. */
+export async function rpc(url, method, params = []) {
+  const res = await fetch(url.replace('ws://', 'http://'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params }),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
 }
 
 /** Closes every API connection opened by `connect`. */

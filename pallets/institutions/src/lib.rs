@@ -42,6 +42,7 @@
 extern crate alloc;
 
 mod extension;
+mod no_deposit;
 mod types;
 pub mod weights;
 
@@ -53,6 +54,7 @@ mod mock;
 mod tests;
 
 pub use extension::CheckMembership;
+pub use no_deposit::NoDeposit;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -122,8 +124,7 @@ pub mod pallet {
 
 	/// Institution by governance account (institutions not removed).
 	#[pallet::storage]
-	pub type ByGovernance<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, InstitutionId>;
+	pub type ByGovernance<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, InstitutionId>;
 
 	/// Institution by validator account (institutions not removed).
 	#[pallet::storage]
@@ -243,7 +244,10 @@ pub mod pallet {
 		/// Origin: [`Config::GovernanceOrigin`] (the council). Emits [`Event::Admitted`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::admit())]
-		pub fn admit(origin: OriginFor<T>, application: Box<Application<T::AccountId>>) -> DispatchResult {
+		pub fn admit(
+			origin: OriginFor<T>,
+			application: Box<Application<T::AccountId>>,
+		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let before = Self::active_governance();
 			let id = Self::register(*application)?;
@@ -484,7 +488,10 @@ pub mod pallet {
 		}
 
 		/// `who` is not an account of any institution but (if given) `except`.
-		fn ensure_account_free(who: &T::AccountId, except: Option<InstitutionId>) -> DispatchResult {
+		fn ensure_account_free(
+			who: &T::AccountId,
+			except: Option<InstitutionId>,
+		) -> DispatchResult {
 			let free = |id: Option<InstitutionId>| id.is_none() || id == except;
 			ensure!(
 				free(ByGovernance::<T>::get(who)) && free(ByValidator::<T>::get(who)),
@@ -531,17 +538,33 @@ pub mod pallet {
 		}
 	}
 
-	/// The validator set follows the registry: every session, the active institutions'
-	/// validators (pallet-session keeps those that have set keys).
-	impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
+	/// The validator set follows the registry: every session, the validators of the active
+	/// institutions that have set session keys.
+	impl<T> pallet_session::SessionManager<T::AccountId> for Pallet<T>
+	where
+		T: Config + pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>,
+	{
 		fn new_session(_: u32) -> Option<Vec<T::AccountId>> {
-			Some(Self::active_validators())
+			Some(Self::validators_with_keys())
 		}
 		fn new_session_genesis(_: u32) -> Option<Vec<T::AccountId>> {
-			Some(Self::active_validators())
+			Some(Self::validators_with_keys())
 		}
 		fn end_session(_: u32) {}
 		fn start_session(_: u32) {}
+	}
+
+	impl<T> Pallet<T>
+	where
+		T: Config + pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>,
+	{
+		/// The active institutions' validators that have set session keys: the next
+		/// validator set. A validator without keys could not author or vote anyway.
+		pub fn validators_with_keys() -> Vec<T::AccountId> {
+			let mut validators = Self::active_validators();
+			validators.retain(|v| pallet_session::NextKeys::<T>::contains_key(v));
+			validators
+		}
 	}
 
 	/// The session length from storage, for `pallet_session::PeriodicSessions`.

@@ -1,4 +1,4 @@
-//! A test runtime: the registry, a council, and a node list kept in memory.
+//! A test runtime: the registry, a council, sessions, and a node list kept in memory.
 
 use crate::{self as pallet_institutions, Application, GenesisInstitution};
 use banktax_primitives::{NodeAuthorization, NodeId, Role};
@@ -9,7 +9,11 @@ use frame_support::{
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
-use sp_runtime::{BuildStorage, DispatchResult};
+use sp_runtime::{
+	testing::UintAuthorityId,
+	traits::{ConvertInto, OpaqueKeys},
+	BuildStorage, DispatchResult, KeyTypeId, RuntimeAppPublic,
+};
 use std::collections::BTreeMap;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -20,6 +24,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Council: pallet_collective::<Instance1>,
 		Institutions: pallet_institutions,
+		Session: pallet_session,
 	}
 );
 
@@ -70,8 +75,40 @@ impl NodeAuthorization<AccountId> for TestNodes {
 	}
 }
 
+/// Session handler for the test keys; the registry does not care what keys do.
+pub struct TestSessionHandler;
+impl pallet_session::SessionHandler<AccountId> for TestSessionHandler {
+	const KEY_TYPE_IDS: &'static [KeyTypeId] = &[UintAuthorityId::ID];
+	fn on_genesis_session<K: OpaqueKeys>(_: &[(AccountId, K)]) {}
+	fn on_new_session<K: OpaqueKeys>(_: bool, _: &[(AccountId, K)], _: &[(AccountId, K)]) {}
+	fn on_disabled(_: u32) {}
+}
+
+impl pallet_session::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession =
+		pallet_session::PeriodicSessions<pallet_institutions::SessionLengthOf<Test>, ConstU64<0>>;
+	type NextSessionRotation =
+		pallet_session::PeriodicSessions<pallet_institutions::SessionLengthOf<Test>, ConstU64<0>>;
+	type SessionManager = Institutions;
+	type SessionHandler = TestSessionHandler;
+	type Keys = UintAuthorityId;
+	type DisablingStrategy = ();
+	type WeightInfo = ();
+	type Currency = pallet_institutions::NoDeposit<RuntimeHoldReason>;
+	type KeyDeposit = ();
+}
+
+/// Gives `validator` session keys, as `Session::set_keys` would.
+pub fn give_keys(validator: AccountId) {
+	pallet_session::NextKeys::<Test>::insert(validator, UintAuthorityId(validator));
+}
+
 impl pallet_institutions::Config for Test {
-	type GovernanceOrigin = pallet_collective::EnsureProportionAtLeast<AccountId, pallet_collective::Instance1, 2, 3>;
+	type GovernanceOrigin =
+		pallet_collective::EnsureProportionAtLeast<AccountId, pallet_collective::Instance1, 2, 3>;
 	type Council = Council;
 	type Nodes = TestNodes;
 	type TransactionMembers = Institutions;
@@ -131,6 +168,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			],
 			session_length: 5,
 		},
+		// The founders' validators have keys from genesis.
+		session: pallet_session::GenesisConfig {
+			keys: [10, 20, 30, 40].into_iter().map(|v| (v, v, UintAuthorityId(v))).collect(),
+			..Default::default()
+		},
 	}
 	.build_storage()
 	.expect("genesis builds");
@@ -141,5 +183,6 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 
 /// The origin of a council motion carried by `ayes` of the council's `of` members.
 pub fn council(ayes: u32, of: u32) -> RuntimeOrigin {
-	pallet_collective::RawOrigin::<AccountId, pallet_collective::Instance1>::Members(ayes, of).into()
+	pallet_collective::RawOrigin::<AccountId, pallet_collective::Instance1>::Members(ayes, of)
+		.into()
 }

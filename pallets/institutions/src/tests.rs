@@ -22,9 +22,11 @@ fn node(n: u64) -> banktax_primitives::NodeId {
 	vec![n as u8; 38].try_into().unwrap()
 }
 
+/// Admits institution `n`, whose validator then sets its session keys.
 fn admit(n: u64, role: Role) -> InstitutionId {
 	let id = NextInstitutionId::<Test>::get();
 	assert_ok!(Institutions::admit(council(3, 4), Box::new(application(n, role))));
+	give_keys(10 * n);
 	id
 }
 
@@ -152,7 +154,10 @@ fn suspension_and_reinstatement_need_the_right_status() {
 		assert_noop!(Institutions::suspend(council(3, 4), 99), Error::<Test>::UnknownInstitution);
 		assert_noop!(Institutions::reinstate(council(3, 4), 99), Error::<Test>::UnknownInstitution);
 		assert_noop!(Institutions::suspend(council(2, 4), 0), DispatchError::BadOrigin);
-		assert_noop!(Institutions::reinstate(RuntimeOrigin::signed(1), 1), DispatchError::BadOrigin);
+		assert_noop!(
+			Institutions::reinstate(RuntimeOrigin::signed(1), 1),
+			DispatchError::BadOrigin
+		);
 	});
 }
 
@@ -193,8 +198,14 @@ fn removal_is_final_and_releases_code_accounts_and_node() {
 		assert!(!Institutions::contains(&5));
 		assert_noop!(Institutions::remove(council(3, 4), id), Error::<Test>::AlreadyRemoved);
 		assert_noop!(Institutions::reinstate(council(3, 4), id), Error::<Test>::NotSuspended);
-		assert_noop!(Institutions::set_validator(council(3, 4), id, 77), Error::<Test>::AlreadyRemoved);
-		assert_noop!(Institutions::set_node(council(3, 4), id, vec![9; 38]), Error::<Test>::AlreadyRemoved);
+		assert_noop!(
+			Institutions::set_validator(council(3, 4), id, 77),
+			Error::<Test>::AlreadyRemoved
+		);
+		assert_noop!(
+			Institutions::set_node(council(3, 4), id, vec![9; 38]),
+			Error::<Test>::AlreadyRemoved
+		);
 		// The record stays; the code, accounts and node can be used again.
 		assert_eq!(Registry::<Test>::count(), 5);
 		let again = admit(5, Role::Bank);
@@ -208,13 +219,22 @@ fn the_council_changes_a_validator() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Institutions::set_validator(council(3, 4), 1, 21));
 		System::assert_last_event(Event::ValidatorChanged { id: 1, validator: 21 }.into());
-		assert_eq!(Institutions::new_session(1), Some(vec![10, 21, 30, 40]));
+		// The new validator takes part once it has set keys.
+		assert_eq!(Institutions::new_session(1), Some(vec![10, 30, 40]));
+		give_keys(21);
+		assert_eq!(Institutions::new_session(2), Some(vec![10, 21, 30, 40]));
 		assert!(Institutions::contains(&21) && !Institutions::contains(&20));
 		assert!(frame_system::Pallet::<Test>::providers(&21) > 0);
 		assert_noop!(Institutions::set_validator(council(3, 4), 1, 21), Error::<Test>::Unchanged);
-		assert_noop!(Institutions::set_validator(council(3, 4), 1, 30), Error::<Test>::AccountInUse);
+		assert_noop!(
+			Institutions::set_validator(council(3, 4), 1, 30),
+			Error::<Test>::AccountInUse
+		);
 		assert_noop!(Institutions::set_validator(council(3, 4), 1, 3), Error::<Test>::AccountInUse);
-		assert_noop!(Institutions::set_validator(council(3, 4), 9, 99), Error::<Test>::UnknownInstitution);
+		assert_noop!(
+			Institutions::set_validator(council(3, 4), 9, 99),
+			Error::<Test>::UnknownInstitution
+		);
 		assert_noop!(Institutions::set_validator(council(2, 4), 1, 99), DispatchError::BadOrigin);
 	});
 }
@@ -226,10 +246,19 @@ fn the_council_changes_a_node() {
 		System::assert_last_event(Event::NodeChanged { id: 1, node: node(42) }.into());
 		assert!(!authorized_nodes().contains_key(&node(2)));
 		assert_eq!(authorized_nodes().get(&node(42)), Some(&2));
-		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![42; 38]), Error::<Test>::Unchanged);
-		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![3; 38]), Error::<Test>::NodeInUse);
+		assert_noop!(
+			Institutions::set_node(council(3, 4), 1, vec![42; 38]),
+			Error::<Test>::Unchanged
+		);
+		assert_noop!(
+			Institutions::set_node(council(3, 4), 1, vec![3; 38]),
+			Error::<Test>::NodeInUse
+		);
 		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![]), Error::<Test>::NodeIdEmpty);
-		assert_noop!(Institutions::set_node(council(3, 4), 1, vec![1; 129]), Error::<Test>::NodeIdTooLong);
+		assert_noop!(
+			Institutions::set_node(council(3, 4), 1, vec![1; 129]),
+			Error::<Test>::NodeIdTooLong
+		);
 		// A suspended institution's new node is not authorised until it is reinstated.
 		assert_ok!(Institutions::suspend(council(3, 4), 2));
 		assert_ok!(Institutions::set_node(council(3, 3), 2, vec![43; 38]));
@@ -339,5 +368,42 @@ fn an_account_has_a_quota_per_block() {
 fn the_session_length_comes_from_genesis() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(<SessionLengthOf<Test> as frame_support::traits::Get<u64>>::get(), 5);
+	});
+}
+
+#[test]
+fn a_validator_without_keys_is_left_out() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Institutions::admit(council(3, 4), Box::new(application(5, Role::Bank))));
+		assert_eq!(Institutions::new_session(1), Some(vec![10, 20, 30, 40]));
+		give_keys(50);
+		assert_eq!(Institutions::new_session(2), Some(vec![10, 20, 30, 40, 50]));
+	});
+}
+
+#[test]
+fn sessions_rotate_the_validator_set_two_sessions_after_a_decision() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::Hooks;
+		let run_to = |n: u64| {
+			while System::block_number() < n {
+				let next = System::block_number() + 1;
+				System::set_block_number(next);
+				Session::on_initialize(next);
+			}
+		};
+		assert_eq!(Session::validators(), vec![10, 20, 30, 40]);
+		admit(5, Role::Bank);
+		// Sessions are 5 blocks: the decision is queued at the next boundary and active at the
+		// one after.
+		run_to(5);
+		assert_eq!(Session::validators(), vec![10, 20, 30, 40]);
+		run_to(10);
+		assert_eq!(Session::validators(), vec![10, 20, 30, 40, 50]);
+		assert_ok!(Institutions::remove(council(4, 5), 4));
+		run_to(15);
+		assert!(Session::validators().contains(&50));
+		run_to(20);
+		assert_eq!(Session::validators(), vec![10, 20, 30, 40]);
 	});
 }

@@ -20,7 +20,16 @@ pub type InstitutionId = u32;
 
 /// Where an institution stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum Status {
 	/// Takes part: sits on the council, validates, may transact.
@@ -49,9 +58,7 @@ pub struct Institution<AccountId, BlockNumber> {
 }
 
 /// What the council decides when it admits an institution.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct Application<AccountId> {
 	pub role: Role,
 	/// UTF-8, at most [`MAX_LEGAL_NAME_LEN`] bytes.

@@ -29,8 +29,17 @@ pub enum UsccError {
 /// The only ways to make one are [`Uscc::parse`] and decoding from chain state, which holds
 /// only parsed codes.
 #[derive(
-	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct Uscc([u8; USCC_LEN]);
 

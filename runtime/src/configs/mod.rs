@@ -1,9 +1,5 @@
 //! How each pallet is configured for BankTax Chain.
 
-mod no_deposit;
-
-pub use no_deposit::NoDeposit;
-
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -15,13 +11,18 @@ use frame_support::{
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
+use frame_system::EnsureRoot;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::ConvertInto, Perbill};
+use sp_runtime::{
+	traits::{ConvertInto, StaticLookup},
+	DispatchResult, Perbill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
-	weights, AccountId, Aura, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, SessionKeys, MINUTES, SLOT_DURATION, VERSION,
+	weights, AccountId, Aura, Block, BlockNumber, Council, Hash, Institutions, Nonce, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SessionKeys,
+	DAYS, MINUTES, SLOT_DURATION, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational ones.
@@ -34,8 +35,20 @@ const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
 /// its 2-second proposal window, and every other validator to import it before the next slot.
 const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 
-/// How long a session lasts. Validator-set changes take effect at session boundaries.
-pub const SESSION_PERIOD: BlockNumber = 10 * MINUTES;
+/// How long a session lasts unless genesis says otherwise (`Institutions::SessionLength`).
+/// Validator-set changes take effect at session boundaries.
+pub const DEFAULT_SESSION_LENGTH: BlockNumber = 10 * MINUTES;
+
+/// The most institutions the registry holds, removed ones included; also the most validators,
+/// council members and authorised nodes.
+pub const MAX_INSTITUTIONS: u32 = 128;
+
+/// The council of institutions.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// A motion of the council passed by at least two thirds of its members.
+pub type TwoThirdsOfCouncil =
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
@@ -67,8 +80,8 @@ parameter_types! {
 	/// The generic Substrate address format, which polkadot.js shows by default.
 	pub const SS58Prefix: u8 = 42;
 
-	pub const SessionPeriod: BlockNumber = SESSION_PERIOD;
-	pub const SessionOffset: BlockNumber = 0;
+	/// A motion may take up to half a block's weight to execute.
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
@@ -102,7 +115,7 @@ impl pallet_timestamp::Config for Runtime {
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
 	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<32>;
+	type MaxAuthorities = ConstU32<MAX_INSTITUTIONS>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
@@ -111,7 +124,7 @@ impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	/// Upstream's measured weights (see `weights`).
 	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
+	type MaxAuthorities = ConstU32<MAX_INSTITUTIONS>;
 	type MaxNominators = ConstU32<0>;
 	type MaxSetIdSessionEntries = ConstU64<0>;
 	// Equivocation reports need key-ownership proofs (pallet-session's historical module) and
@@ -124,21 +137,98 @@ impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = ConvertInto;
-	type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	/// The validator set stays as genesis made it until the institutions registry manages it.
-	type SessionManager = ();
+	type ShouldEndSession = pallet_session::PeriodicSessions<SessionLength, ConstU32<0>>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<SessionLength, ConstU32<0>>;
+	/// Each session's validators are the active institutions' validators.
+	type SessionManager = Institutions;
 	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();
 	/// Upstream's measured weights (see `weights`).
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
-	type Currency = NoDeposit;
+	/// No token, so no deposit for keys: membership decides who may set them.
+	type Currency = pallet_institutions::NoDeposit<RuntimeHoldReason>;
 	type KeyDeposit = ();
 }
 
-impl pallet_sudo::Config for Runtime {
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
 	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = weights::pallet_sudo::WeightInfo<Runtime>;
+	/// Institutions have two days to vote; a motion that reaches its threshold closes at once.
+	type MotionDuration = ConstU32<{ 2 * DAYS }>;
+	type MaxProposals = ConstU32<32>;
+	type MaxMembers = ConstU32<MAX_INSTITUTIONS>;
+	/// An institution that does not vote counts as voting no.
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Members change only through `Institutions`, never directly.
+	type SetMembersOrigin = frame_system::EnsureNever<()>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = TwoThirdsOfCouncil;
+	type KillOrigin = TwoThirdsOfCouncil;
+	/// Institutions are accountable by name; proposals need no deposit.
+	type Consideration = ();
 }
+
+/// The network's authorised nodes, as `Institutions` maintains them in `NodeAuthorization`.
+/// Nodes are added and removed as `Root`, which outside this glue only a council motion reaches.
+pub struct NetworkNodes;
+impl banktax_primitives::NodeAuthorization<AccountId> for NetworkNodes {
+	fn authorize(node: &banktax_primitives::NodeId, owner: &AccountId) -> DispatchResult {
+		pallet_node_authorization::Pallet::<Runtime>::add_well_known_node(
+			frame_system::RawOrigin::Root.into(),
+			sp_core::OpaquePeerId(node.to_vec()),
+			<Runtime as frame_system::Config>::Lookup::unlookup(owner.clone()),
+		)
+	}
+
+	fn revoke(node: &banktax_primitives::NodeId) -> DispatchResult {
+		let peer = sp_core::OpaquePeerId(node.to_vec());
+		// Already gone (e.g. removed by a council motion directly): nothing to revoke.
+		if !pallet_node_authorization::WellKnownNodes::<Runtime>::get().contains(&peer) {
+			return Ok(());
+		}
+		pallet_node_authorization::Pallet::<Runtime>::remove_well_known_node(
+			frame_system::RawOrigin::Root.into(),
+			peer,
+		)
+	}
+}
+
+impl pallet_node_authorization::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Every institution's node, and room for as many more (e.g. regulators' archive nodes).
+	type MaxWellKnownNodes = ConstU32<{ 2 * MAX_INSTITUTIONS }>;
+	type MaxPeerIdLength = ConstU32<{ banktax_primitives::MAX_NODE_ID_LEN }>;
+	type AddOrigin = EnsureRoot<AccountId>;
+	type RemoveOrigin = EnsureRoot<AccountId>;
+	type SwapOrigin = EnsureRoot<AccountId>;
+	type ResetOrigin = EnsureRoot<AccountId>;
+	/// Upstream's weights; the pallet has no benchmarks.
+	type WeightInfo = ();
+}
+
+impl pallet_institutions::Config for Runtime {
+	type GovernanceOrigin = TwoThirdsOfCouncil;
+	type Council = Council;
+	type Nodes = NetworkNodes;
+	type TransactionMembers = Institutions;
+	type MaxInstitutions = ConstU32<MAX_INSTITUTIONS>;
+	/// GRANDPA finalises with more than two thirds of the validators: four is the smallest set
+	/// that keeps finalising with one of them down.
+	type MinValidators = ConstU32<4>;
+	/// 256 transactions per account per 3-second block.
+	type MaxTransactionsPerBlock = ConstU32<256>;
+	type DefaultSessionLength = ConstU32<DEFAULT_SESSION_LENGTH>;
+	type WeightInfo = pallet_institutions::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type CouncilOrigin = TwoThirdsOfCouncil;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}
+
+/// The session length the registry holds, for `pallet_session::PeriodicSessions`.
+pub type SessionLength = pallet_institutions::SessionLengthOf<Runtime>;

@@ -1,10 +1,10 @@
-//! A "currency" that holds nothing, for pallets that ask for one.
+//! A "currency" that holds nothing, for `pallet-session`, which asks for one.
 //!
 //! `pallet-session` takes a deposit when an account first registers session keys, to make key
-//! spam cost something on chains with a token. BankTax Chain has no token: who may register keys
-//! is decided by membership, not money. [`NoDeposit`] gives the pallet a fungible in which every
-//! balance and every hold is zero, and the runtime sets the key deposit to zero, so the pallet
-//! never asks it to move anything.
+//! spam cost something on chains with a token. On BankTax Chain there is no token: who may
+//! register keys is decided by membership in this registry, not by money. [`NoDeposit`] gives
+//! `pallet-session` a fungible in which every balance and every hold is zero; with the key
+//! deposit set to zero, the pallet never asks it to move anything.
 
 use core::marker::PhantomData;
 use frame_support::{
@@ -16,10 +16,9 @@ use frame_support::{
 };
 use sp_runtime::DispatchError;
 
-use crate::RuntimeHoldReason;
-
 /// A fungible with no supply: every balance and every hold is zero, writes are ignored.
-pub struct NoDeposit<Reason = RuntimeHoldReason>(PhantomData<Reason>);
+/// `Reason` is the runtime's hold reason.
+pub struct NoDeposit<Reason>(PhantomData<Reason>);
 
 impl<AccountId, Reason> fungible::Inspect<AccountId> for NoDeposit<Reason> {
 	type Balance = u128;
@@ -96,6 +95,7 @@ impl<AccountId: Eq, Reason> fungible::hold::Mutate<AccountId> for NoDeposit<Reas
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::mock::RuntimeHoldReason;
 	use frame_support::traits::tokens::Precision;
 	use fungible::hold::Mutate as _;
 
