@@ -6,7 +6,7 @@
 # scripts/pallet-weight-template.hbs.
 #
 #   WEIGHT_STEPS / WEIGHT_REPEAT   benchmark resolution (50 / 20)
-#   PALLETS="pallet_sudo ..."      only these pallets
+#   PALLETS="pallet_institutions ..."  only these pallets
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,7 +1,6 @@
 //! Benchmark of the root dispatch itself, around the cheapest call there is.
 
 use super::*;
-use crate::Pallet as Governance;
 use alloc::{boxed::Box, vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::EnsureOrigin;
@@ -23,5 +22,5 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Governance, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -5,9 +5,9 @@ use crate::Pallet as Institutions;
 use alloc::{boxed::Box, vec, vec::Vec};
 use banktax_primitives::{Role, Uscc};
 use frame_benchmarking::v2::*;
-use frame_support::traits::EnsureOrigin;
+use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
-use sp_runtime::traits::DispatchTransaction;
+use sp_runtime::traits::{DispatchTransaction, Dispatchable};
 
 /// The application of the `n`th benchmark institution: the first is a tax authority, the
 /// others banks; every field distinct.
@@ -28,31 +28,37 @@ fn application<T: Config>(n: u32) -> Application<T::AccountId> {
 	}
 }
 
-/// Fills the registry with `count` active institutions (keeping the council in step) and
-/// returns their numbers.
-fn fill<T: Config>(count: u32) -> Vec<InstitutionId> {
+/// Adds active institutions (keeping the council in step) until the registry holds `total`,
+/// genesis founders included; returns the numbers of those added.
+fn fill<T: Config>(total: u32) -> Vec<InstitutionId> {
 	let before = Institutions::<T>::active_governance();
-	let ids = (0..count)
+	let added = total.saturating_sub(Registry::<T>::count());
+	let ids = (0..added)
 		.map(|n| Institutions::<T>::register(application::<T>(n)).expect("benchmark institution"))
 		.collect();
 	Institutions::<T>::update_council(&before);
 	ids
 }
 
+/// A bank among the institutions `fill` added.
+fn bank(ids: &[InstitutionId]) -> Result<InstitutionId, BenchmarkError> {
+	ids.get(1).copied().ok_or(BenchmarkError::Stop("MaxInstitutions leaves no room for a bank"))
+}
+
 fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
 }
 
-#[benchmarks]
+#[benchmarks(where T: Send + Sync, <T::RuntimeCall as Dispatchable>::Info: Default)]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn admit() -> Result<(), BenchmarkError> {
 		let max = T::MaxInstitutions::get();
-		fill::<T>(max - 1);
+		let added = fill::<T>(max - 1).len() as u32;
 		let origin = governance::<T>()?;
-		let newcomer = Box::new(application::<T>(max - 1));
+		let newcomer = Box::new(application::<T>(added));
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, newcomer);
@@ -65,7 +71,7 @@ mod benchmarks {
 	fn suspend() -> Result<(), BenchmarkError> {
 		let ids = fill::<T>(T::MaxInstitutions::get());
 		let origin = governance::<T>()?;
-		let bank = ids[1];
+		let bank = bank(&ids)?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, bank);
@@ -77,7 +83,7 @@ mod benchmarks {
 	#[benchmark]
 	fn reinstate() -> Result<(), BenchmarkError> {
 		let ids = fill::<T>(T::MaxInstitutions::get());
-		let bank = ids[1];
+		let bank = bank(&ids)?;
 		Institutions::<T>::suspend(governance::<T>()?, bank)?;
 		let origin = governance::<T>()?;
 
@@ -92,7 +98,7 @@ mod benchmarks {
 	fn remove() -> Result<(), BenchmarkError> {
 		let ids = fill::<T>(T::MaxInstitutions::get());
 		let origin = governance::<T>()?;
-		let bank = ids[1];
+		let bank = bank(&ids)?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, bank);
@@ -106,11 +112,12 @@ mod benchmarks {
 		let ids = fill::<T>(T::MaxInstitutions::get());
 		let origin = governance::<T>()?;
 		let validator: T::AccountId = account("new validator", 0, 0);
+		let bank = bank(&ids)?;
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, ids[1], validator.clone());
+		_(origin as T::RuntimeOrigin, bank, validator.clone());
 
-		assert_eq!(Institutions::<T>::institution(ids[1])?.validator, validator);
+		assert_eq!(Institutions::<T>::institution(bank)?.validator, validator);
 		Ok(())
 	}
 
@@ -119,11 +126,12 @@ mod benchmarks {
 		let ids = fill::<T>(T::MaxInstitutions::get());
 		let origin = governance::<T>()?;
 		let node = vec![0xee; banktax_primitives::MAX_NODE_ID_LEN as usize];
+		let bank = bank(&ids)?;
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, ids[1], node.clone());
+		_(origin as T::RuntimeOrigin, bank, node.clone());
 
-		assert_eq!(Institutions::<T>::institution(ids[1])?.node.into_inner(), node);
+		assert_eq!(Institutions::<T>::institution(bank)?.node.into_inner(), node);
 		Ok(())
 	}
 
@@ -135,7 +143,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), [0xee; 32]);
 
-		assert_eq!(Institutions::<T>::institution(ids[1])?.encryption_key, [0xee; 32]);
+		assert_eq!(Institutions::<T>::institution(bank(&ids)?)?.encryption_key, [0xee; 32]);
 		Ok(())
 	}
 

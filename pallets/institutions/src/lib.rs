@@ -517,7 +517,7 @@ pub mod pallet {
 		}
 
 		/// Brings the council in line with the registry, given the members it had before.
-		fn update_council(before: &[T::AccountId]) {
+		pub(crate) fn update_council(before: &[T::AccountId]) {
 			let after = Self::active_governance();
 			if after != before {
 				T::Council::set_members_sorted(&after, before);

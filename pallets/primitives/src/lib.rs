@@ -10,10 +10,23 @@
 //!   the institutions pallet itself.
 //! - [`NodeAuthorization`]: how the institutions registry tells the network layer which nodes
 //!   may join.
+//! - [`Period`], [`RecordKind`], [`Rating`]: what a tax record is about, in clear on the chain;
+//!   [`RecordInspect`] and [`EnterpriseInspect`]: what other pallets may ask about records and
+//!   enterprises.
+//! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
+//!   disclosure proofs, sealed records and per-recipient key envelopes.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 mod institution;
+pub mod privacy;
+mod tax;
 mod uscc;
 
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
+pub use tax::{
+	EnterpriseInspect, Period, Rating, RecordId, RecordInfo, RecordInspect, RecordKind, FIRST_YEAR,
+	LAST_YEAR,
+};
 pub use uscc::{Uscc, UsccError, USCC_LEN};

@@ -1,0 +1,210 @@
+//! Enterprises' tax records as the chain knows them: what a record is about (period, kind), the
+//! rating tax bureaus publish, and what other pallets may ask about enterprises and records.
+
+use crate::Uscc;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// A tax record's number on the chain. Every version of a record has its own.
+pub type RecordId = u64;
+
+/// Earliest year a record may be about: the year the unified social credit code was introduced.
+pub const FIRST_YEAR: u16 = 2015;
+/// Latest year a record may be about; far enough ahead that no record is refused for being
+/// recent, near enough that a mistyped year is caught.
+pub const LAST_YEAR: u16 = 2199;
+
+/// The stretch of time a tax record covers.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum Period {
+	/// A calendar year.
+	Year(u16),
+	/// A quarter (1 to 4) of a year.
+	Quarter { year: u16, quarter: u8 },
+	/// A month (1 to 12) of a year.
+	Month { year: u16, month: u8 },
+}
+
+impl Period {
+	/// The year the period falls in.
+	pub fn year(&self) -> u16 {
+		match *self {
+			Period::Year(year) => year,
+			Period::Quarter { year, .. } | Period::Month { year, .. } => year,
+		}
+	}
+
+	/// Whether the period exists: a year in [`FIRST_YEAR`]..=[`LAST_YEAR`], a quarter 1–4, a
+	/// month 1–12.
+	pub fn is_valid(&self) -> bool {
+		let year_ok = (FIRST_YEAR..=LAST_YEAR).contains(&self.year());
+		year_ok &&
+			match *self {
+				Period::Year(_) => true,
+				Period::Quarter { quarter, .. } => (1..=4).contains(&quarter),
+				Period::Month { month, .. } => (1..=12).contains(&month),
+			}
+	}
+}
+
+/// What a tax record attests.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordKind {
+	/// A value-added-tax return (filed monthly or quarterly).
+	VatReturn,
+	/// An enterprise-income-tax return (quarterly prepayment or the annual settlement).
+	IncomeTaxReturn,
+	/// A certificate of tax paid in a period.
+	PaymentCertificate,
+	/// Filing compliance: filings due and on time, arrears, penalties.
+	FilingCompliance,
+	/// The year's summary, with the tax credit rating the bureau assigned.
+	AnnualSummary,
+}
+
+impl RecordKind {
+	/// Whether a record of this kind can cover `period`: VAT returns are monthly or quarterly,
+	/// income-tax returns quarterly or annual, annual summaries annual; the rest any period.
+	pub fn covers(&self, period: &Period) -> bool {
+		match self {
+			RecordKind::VatReturn => !matches!(period, Period::Year(_)),
+			RecordKind::IncomeTaxReturn => !matches!(period, Period::Month { .. }),
+			RecordKind::AnnualSummary => matches!(period, Period::Year(_)),
+			RecordKind::PaymentCertificate | RecordKind::FilingCompliance => true,
+		}
+	}
+
+	/// Whether records of this kind carry the tax credit rating in clear. Only the annual
+	/// summary does: bureaus publish ratings yearly; every other figure stays sealed.
+	pub fn carries_rating(&self) -> bool {
+		matches!(self, RecordKind::AnnualSummary)
+	}
+}
+
+/// The tax credit rating (纳税信用级别) a bureau assigns each year.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum Rating {
+	/// Score 90 or more.
+	A,
+	/// Score 70 to under 90.
+	B,
+	/// New enterprises, or no revenue in the year, with a score of 70 or more.
+	M,
+	/// Score 40 to under 70.
+	C,
+	/// Score under 40, or assigned directly for serious violations.
+	D,
+}
+
+/// What other pallets may learn about a tax record.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RecordInfo {
+	/// The enterprise the record is about.
+	pub enterprise: Uscc,
+	/// The period it covers.
+	pub period: Period,
+	/// What it attests.
+	pub kind: RecordKind,
+	/// The rating, for annual summaries.
+	pub rating: Option<Rating>,
+	/// The commitment to its fields (see [`crate::privacy`]).
+	pub commitment: [u8; 32],
+	/// Whether this is the record's current version: neither amended since nor revoked.
+	pub current: bool,
+}
+
+/// What other pallets may ask about tax records, without depending on the pallet that keeps
+/// them.
+pub trait RecordInspect {
+	/// The record with this id, current or not.
+	fn record(id: RecordId) -> Option<RecordInfo>;
+	/// The current version of `enterprise`'s record of `kind` for `period`, if there is one.
+	fn current_record(enterprise: &Uscc, period: &Period, kind: RecordKind) -> Option<RecordId>;
+}
+
+/// What other pallets may ask about registered enterprises.
+pub trait EnterpriseInspect<AccountId> {
+	/// The registered enterprise `who` is a controller of: an account allowed to act for it.
+	fn enterprise_of(who: &AccountId) -> Option<Uscc>;
+	/// Whether `enterprise` is registered (and not deregistered).
+	fn is_registered(enterprise: &Uscc) -> bool;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn periods_outside_the_calendar_are_invalid() {
+		assert!(Period::Year(2024).is_valid());
+		assert!(Period::Quarter { year: 2024, quarter: 4 }.is_valid());
+		assert!(Period::Month { year: 2024, month: 12 }.is_valid());
+		assert!(!Period::Year(FIRST_YEAR - 1).is_valid());
+		assert!(!Period::Year(LAST_YEAR + 1).is_valid());
+		assert!(!Period::Quarter { year: 2024, quarter: 0 }.is_valid());
+		assert!(!Period::Quarter { year: 2024, quarter: 5 }.is_valid());
+		assert!(!Period::Month { year: 2024, month: 0 }.is_valid());
+		assert!(!Period::Month { year: 2024, month: 13 }.is_valid());
+	}
+
+	#[test]
+	fn kinds_cover_their_periods_only() {
+		let year = Period::Year(2024);
+		let quarter = Period::Quarter { year: 2024, quarter: 1 };
+		let month = Period::Month { year: 2024, month: 1 };
+		assert!(!RecordKind::VatReturn.covers(&year));
+		assert!(RecordKind::VatReturn.covers(&quarter) && RecordKind::VatReturn.covers(&month));
+		assert!(RecordKind::IncomeTaxReturn.covers(&year));
+		assert!(!RecordKind::IncomeTaxReturn.covers(&month));
+		assert!(RecordKind::AnnualSummary.covers(&year));
+		assert!(!RecordKind::AnnualSummary.covers(&quarter));
+		assert!(RecordKind::FilingCompliance.covers(&month));
+		assert!(RecordKind::AnnualSummary.carries_rating());
+		assert!(!RecordKind::VatReturn.carries_rating());
+	}
+}
