@@ -21,6 +21,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, Council]
 	[pallet_institutions, Institutions]
 	[pallet_governance, Governance]
+	[pallet_tax_records, TaxRecords]
 );
 
 /// What can be benchmarked, and the storage each pallet declares.

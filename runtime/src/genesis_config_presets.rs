@@ -360,4 +360,25 @@ mod tests {
 		let names: Vec<&str> = LOCAL_INSTITUTIONS.iter().map(|i| i.name).collect();
 		assert_eq!(names, ["tax-authority", "bank-a", "bank-b", "regulator"]);
 	}
+
+	#[test]
+	fn encryption_keys_are_the_codecs_development_keys() {
+		use banktax_primitives::privacy::EncryptionSecret;
+		for institution in LOCAL_INSTITUTIONS.iter() {
+			let key = EncryptionSecret::development(institution.account_path).public();
+			assert_eq!(key, institution.encryption_key, "{}", institution.name);
+		}
+		let development: Vec<(String, [u8; 32])> = development_founders()
+			.into_iter()
+			.map(|f| {
+				let key = f.institution.encryption_key.try_into().expect("32 bytes");
+				(f.institution.legal_name, key)
+			})
+			.collect();
+		for ((name, key), suri) in
+			development.iter().zip(["//Alice", "//Bob", "//Charlie", "//Dave"])
+		{
+			assert_eq!(EncryptionSecret::development(suri).public(), *key, "{name}");
+		}
+	}
 }

@@ -12,6 +12,9 @@
 //!   (`pallet_institutions::CheckMembership`).
 //! - `Council`: the institutions' council (`pallet-collective`). Admissions and the like pass by a
 //!   two-thirds motion; `Governance` lets such a motion act as `Root` (runtime upgrades).
+//! - `TaxRecords`: enterprises, registered by the tax authority with the accounts that act for
+//!   them (which may then transact), and their attested tax records: commitments and sealed
+//!   ciphertexts, never figures in clear.
 //! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality), whose authority sets
 //!   `Session` hands them at each session boundary.
 //!
@@ -228,4 +231,7 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Governance = pallet_governance;
+
+	#[runtime::pallet_index(9)]
+	pub type TaxRecords = pallet_tax_records;
 }

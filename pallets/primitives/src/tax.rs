@@ -54,8 +54,8 @@ impl Period {
 	/// month 1–12.
 	pub fn is_valid(&self) -> bool {
 		let year_ok = (FIRST_YEAR..=LAST_YEAR).contains(&self.year());
-		year_ok &&
-			match *self {
+		year_ok
+			&& match *self {
 				Period::Year(_) => true,
 				Period::Quarter { quarter, .. } => (1..=4).contains(&quarter),
 				Period::Month { month, .. } => (1..=12).contains(&month),

@@ -22,7 +22,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	weights, AccountId, Aura, Block, BlockNumber, Council, Hash, Institutions, Nonce, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SessionKeys,
-	DAYS, MINUTES, SLOT_DURATION, VERSION,
+	TaxRecords, DAYS, MINUTES, SLOT_DURATION, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational ones.
@@ -213,7 +213,8 @@ impl pallet_institutions::Config for Runtime {
 	type GovernanceOrigin = TwoThirdsOfCouncil;
 	type Council = Council;
 	type Nodes = NetworkNodes;
-	type TransactionMembers = Institutions;
+	/// Institutions' accounts, and the controllers of registered enterprises.
+	type TransactionMembers = (Institutions, TaxRecords);
 	type MaxInstitutions = ConstU32<MAX_INSTITUTIONS>;
 	/// GRANDPA finalises with more than two thirds of the validators: four is the smallest set
 	/// that keeps finalising with one of them down.
@@ -228,6 +229,34 @@ impl pallet_governance::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = TwoThirdsOfCouncil;
 	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_tax_records::Config for Runtime {
+	type Institutions = Institutions;
+	/// A legal representative and a few finance staff.
+	type MaxControllers = ConstU32<8>;
+	/// Ten years of monthly returns of every kind is 600 records; the rest is for amendments.
+	type MaxRecordsPerEnterprise = ConstU32<1024>;
+	type WeightInfo = pallet_tax_records::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = FirstTaxAuthority;
+}
+
+/// Benchmarks act as the registry's first active tax authority.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct FirstTaxAuthority;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_tax_records::BenchmarkHelper<AccountId> for FirstTaxAuthority {
+	fn tax_authority() -> AccountId {
+		pallet_institutions::Registry::<Runtime>::iter_values()
+			.find(|i| {
+				i.role == banktax_primitives::Role::TaxAuthority &&
+					i.status == pallet_institutions::Status::Active
+			})
+			.map(|i| i.governance)
+			// No tax authority in genesis: the benchmarks fail with `NotTaxAuthority`.
+			.unwrap_or_else(|| AccountId::new([0; 32]))
+	}
 }
 
 /// The session length the registry holds, for `pallet_session::PeriodicSessions`.

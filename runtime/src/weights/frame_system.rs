@@ -50,22 +50,22 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_264_000 picoseconds.
-		Weight::from_parts(21_488_677, 0)
+		// Minimum execution time: 2_363_000 picoseconds.
+		Weight::from_parts(57_104_191, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(328, 0).saturating_mul(b.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(407, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_688_000 picoseconds.
-		Weight::from_parts(5_908_000, 0)
+		// Minimum execution time: 5_999_000 picoseconds.
+		Weight::from_parts(14_581_617, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1
-			.saturating_add(Weight::from_parts(1_295, 0).saturating_mul(b.into()))
+			// Standard Error: 3
+			.saturating_add(Weight::from_parts(1_372, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_246_000 picoseconds.
-		Weight::from_parts(4_707_000, 0)
+		// Minimum execution time: 4_517_000 picoseconds.
+		Weight::from_parts(5_098_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 117_610_876_000 picoseconds.
-		Weight::from_parts(121_597_514_000, 0)
+		// Minimum execution time: 122_470_201_000 picoseconds.
+		Weight::from_parts(187_011_043_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -96,11 +96,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_283_000 picoseconds.
-		Weight::from_parts(2_404_000, 0)
+		// Minimum execution time: 2_454_000 picoseconds.
+		Weight::from_parts(2_594_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_239
-			.saturating_add(Weight::from_parts(960_751, 0).saturating_mul(i.into()))
+			// Standard Error: 7_120
+			.saturating_add(Weight::from_parts(1_026_811, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -110,11 +110,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_263_000 picoseconds.
-		Weight::from_parts(2_373_000, 0)
+		// Minimum execution time: 2_283_000 picoseconds.
+		Weight::from_parts(2_464_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 2_986
-			.saturating_add(Weight::from_parts(765_696, 0).saturating_mul(i.into()))
+			// Standard Error: 1_389
+			.saturating_add(Weight::from_parts(743_288, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -122,13 +122,13 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 	/// The range of component `p` is `[0, 1000]`.
 	fn kill_prefix(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `48 + p * (69 ±0)`
-		//  Estimated: `44 + p * (70 ±0)`
-		// Minimum execution time: 3_966_000 picoseconds.
-		Weight::from_parts(4_297_000, 0)
-			.saturating_add(Weight::from_parts(0, 44))
-			// Standard Error: 3_302
-			.saturating_add(Weight::from_parts(1_537_881, 0).saturating_mul(p.into()))
+		//  Measured:  `54 + p * (69 ±0)`
+		//  Estimated: `51 + p * (70 ±0)`
+		// Minimum execution time: 4_237_000 picoseconds.
+		Weight::from_parts(4_417_000, 0)
+			.saturating_add(Weight::from_parts(0, 51))
+			// Standard Error: 52_739
+			.saturating_add(Weight::from_parts(1_864_824, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 13_360_000 picoseconds.
-		Weight::from_parts(28_061_000, 0)
+		// Minimum execution time: 11_277_000 picoseconds.
+		Weight::from_parts(32_108_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 122_430_391_000 picoseconds.
-		Weight::from_parts(128_096_644_000, 0)
+		// Minimum execution time: 122_375_770_000 picoseconds.
+		Weight::from_parts(197_877_637_000, 0)
 			.saturating_add(Weight::from_parts(0, 1518))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))

@@ -146,5 +146,6 @@ pub fn verify_disclosure(
 		position /= 2;
 		width = width.div_ceil(2);
 	}
-	siblings.next().is_none() && commit_root(header, proof.leaf_count as usize, &hash) == *commitment
+	siblings.next().is_none()
+		&& commit_root(header, proof.leaf_count as usize, &hash) == *commitment
 }

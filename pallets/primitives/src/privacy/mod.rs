@@ -33,8 +33,8 @@ pub use schema::{
 };
 pub use seal::{
 	check_disclosed, open_envelope, open_record, seal_envelope, seal_record, DataKey,
-	DisclosedField, EncryptionPublicKey, EncryptionSecret, EnvelopeContent, Opening,
-	PrivacyError, SealedRecord, FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN,
+	DisclosedField, EncryptionPublicKey, EncryptionSecret, EnvelopeContent, Opening, PrivacyError,
+	SealedRecord, FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN,
 };
 
 use blake2::{digest::consts::U32, Blake2b, Digest};

@@ -77,11 +77,13 @@ impl FieldKey {
 				self,
 				TaxableSales | OutputTax | InputTax | TaxPayable | TaxPaid | InvoicesIssued
 			),
-			RecordKind::IncomeTaxReturn =>
-				matches!(self, Revenue | TaxableIncome | TaxPayable | TaxPaid),
+			RecordKind::IncomeTaxReturn => {
+				matches!(self, Revenue | TaxableIncome | TaxPayable | TaxPaid)
+			}
 			RecordKind::PaymentCertificate => matches!(self, TaxPaid),
-			RecordKind::FilingCompliance =>
-				matches!(self, FilingsDue | FilingsOnTime | Arrears | Penalties),
+			RecordKind::FilingCompliance => {
+				matches!(self, FilingsDue | FilingsOnTime | Arrears | Penalties)
+			}
 			RecordKind::AnnualSummary => matches!(
 				self,
 				Revenue | TaxPaid | TaxPayable | InvoicesIssued | Arrears | Penalties | CreditScore
@@ -268,7 +270,8 @@ mod tests {
 		let mut wrong_version = vat();
 		wrong_version.schema_version = 2;
 		assert_eq!(wrong_version.check(), Err(SchemaError::UnsupportedVersion));
-		let bad_month = header(RecordKind::VatReturn, Period::Month { year: 2025, month: 13 }, None);
+		let bad_month =
+			header(RecordKind::VatReturn, Period::Month { year: 2025, month: 13 }, None);
 		assert_eq!(bad_month.check(), Err(SchemaError::InvalidPeriod));
 		let vat_for_a_year = header(RecordKind::VatReturn, Period::Year(2025), None);
 		assert_eq!(vat_for_a_year.check(), Err(SchemaError::PeriodNotCovered));

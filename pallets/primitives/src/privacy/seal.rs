@@ -248,7 +248,8 @@ pub fn open_envelope(
 	if !shared.was_contributory() {
 		return Err(PrivacyError::WeakKey);
 	}
-	let (mut key, nonce) = derive(shared.as_bytes(), &ephemeral_public, &secret.public(), commitment)?;
+	let (mut key, nonce) =
+		derive(shared.as_bytes(), &ephemeral_public, &secret.public(), commitment)?;
 	let plain = decrypt(&key, &nonce, sealed, &[commitment]);
 	key.zeroize();
 	let content =
@@ -308,7 +309,10 @@ fn derive(
 }
 
 /// Splits `version ‖ prefix (N bytes) ‖ rest`, checking the version and the length bound.
-fn split_versioned<const N: usize>(bytes: &[u8], max: u32) -> Result<([u8; N], &[u8]), PrivacyError> {
+fn split_versioned<const N: usize>(
+	bytes: &[u8],
+	max: u32,
+) -> Result<([u8; N], &[u8]), PrivacyError> {
 	if bytes.len() > max as usize {
 		return Err(PrivacyError::Malformed);
 	}

@@ -62,7 +62,8 @@ fn bob() -> EncryptionSecret {
 fn a_sealed_record_opens_with_its_key_and_matches_its_commitment() {
 	let sealed = seal_record(summary(), &mut rng(1)).expect("seals");
 	assert_eq!(sealed.header, summary_header());
-	let opened = open_record(&sealed.ciphertext, &sealed.data_key, &sealed.commitment).expect("opens");
+	let opened =
+		open_record(&sealed.ciphertext, &sealed.data_key, &sealed.commitment).expect("opens");
 	assert_eq!(opened.record, summary());
 	assert_eq!(opened.commitment(), Ok(sealed.commitment));
 }
@@ -129,13 +130,19 @@ fn every_field_of_every_tree_shape_discloses_and_verifies() {
 			assert!(verify_disclosure(&sealed.commitment, &record.header, field, &disclosed.proof));
 
 			let forged = Field { value: field.value + 1, ..*field };
-			assert!(!verify_disclosure(&sealed.commitment, &record.header, &forged, &disclosed.proof));
+			assert!(!verify_disclosure(
+				&sealed.commitment,
+				&record.header,
+				&forged,
+				&disclosed.proof
+			));
 			let mut moved = disclosed.proof.clone();
 			moved.index = ((index + 1) % count) as u8;
 			if count > 1 {
 				assert!(!verify_disclosure(&sealed.commitment, &record.header, field, &moved));
 			}
-			let other_period = RecordHeader { period: Period::Month { year: 2025, month: 4 }, ..record.header };
+			let other_period =
+				RecordHeader { period: Period::Month { year: 2025, month: 4 }, ..record.header };
 			assert!(!verify_disclosure(&sealed.commitment, &other_period, field, &disclosed.proof));
 		}
 	}
@@ -169,9 +176,13 @@ fn the_largest_record_fits_the_chain_bounds() {
 			},
 		})
 		.collect();
-	let envelope =
-		seal_envelope(&bob().public(), &sealed.commitment, &EnvelopeContent::Fields(widest), &mut rng(6))
-			.expect("fits");
+	let envelope = seal_envelope(
+		&bob().public(),
+		&sealed.commitment,
+		&EnvelopeContent::Fields(widest),
+		&mut rng(6),
+	)
+	.expect("fits");
 	assert!(envelope.len() <= MAX_ENVELOPE_LEN as usize);
 }
 
@@ -181,10 +192,14 @@ fn an_envelope_opens_for_its_recipient_only() {
 	let content = EnvelopeContent::DataKey(sealed.data_key.clone());
 	let envelope =
 		seal_envelope(&bob().public(), &sealed.commitment, &content, &mut rng(8)).expect("seals");
-	let opened = open_envelope(&bob(), &sealed.commitment, &sealed.header, &envelope).expect("opens");
+	let opened =
+		open_envelope(&bob(), &sealed.commitment, &sealed.header, &envelope).expect("opens");
 	assert_eq!(opened, content);
 	let EnvelopeContent::DataKey(key) = opened else { panic!("a data key") };
-	assert_eq!(open_record(&sealed.ciphertext, &key, &sealed.commitment).map(|o| o.record), Ok(summary()));
+	assert_eq!(
+		open_record(&sealed.ciphertext, &key, &sealed.commitment).map(|o| o.record),
+		Ok(summary())
+	);
 
 	let charlie = EncryptionSecret::development("//Charlie");
 	assert_eq!(
@@ -221,7 +236,10 @@ fn a_fields_envelope_carries_only_the_chosen_fields_and_they_verify() {
 	else {
 		panic!("fields")
 	};
-	assert_eq!(fields.iter().map(|f| f.field.key).collect::<Vec<_>>(), [FieldKey::TaxPaid, FieldKey::CreditScore]);
+	assert_eq!(
+		fields.iter().map(|f| f.field.key).collect::<Vec<_>>(),
+		[FieldKey::TaxPaid, FieldKey::CreditScore]
+	);
 	assert_eq!(fields.first().map(|f| f.field.value), Some(98_765_432));
 
 	// A field the sealer changed before wrapping does not verify, even in a valid envelope.
@@ -229,9 +247,13 @@ fn a_fields_envelope_carries_only_the_chosen_fields_and_they_verify() {
 	if let Some(first) = forged.first_mut() {
 		first.field.value += 1;
 	}
-	let envelope =
-		seal_envelope(&bob().public(), &sealed.commitment, &EnvelopeContent::Fields(forged), &mut rng(11))
-			.expect("seals");
+	let envelope = seal_envelope(
+		&bob().public(),
+		&sealed.commitment,
+		&EnvelopeContent::Fields(forged),
+		&mut rng(11),
+	)
+	.expect("seals");
 	assert_eq!(
 		open_envelope(&bob(), &sealed.commitment, &sealed.header, &envelope),
 		Err(PrivacyError::CommitmentMismatch)
@@ -298,9 +320,13 @@ fn make_vectors() -> Vec<(&'static str, Vec<u8>)> {
 	)
 	.expect("seals");
 	let paid = sealed.opening.disclose(FieldKey::TaxPaid).expect("present");
-	let fields_envelope =
-		seal_envelope(&recipient, &sealed.commitment, &EnvelopeContent::Fields(vec![paid]), &mut rng)
-			.expect("seals");
+	let fields_envelope = seal_envelope(
+		&recipient,
+		&sealed.commitment,
+		&EnvelopeContent::Fields(vec![paid]),
+		&mut rng,
+	)
+	.expect("seals");
 	vec![
 		("record", sealed.opening.record.encode()),
 		("salts", sealed.opening.salts.concat()),
@@ -360,8 +386,8 @@ fn the_test_vectors_open_independently() {
 	let content = open_envelope(&secret, &commitment, &record.header, &vector("envelope_tax_paid"))
 		.expect("opens");
 	let EnvelopeContent::Fields(fields) = content else { panic!("fields") };
-	assert_eq!(fields.iter().map(|f| f.field).collect::<Vec<_>>(), [Field {
-		key: FieldKey::TaxPaid,
-		value: 98_765_432
-	}]);
+	assert_eq!(
+		fields.iter().map(|f| f.field).collect::<Vec<_>>(),
+		[Field { key: FieldKey::TaxPaid, value: 98_765_432 }]
+	);
 }

@@ -1,0 +1,169 @@
+//! Benchmarks, each in its worst case: most controllers, longest ciphertext, an annual summary
+//! (which also keeps the rating index).
+
+use super::*;
+use alloc::{vec, vec::Vec};
+use banktax_primitives::{
+	privacy::{FORMAT_VERSION, MAX_SEALED_RECORD_LEN, SCHEMA_VERSION},
+	Period, Rating, RecordId, RecordKind, Uscc, USCC_LEN,
+};
+use frame_benchmarking::v2::*;
+use frame_support::traits::Get;
+use frame_system::RawOrigin;
+
+/// The `n`th benchmark enterprise's code.
+fn code(n: u32) -> [u8; USCC_LEN] {
+	let first = alloc::format!("913501000{n:08}");
+	let first: [u8; USCC_LEN - 1] = first.as_bytes().try_into().unwrap_or([b'9'; USCC_LEN - 1]);
+	Uscc::complete(&first).map(|uscc| *uscc.as_bytes()).unwrap_or([b'0'; USCC_LEN])
+}
+
+fn controllers<T: Config>(seed: u32, count: u32) -> Vec<T::AccountId> {
+	(0..count).map(|i| account("controller", seed, i)).collect()
+}
+
+/// A well-formed ciphertext of `len` bytes.
+fn ciphertext(len: u32) -> Vec<u8> {
+	let mut bytes = vec![0xab; len as usize];
+	if let Some(first) = bytes.first_mut() {
+		*first = FORMAT_VERSION;
+	}
+	bytes
+}
+
+fn summary(len: u32) -> Attestation {
+	Attestation {
+		schema_version: SCHEMA_VERSION,
+		rating: Some(Rating::A),
+		commitment: [0xcd; 32],
+		ciphertext: ciphertext(len),
+	}
+}
+
+fn registered<T: Config>(authority: &T::AccountId) -> Result<[u8; USCC_LEN], BenchmarkError> {
+	let uscc = code(0);
+	let controllers = controllers::<T>(0, T::MaxControllers::get());
+	Pallet::<T>::register_enterprise(
+		RawOrigin::Signed(authority.clone()).into(),
+		uscc,
+		controllers,
+	)?;
+	Ok(uscc)
+}
+
+fn attested<T: Config>(authority: &T::AccountId) -> Result<RecordId, BenchmarkError> {
+	let uscc = registered::<T>(authority)?;
+	let id = NextRecordId::<T>::get();
+	Pallet::<T>::attest_record(
+		RawOrigin::Signed(authority.clone()).into(),
+		uscc,
+		Period::Year(2025),
+		RecordKind::AnnualSummary,
+		summary(MAX_SEALED_RECORD_LEN),
+	)?;
+	Ok(id)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_enterprise(c: Linear<1, { T::MaxControllers::get() }>) {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let controllers = controllers::<T>(0, c);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(authority), code(0), controllers);
+
+		assert!(Enterprises::<T>::contains_key(Uscc::parse(&code(0)).expect("valid")));
+	}
+
+	#[benchmark]
+	fn set_controllers(
+		o: Linear<1, { T::MaxControllers::get() }>,
+		n: Linear<1, { T::MaxControllers::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let uscc = code(0);
+		let origin = RawOrigin::Signed(authority.clone());
+		Pallet::<T>::register_enterprise(origin.clone().into(), uscc, controllers::<T>(0, o))?;
+		let new = controllers::<T>(1, n);
+
+		#[extrinsic_call]
+		_(origin, uscc, new.clone());
+
+		assert_eq!(ControllerOf::<T>::get(&new[0]), Uscc::parse(&uscc).ok());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn deregister_enterprise(
+		c: Linear<1, { T::MaxControllers::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let uscc = code(0);
+		let origin = RawOrigin::Signed(authority.clone());
+		Pallet::<T>::register_enterprise(origin.clone().into(), uscc, controllers::<T>(0, c))?;
+
+		#[extrinsic_call]
+		_(origin, uscc);
+
+		assert!(ControllerOf::<T>::iter().next().is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn attest_record(
+		l: Linear<{ pallet::MIN_CIPHERTEXT_LEN as u32 }, MAX_SEALED_RECORD_LEN>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let uscc = registered::<T>(&authority)?;
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(authority),
+			uscc,
+			Period::Year(2025),
+			RecordKind::AnnualSummary,
+			summary(l),
+		);
+
+		assert_eq!(NextRecordId::<T>::get(), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn amend_record(
+		l: Linear<{ pallet::MIN_CIPHERTEXT_LEN as u32 }, MAX_SEALED_RECORD_LEN>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let record = attested::<T>(&authority)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(authority), record, summary(l));
+
+		assert!(matches!(
+			Records::<T>::get(record).map(|r| r.status),
+			Some(RecordStatus::Superseded { .. })
+		));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_record() -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let record = attested::<T>(&authority)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(authority), record, RevocationReason::WrongPeriodOrKind);
+
+		assert!(matches!(
+			Records::<T>::get(record).map(|r| r.status),
+			Some(RecordStatus::Revoked { .. })
+		));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,615 @@
+//! # Tax records
+//!
+//! Enterprises, and the tax records a tax authority attests about them, sealed.
+//!
+//! A bank lends against tax data it can trust, but may read an enterprise's figures only with
+//! the enterprise's consent. So the tax authority puts each record on the chain in a form every
+//! node can hold and none can read:
+//!
+//! - in clear: the enterprise (its unified social credit code), the period, the kind of record,
+//!   the schema version, who attested it and when, and, for annual summaries only, the tax
+//!   credit rating (bureaus publish ratings);
+//! - a 32-byte **commitment** to the figures (a root over salted per-field hashes), against
+//!   which a reader later checks whatever it is given;
+//! - the **ciphertext**: the record sealed under a fresh data key, which reaches a bank only in
+//!   an envelope, under consent.
+//!
+//! No amount is in state, events or call arguments. The codec that makes commitments and
+//! ciphertexts is `banktax_primitives::privacy`; this pallet checks their form, not their
+//! content, which it cannot see.
+//!
+//! **Enterprises.** A tax authority registers an enterprise with its controller accounts: the
+//! accounts that act for it (grant consent, apply for loans). Controllers pass the chain's
+//! membership check on transactions ([`Pallet`] implements `Contains`). An account controls at
+//! most one enterprise. Deregistering keeps the enterprise's history and drops its controllers;
+//! registering it again restores it.
+//!
+//! **Corrections never rewrite history.** One record is current for each (enterprise, period,
+//! kind). Amending it adds a new version and marks the old one superseded; revoking an
+//! erroneous one needs a reason code and leaves it on chain, marked revoked. Attesting the same
+//! (enterprise, period, kind) again without amending is refused.
+//!
+//! Other pallets see records through `banktax_primitives::RecordInspect` and enterprises
+//! through `banktax_primitives::EnterpriseInspect`.
+//!
+//! ## Calls
+//!
+//! | call | who may call | emits |
+//! | --- | --- | --- |
+//! | [`register_enterprise`](Pallet::register_enterprise) | an active tax authority | [`Event::EnterpriseRegistered`] |
+//! | [`set_controllers`](Pallet::set_controllers) | an active tax authority | [`Event::ControllersChanged`] |
+//! | [`deregister_enterprise`](Pallet::deregister_enterprise) | an active tax authority | [`Event::EnterpriseDeregistered`] |
+//! | [`attest_record`](Pallet::attest_record) | an active tax authority | [`Event::RecordAttested`] |
+//! | [`amend_record`](Pallet::amend_record) | an active tax authority | [`Event::RecordAmended`] |
+//! | [`revoke_record`](Pallet::revoke_record) | an active tax authority | [`Event::RecordRevoked`] |
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use banktax_primitives::{
+		privacy::{FORMAT_VERSION, SCHEMA_VERSION},
+		EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo, RecordInspect,
+		RecordKind, Role, Uscc, USCC_LEN,
+	};
+	use frame_support::{pallet_prelude::*, traits::Contains};
+	use frame_system::pallet_prelude::*;
+
+	/// Shortest well-formed sealed record: version, nonce, one byte, authentication tag.
+	pub const MIN_CIPHERTEXT_LEN: usize = 1 + 24 + 1 + 16;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// An enterprise as this runtime stores it.
+	pub type EnterpriseOf<T> = Enterprise<
+		<T as frame_system::Config>::AccountId,
+		BlockNumberFor<T>,
+		<T as Config>::MaxControllers,
+	>;
+
+	/// A record version as this runtime stores it.
+	pub type RecordOf<T> = TaxRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Who is an active tax authority.
+		type Institutions: InstitutionInspect<Self::AccountId>;
+
+		/// Most controller accounts of one enterprise.
+		#[pallet::constant]
+		type MaxControllers: Get<u32>;
+
+		/// Most records (all versions) of one enterprise: ten years of monthly returns of every
+		/// kind, with room for amendments.
+		#[pallet::constant]
+		type MaxRecordsPerEnterprise: Get<u32>;
+
+		type WeightInfo: WeightInfo;
+
+		/// Supplies benchmarks with an active tax authority.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// What benchmarks need from the runtime.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId> {
+		/// The account of an active tax authority.
+		fn tax_authority() -> AccountId;
+	}
+
+	/// The register of enterprises, by unified social credit code.
+	#[pallet::storage]
+	pub type Enterprises<T: Config> = StorageMap<_, Blake2_128Concat, Uscc, EnterpriseOf<T>>;
+
+	/// The enterprise each controller account acts for.
+	#[pallet::storage]
+	pub type ControllerOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Uscc>;
+
+	/// Every record version, by number.
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, RecordOf<T>>;
+
+	/// The number the next record version gets.
+	#[pallet::storage]
+	pub type NextRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
+
+	/// The current version of each (enterprise, period, kind), if any.
+	#[pallet::storage]
+	pub type CurrentRecords<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Uscc,
+		Blake2_128Concat,
+		(Period, RecordKind),
+		RecordId,
+	>;
+
+	/// Every record version of each enterprise, current or not.
+	#[pallet::storage]
+	pub type RecordsOf<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, RecordId, ()>;
+
+	/// Each enterprise's rating by year, from its current annual summaries.
+	#[pallet::storage]
+	pub type Ratings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Uscc,
+		Twox64Concat,
+		u16,
+		(banktax_primitives::Rating, RecordId),
+	>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A tax authority registered (or re-registered) an enterprise.
+		EnterpriseRegistered { enterprise: Uscc, by: T::AccountId },
+		/// A tax authority changed an enterprise's controller accounts.
+		ControllersChanged { enterprise: Uscc },
+		/// A tax authority deregistered an enterprise; its records stay.
+		EnterpriseDeregistered { enterprise: Uscc },
+		/// A tax authority attested a record.
+		RecordAttested { record: RecordId, enterprise: Uscc, period: Period, kind: RecordKind },
+		/// A tax authority amended record `supersedes` with the new version `record`.
+		RecordAmended {
+			record: RecordId,
+			supersedes: RecordId,
+			enterprise: Uscc,
+			period: Period,
+			kind: RecordKind,
+			version: u32,
+		},
+		/// A tax authority revoked an erroneous record.
+		RecordRevoked { record: RecordId, reason: RevocationReason },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only an active tax authority's account may do this.
+		NotTaxAuthority,
+		/// The unified social credit code is malformed or its check character is wrong.
+		InvalidUscc,
+		/// The enterprise is already registered.
+		AlreadyRegistered,
+		/// No enterprise is registered under this code.
+		UnknownEnterprise,
+		/// The enterprise is deregistered.
+		EnterpriseDeregistered,
+		/// An enterprise needs at least one controller account.
+		NoControllers,
+		/// More controller accounts than `MaxControllers`.
+		TooManyControllers,
+		/// The same account is listed twice as a controller.
+		DuplicateController,
+		/// The account already controls another enterprise.
+		ControllerInUse,
+		/// The record follows a schema version this chain does not accept.
+		UnsupportedSchemaVersion,
+		/// The period does not exist (year out of range, quarter or month out of bounds).
+		InvalidPeriod,
+		/// Records of this kind do not cover such a period (e.g. an annual summary for a month).
+		PeriodNotCovered,
+		/// An annual summary must carry its rating.
+		RatingRequired,
+		/// Only annual summaries carry a rating.
+		RatingNotAllowed,
+		/// The ciphertext is longer than a sealed record may be.
+		CiphertextTooLong,
+		/// The ciphertext is too short or of an unknown format version to be a sealed record.
+		MalformedCiphertext,
+		/// The enterprise already has a current record of this kind for this period: amend it.
+		RecordExists,
+		/// No record has this number.
+		UnknownRecord,
+		/// The record has been amended; only its current version can be amended or revoked.
+		RecordSuperseded,
+		/// The record has been revoked.
+		RecordRevoked,
+		/// The enterprise has `MaxRecordsPerEnterprise` records.
+		TooManyRecords,
+		/// Record numbers are exhausted.
+		RecordIdOverflow,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the enterprise with code `uscc` and the accounts that act for it; or
+		/// registers a deregistered enterprise again, with new controllers.
+		///
+		/// Caller: an active tax authority. Emits [`Event::EnterpriseRegistered`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_enterprise(controllers.len() as u32))]
+		pub fn register_enterprise(
+			origin: OriginFor<T>,
+			uscc: [u8; USCC_LEN],
+			controllers: Vec<T::AccountId>,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			let enterprise = Self::parse_uscc(&uscc)?;
+			let previous = Enterprises::<T>::get(enterprise);
+			let record_count = match &previous {
+				Some(e) if e.status == EnterpriseStatus::Registered => {
+					return Err(Error::<T>::AlreadyRegistered.into())
+				}
+				Some(e) => e.record_count,
+				None => 0,
+			};
+			let controllers = Self::check_controllers(controllers, None)?;
+			for controller in &controllers {
+				ControllerOf::<T>::insert(controller, enterprise);
+			}
+			let registered_at = frame_system::Pallet::<T>::block_number();
+			Enterprises::<T>::insert(
+				enterprise,
+				Enterprise {
+					controllers,
+					registered_by: who.clone(),
+					registered_at,
+					status: EnterpriseStatus::Registered,
+					record_count,
+				},
+			);
+			Self::deposit_event(Event::EnterpriseRegistered { enterprise, by: who });
+			Ok(())
+		}
+
+		/// Replaces the registered enterprise's controller accounts, e.g. for a new legal
+		/// representative.
+		///
+		/// Caller: an active tax authority. Emits [`Event::ControllersChanged`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_controllers(
+			T::MaxControllers::get(),
+			controllers.len() as u32,
+		))]
+		pub fn set_controllers(
+			origin: OriginFor<T>,
+			uscc: [u8; USCC_LEN],
+			controllers: Vec<T::AccountId>,
+		) -> DispatchResult {
+			Self::ensure_tax_authority(origin)?;
+			let (enterprise, mut entry) = Self::registered(&uscc)?;
+			let controllers = Self::check_controllers(controllers, Some(enterprise))?;
+			for old in &entry.controllers {
+				ControllerOf::<T>::remove(old);
+			}
+			for new in &controllers {
+				ControllerOf::<T>::insert(new, enterprise);
+			}
+			entry.controllers = controllers;
+			Enterprises::<T>::insert(enterprise, entry);
+			Self::deposit_event(Event::ControllersChanged { enterprise });
+			Ok(())
+		}
+
+		/// Deregisters the enterprise: its controllers lose their standing, no new records
+		/// may be attested; its records stay.
+		///
+		/// Caller: an active tax authority. Emits [`Event::EnterpriseDeregistered`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::deregister_enterprise(T::MaxControllers::get()))]
+		pub fn deregister_enterprise(origin: OriginFor<T>, uscc: [u8; USCC_LEN]) -> DispatchResult {
+			Self::ensure_tax_authority(origin)?;
+			let (enterprise, mut entry) = Self::registered(&uscc)?;
+			for controller in &entry.controllers {
+				ControllerOf::<T>::remove(controller);
+			}
+			entry.controllers = BoundedVec::new();
+			entry.status =
+				EnterpriseStatus::Deregistered { at: frame_system::Pallet::<T>::block_number() };
+			Enterprises::<T>::insert(enterprise, entry);
+			Self::deposit_event(Event::EnterpriseDeregistered { enterprise });
+			Ok(())
+		}
+
+		/// Attests the registered enterprise's record of `kind` for `period`: its commitment
+		/// and sealed ciphertext, and for an annual summary its rating.
+		///
+		/// Caller: an active tax authority. Emits [`Event::RecordAttested`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::attest_record(attestation.ciphertext.len() as u32))]
+		pub fn attest_record(
+			origin: OriginFor<T>,
+			uscc: [u8; USCC_LEN],
+			period: Period,
+			kind: RecordKind,
+			attestation: Attestation,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			let (enterprise, entry) = Self::registered(&uscc)?;
+			ensure!(
+				!CurrentRecords::<T>::contains_key(enterprise, (period, kind)),
+				Error::<T>::RecordExists
+			);
+			let record = Self::new_record(enterprise, period, kind, attestation, who, None, 1)?;
+			let id = Self::store(entry, record)?;
+			Self::deposit_event(Event::RecordAttested { record: id, enterprise, period, kind });
+			Ok(())
+		}
+
+		/// Amends the current record `record` with a new version; the old one is kept, marked
+		/// superseded.
+		///
+		/// Caller: an active tax authority. Emits [`Event::RecordAmended`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::amend_record(attestation.ciphertext.len() as u32))]
+		pub fn amend_record(
+			origin: OriginFor<T>,
+			record: RecordId,
+			attestation: Attestation,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			let mut old = Self::current(record)?;
+			let (enterprise, entry) = Self::registered(old.enterprise.as_bytes())?;
+			let version = old.version.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
+			let (period, kind) = (old.period, old.kind);
+			let new = Self::new_record(
+				enterprise,
+				period,
+				kind,
+				attestation,
+				who,
+				Some(record),
+				version,
+			)?;
+			let id = Self::store(entry, new)?;
+			old.status =
+				RecordStatus::Superseded { by: id, at: frame_system::Pallet::<T>::block_number() };
+			Records::<T>::insert(record, old);
+			Self::deposit_event(Event::RecordAmended {
+				record: id,
+				supersedes: record,
+				enterprise,
+				period,
+				kind,
+				version,
+			});
+			Ok(())
+		}
+
+		/// Revokes the current record `record` as erroneous, for `reason`. It stays on chain,
+		/// marked revoked; the (enterprise, period, kind) has no current record until one is
+		/// attested again.
+		///
+		/// Caller: an active tax authority. Emits [`Event::RecordRevoked`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::revoke_record())]
+		pub fn revoke_record(
+			origin: OriginFor<T>,
+			record: RecordId,
+			reason: RevocationReason,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			let mut entry = Self::current(record)?;
+			CurrentRecords::<T>::remove(entry.enterprise, (entry.period, entry.kind));
+			if entry.rating.is_some() {
+				Ratings::<T>::remove(entry.enterprise, entry.period.year());
+			}
+			entry.status = RecordStatus::Revoked {
+				reason,
+				by: who,
+				at: frame_system::Pallet::<T>::block_number(),
+			};
+			Records::<T>::insert(record, entry);
+			Self::deposit_event(Event::RecordRevoked { record, reason });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn ensure_tax_authority(origin: OriginFor<T>) -> Result<T::AccountId, DispatchError> {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				T::Institutions::active_role(&who) == Some(Role::TaxAuthority),
+				Error::<T>::NotTaxAuthority
+			);
+			Ok(who)
+		}
+
+		fn parse_uscc(uscc: &[u8; USCC_LEN]) -> Result<Uscc, Error<T>> {
+			Uscc::parse(uscc).map_err(|_| Error::<T>::InvalidUscc)
+		}
+
+		/// The registered (not deregistered) enterprise with this code.
+		fn registered(uscc: &[u8; USCC_LEN]) -> Result<(Uscc, EnterpriseOf<T>), Error<T>> {
+			let enterprise = Self::parse_uscc(uscc)?;
+			let entry = Enterprises::<T>::get(enterprise).ok_or(Error::<T>::UnknownEnterprise)?;
+			ensure!(
+				entry.status == EnterpriseStatus::Registered,
+				Error::<T>::EnterpriseDeregistered
+			);
+			Ok((enterprise, entry))
+		}
+
+		/// Checks a new list of controllers: non-empty, bounded, no account twice, none acting
+		/// for an enterprise other than `keeping`.
+		fn check_controllers(
+			controllers: Vec<T::AccountId>,
+			keeping: Option<Uscc>,
+		) -> Result<BoundedVec<T::AccountId, T::MaxControllers>, Error<T>> {
+			ensure!(!controllers.is_empty(), Error::<T>::NoControllers);
+			let controllers: BoundedVec<_, T::MaxControllers> =
+				controllers.try_into().map_err(|_| Error::<T>::TooManyControllers)?;
+			for (position, controller) in controllers.iter().enumerate() {
+				ensure!(
+					!controllers.iter().skip(position + 1).any(|other| other == controller),
+					Error::<T>::DuplicateController
+				);
+				if let Some(current) = ControllerOf::<T>::get(controller) {
+					ensure!(Some(current) == keeping, Error::<T>::ControllerInUse);
+				}
+			}
+			Ok(controllers)
+		}
+
+		/// The record `id`, if it is current.
+		fn current(id: RecordId) -> Result<RecordOf<T>, Error<T>> {
+			let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
+			match record.status {
+				RecordStatus::Current => Ok(record),
+				RecordStatus::Superseded { .. } => Err(Error::<T>::RecordSuperseded),
+				RecordStatus::Revoked { .. } => Err(Error::<T>::RecordRevoked),
+			}
+		}
+
+		/// Checks an attestation against the record schema and the ciphertext format, and
+		/// makes the record version it describes.
+		fn new_record(
+			enterprise: Uscc,
+			period: Period,
+			kind: RecordKind,
+			attestation: Attestation,
+			attested_by: T::AccountId,
+			previous: Option<RecordId>,
+			version: u32,
+		) -> Result<RecordOf<T>, Error<T>> {
+			let Attestation { schema_version, rating, commitment, ciphertext } = attestation;
+			ensure!(schema_version == SCHEMA_VERSION, Error::<T>::UnsupportedSchemaVersion);
+			ensure!(period.is_valid(), Error::<T>::InvalidPeriod);
+			ensure!(kind.covers(&period), Error::<T>::PeriodNotCovered);
+			match (kind.carries_rating(), rating.is_some()) {
+				(true, false) => return Err(Error::<T>::RatingRequired),
+				(false, true) => return Err(Error::<T>::RatingNotAllowed),
+				_ => {}
+			}
+			ensure!(ciphertext.len() >= MIN_CIPHERTEXT_LEN, Error::<T>::MalformedCiphertext);
+			ensure!(ciphertext.first() == Some(&FORMAT_VERSION), Error::<T>::MalformedCiphertext);
+			let ciphertext: Ciphertext =
+				ciphertext.try_into().map_err(|_| Error::<T>::CiphertextTooLong)?;
+			Ok(TaxRecord {
+				enterprise,
+				period,
+				kind,
+				schema_version,
+				version,
+				previous,
+				rating,
+				commitment,
+				ciphertext,
+				attested_by,
+				attested_at: frame_system::Pallet::<T>::block_number(),
+				status: RecordStatus::Current,
+			})
+		}
+
+		/// Stores `record` as the current version of its (enterprise, period, kind) under a
+		/// new number, which it returns.
+		fn store(mut entry: EnterpriseOf<T>, record: RecordOf<T>) -> Result<RecordId, Error<T>> {
+			let count = entry.record_count.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
+			ensure!(count <= T::MaxRecordsPerEnterprise::get(), Error::<T>::TooManyRecords);
+			let id = NextRecordId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
+			let enterprise = record.enterprise;
+			if let Some(rating) = record.rating {
+				Ratings::<T>::insert(enterprise, record.period.year(), (rating, id));
+			}
+			CurrentRecords::<T>::insert(enterprise, (record.period, record.kind), id);
+			RecordsOf::<T>::insert(enterprise, id, ());
+			Records::<T>::insert(id, record);
+			NextRecordId::<T>::put(next);
+			entry.record_count = count;
+			Enterprises::<T>::insert(enterprise, entry);
+			Ok(id)
+		}
+
+		/// The enterprise's records, every version, optionally only those of one period
+		/// and/or kind, in order of attestation.
+		pub fn records_of(
+			enterprise: &Uscc,
+			period: Option<Period>,
+			kind: Option<RecordKind>,
+		) -> Vec<(RecordId, RecordOf<T>)> {
+			let mut records: Vec<_> = RecordsOf::<T>::iter_key_prefix(enterprise)
+				.filter_map(|id| Some((id, Records::<T>::get(id)?)))
+				.filter(|(_, r)| period.is_none_or(|p| r.period == p))
+				.filter(|(_, r)| kind.is_none_or(|k| r.kind == k))
+				.collect();
+			records.sort_by_key(|(id, _)| *id);
+			records
+		}
+
+		/// The enterprise's rating of its latest rated year: `(year, rating, record)`.
+		pub fn latest_rating(
+			enterprise: &Uscc,
+		) -> Option<(u16, banktax_primitives::Rating, RecordId)> {
+			Ratings::<T>::iter_prefix(enterprise)
+				.max_by_key(|(year, _)| *year)
+				.map(|(year, (rating, record))| (year, rating, record))
+		}
+
+		/// The version in force of the record `id` belongs to: `id` itself if current, its
+		/// latest amendment if superseded, `None` if the line ends in a revocation.
+		pub fn current_version(id: RecordId) -> Option<RecordId> {
+			let mut id = id;
+			// Each amendment has a higher number, so the walk ends; the record count bounds it.
+			for _ in 0..=T::MaxRecordsPerEnterprise::get() {
+				match Records::<T>::get(id)?.status {
+					RecordStatus::Current => return Some(id),
+					RecordStatus::Superseded { by, .. } => id = by,
+					RecordStatus::Revoked { .. } => return None,
+				}
+			}
+			None
+		}
+	}
+
+	impl<T: Config> Contains<T::AccountId> for Pallet<T> {
+		/// Controllers of registered enterprises.
+		fn contains(who: &T::AccountId) -> bool {
+			ControllerOf::<T>::contains_key(who)
+		}
+	}
+
+	impl<T: Config> EnterpriseInspect<T::AccountId> for Pallet<T> {
+		fn enterprise_of(who: &T::AccountId) -> Option<Uscc> {
+			ControllerOf::<T>::get(who)
+		}
+
+		fn is_registered(enterprise: &Uscc) -> bool {
+			Enterprises::<T>::get(enterprise)
+				.is_some_and(|e| e.status == EnterpriseStatus::Registered)
+		}
+	}
+
+	impl<T: Config> RecordInspect for Pallet<T> {
+		fn record(id: RecordId) -> Option<RecordInfo> {
+			let record = Records::<T>::get(id)?;
+			Some(RecordInfo {
+				enterprise: record.enterprise,
+				period: record.period,
+				kind: record.kind,
+				rating: record.rating,
+				commitment: record.commitment,
+				current: record.status == RecordStatus::Current,
+			})
+		}
+
+		fn current_record(
+			enterprise: &Uscc,
+			period: &Period,
+			kind: RecordKind,
+		) -> Option<RecordId> {
+			CurrentRecords::<T>::get(enterprise, (*period, kind))
+		}
+	}
+}

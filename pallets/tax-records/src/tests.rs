@@ -1,0 +1,580 @@
+use crate::{mock::*, *};
+use banktax_primitives::{
+	privacy::{
+		seal_record, Field, FieldKey, RecordHeader, SealedRecord, MAX_SEALED_RECORD_LEN,
+		SCHEMA_VERSION,
+	},
+	EnterpriseInspect, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
+};
+use frame_support::{assert_noop, assert_ok, traits::Contains};
+use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use sp_runtime::DispatchError;
+
+const CODE: &[u8; 18] = b"91350100M000100Y43";
+const OTHER_CODE: &[u8; 18] = b"91110000600037341L";
+/// `CODE` with its check character changed: a typo.
+const TYPO: &[u8; 18] = b"91350100M000100Y44";
+
+/// Figures no test data would contain by chance.
+const REVENUE: u128 = 7_314_159_265;
+const TAX_PAID: u128 = 271_828_182;
+
+fn enterprise() -> Uscc {
+	Uscc::parse(CODE).expect("a real code")
+}
+
+fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn register(code: &[u8; 18], controllers: Vec<AccountId>) {
+	assert_ok!(TaxRecords::register_enterprise(signed(TAX_AUTHORITY), *code, controllers));
+}
+
+fn rating_for(kind: RecordKind) -> Option<Rating> {
+	kind.carries_rating().then_some(Rating::A)
+}
+
+/// A record sealed with the privacy codec, as the tax authority would submit it.
+fn sealed(period: Period, kind: RecordKind, seed: u8) -> SealedRecord {
+	let header = RecordHeader {
+		schema_version: SCHEMA_VERSION,
+		enterprise: enterprise(),
+		period,
+		kind,
+		rating: rating_for(kind),
+	};
+	let fields = vec![Field { key: FieldKey::TaxPaid, value: TAX_PAID + seed as u128 }];
+	let fields = if kind == RecordKind::AnnualSummary {
+		[fields, vec![Field { key: FieldKey::Revenue, value: REVENUE }]].concat()
+	} else {
+		fields
+	};
+	let record = banktax_primitives::privacy::TaxRecord::new(header, fields).expect("canonical");
+	seal_record(record, &mut ChaCha20Rng::from_seed([seed; 32])).expect("seals")
+}
+
+fn attestation(sealed: &SealedRecord) -> Attestation {
+	Attestation {
+		schema_version: SCHEMA_VERSION,
+		rating: sealed.header.rating,
+		commitment: sealed.commitment,
+		ciphertext: sealed.ciphertext.clone(),
+	}
+}
+
+fn summary(year: u16, seed: u8) -> (Period, RecordKind, Attestation) {
+	let period = Period::Year(year);
+	(
+		period,
+		RecordKind::AnnualSummary,
+		attestation(&sealed(period, RecordKind::AnnualSummary, seed)),
+	)
+}
+
+fn vat(month: u8, seed: u8) -> (Period, RecordKind, Attestation) {
+	let period = Period::Month { year: 2025, month };
+	(period, RecordKind::VatReturn, attestation(&sealed(period, RecordKind::VatReturn, seed)))
+}
+
+fn attest((period, kind, attestation): (Period, RecordKind, Attestation)) -> RecordId {
+	let id = NextRecordId::<Test>::get();
+	assert_ok!(TaxRecords::attest_record(signed(TAX_AUTHORITY), *CODE, period, kind, attestation));
+	id
+}
+
+fn last_event() -> Event<Test> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::TaxRecords(event) => Some(event),
+			_ => None,
+		})
+		.next_back()
+		.expect("an event")
+}
+
+fn status(id: RecordId) -> RecordStatus<AccountId, u64> {
+	Records::<Test>::get(id).expect("stored").status
+}
+
+// ---- enterprises -------------------------------------------------------------------------
+
+#[test]
+fn a_tax_authority_registers_an_enterprise_with_its_controllers() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO, BOB_CO]);
+		let entry = Enterprises::<Test>::get(enterprise()).expect("registered");
+		assert_eq!(entry.controllers.to_vec(), vec![ALICE_CO, BOB_CO]);
+		assert_eq!(entry.registered_by, TAX_AUTHORITY);
+		assert_eq!(entry.status, EnterpriseStatus::Registered);
+		assert_eq!(TaxRecords::enterprise_of(&ALICE_CO), Some(enterprise()));
+		assert!(TaxRecords::is_registered(&enterprise()));
+		assert!(TaxRecords::contains(&BOB_CO), "controllers pass the membership check");
+		assert!(!TaxRecords::contains(&CAROL_CO));
+		assert_eq!(
+			last_event(),
+			Event::EnterpriseRegistered { enterprise: enterprise(), by: TAX_AUTHORITY }
+		);
+	});
+}
+
+#[test]
+fn only_an_active_tax_authority_registers() {
+	new_test_ext().execute_with(|| {
+		for who in [BANK, SUSPENDED_TAX_AUTHORITY, ALICE_CO] {
+			assert_noop!(
+				TaxRecords::register_enterprise(signed(who), *CODE, vec![ALICE_CO]),
+				Error::<Test>::NotTaxAuthority
+			);
+		}
+		assert_noop!(
+			TaxRecords::register_enterprise(RuntimeOrigin::none(), *CODE, vec![ALICE_CO]),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn registration_refuses_bad_codes_and_controller_lists() {
+	new_test_ext().execute_with(|| {
+		let try_register = |code: &[u8; 18], controllers: Vec<AccountId>| {
+			TaxRecords::register_enterprise(signed(TAX_AUTHORITY), *code, controllers)
+		};
+		assert_noop!(try_register(TYPO, vec![ALICE_CO]), Error::<Test>::InvalidUscc);
+		assert_noop!(
+			try_register(b"91350100m000100y43", vec![ALICE_CO]),
+			Error::<Test>::InvalidUscc
+		);
+		assert_noop!(try_register(CODE, vec![]), Error::<Test>::NoControllers);
+		assert_noop!(
+			try_register(CODE, vec![1000, 1001, 1002, 1003]),
+			Error::<Test>::TooManyControllers
+		);
+		assert_noop!(
+			try_register(CODE, vec![ALICE_CO, ALICE_CO]),
+			Error::<Test>::DuplicateController
+		);
+		register(CODE, vec![ALICE_CO]);
+		assert_noop!(try_register(CODE, vec![BOB_CO]), Error::<Test>::AlreadyRegistered);
+		assert_noop!(try_register(OTHER_CODE, vec![ALICE_CO]), Error::<Test>::ControllerInUse);
+	});
+}
+
+#[test]
+fn controllers_can_be_replaced() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO, BOB_CO]);
+		assert_ok!(TaxRecords::set_controllers(
+			signed(OTHER_TAX_AUTHORITY),
+			*CODE,
+			vec![BOB_CO, CAROL_CO]
+		));
+		assert_eq!(
+			Enterprises::<Test>::get(enterprise()).map(|e| e.controllers.to_vec()),
+			Some(vec![BOB_CO, CAROL_CO])
+		);
+		assert!(!TaxRecords::contains(&ALICE_CO), "the old representative is out");
+		assert_eq!(TaxRecords::enterprise_of(&CAROL_CO), Some(enterprise()));
+		assert_eq!(last_event(), Event::ControllersChanged { enterprise: enterprise() });
+	});
+}
+
+#[test]
+fn controller_changes_refuse_bad_input() {
+	new_test_ext().execute_with(|| {
+		let set = |who, code: &[u8; 18], controllers: Vec<AccountId>| {
+			TaxRecords::set_controllers(signed(who), *code, controllers)
+		};
+		assert_noop!(set(TAX_AUTHORITY, CODE, vec![ALICE_CO]), Error::<Test>::UnknownEnterprise);
+		register(CODE, vec![ALICE_CO]);
+		register(OTHER_CODE, vec![BOB_CO]);
+		assert_noop!(set(BANK, CODE, vec![CAROL_CO]), Error::<Test>::NotTaxAuthority);
+		assert_noop!(set(TAX_AUTHORITY, TYPO, vec![CAROL_CO]), Error::<Test>::InvalidUscc);
+		assert_noop!(set(TAX_AUTHORITY, CODE, vec![]), Error::<Test>::NoControllers);
+		assert_noop!(set(TAX_AUTHORITY, CODE, vec![BOB_CO]), Error::<Test>::ControllerInUse);
+		assert_noop!(
+			set(TAX_AUTHORITY, CODE, vec![CAROL_CO, CAROL_CO]),
+			Error::<Test>::DuplicateController
+		);
+		assert_ok!(TaxRecords::deregister_enterprise(signed(TAX_AUTHORITY), *CODE));
+		assert_noop!(
+			set(TAX_AUTHORITY, CODE, vec![CAROL_CO]),
+			Error::<Test>::EnterpriseDeregistered
+		);
+	});
+}
+
+#[test]
+fn deregistering_keeps_the_history_and_registering_again_restores_it() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let record = attest(vat(1, 1));
+		System::set_block_number(7);
+		assert_ok!(TaxRecords::deregister_enterprise(signed(TAX_AUTHORITY), *CODE));
+		assert_eq!(last_event(), Event::EnterpriseDeregistered { enterprise: enterprise() });
+		let entry = Enterprises::<Test>::get(enterprise()).expect("kept");
+		assert_eq!(entry.status, EnterpriseStatus::Deregistered { at: 7 });
+		assert!(entry.controllers.is_empty());
+		assert!(!TaxRecords::contains(&ALICE_CO) && !TaxRecords::is_registered(&enterprise()));
+		assert_eq!(status(record), RecordStatus::Current, "records stay");
+
+		let (period, kind, attestation) = vat(2, 2);
+		assert_noop!(
+			TaxRecords::attest_record(signed(TAX_AUTHORITY), *CODE, period, kind, attestation),
+			Error::<Test>::EnterpriseDeregistered
+		);
+		assert_noop!(
+			TaxRecords::deregister_enterprise(signed(TAX_AUTHORITY), *CODE),
+			Error::<Test>::EnterpriseDeregistered
+		);
+		assert_noop!(
+			TaxRecords::deregister_enterprise(signed(TAX_AUTHORITY), *OTHER_CODE),
+			Error::<Test>::UnknownEnterprise
+		);
+
+		register(CODE, vec![BOB_CO]);
+		let entry = Enterprises::<Test>::get(enterprise()).expect("registered");
+		assert_eq!((entry.status, entry.record_count), (EnterpriseStatus::Registered, 1));
+		assert!(TaxRecords::contains(&BOB_CO));
+	});
+}
+
+// ---- records -----------------------------------------------------------------------------
+
+#[test]
+fn a_tax_authority_attests_a_sealed_record() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let (period, kind, attestation) = summary(2025, 1);
+		let id = attest((period, kind, attestation.clone()));
+		assert_eq!(
+			last_event(),
+			Event::RecordAttested { record: id, enterprise: enterprise(), period, kind }
+		);
+
+		let record = Records::<Test>::get(id).expect("stored");
+		assert_eq!(record.commitment, attestation.commitment);
+		assert_eq!(record.ciphertext.to_vec(), attestation.ciphertext);
+		assert_eq!((record.version, record.previous, record.rating), (1, None, Some(Rating::A)));
+		assert_eq!((record.attested_by, record.attested_at), (TAX_AUTHORITY, 1));
+		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), Some(id));
+		assert_eq!(TaxRecords::latest_rating(&enterprise()), Some((2025, Rating::A, id)));
+		assert_eq!(Enterprises::<Test>::get(enterprise()).map(|e| e.record_count), Some(1));
+
+		let info = TaxRecords::record(id).expect("inspectable");
+		assert_eq!(
+			(info.enterprise, info.period, info.kind, info.current),
+			(enterprise(), period, kind, true)
+		);
+		assert_eq!(TaxRecords::current_record(&enterprise(), &period, kind), Some(id));
+	});
+}
+
+/// Every storage value, concatenated: what any node can read.
+fn all_state() -> Vec<u8> {
+	let mut state = Vec::new();
+	let mut key = Vec::new();
+	while let Some(next) = sp_io::storage::next_key(&key) {
+		state.extend(sp_io::storage::get(&next).map(|v| v.to_vec()).unwrap_or_default());
+		state.extend(&next);
+		key = next;
+	}
+	state
+}
+
+#[test]
+fn no_figure_of_an_attested_record_is_in_state_or_events() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		attest(summary(2025, 1));
+		let mut visible = all_state();
+		for event in System::events() {
+			visible.extend(codec::Encode::encode(&event));
+		}
+		for figure in [REVENUE, TAX_PAID + 1] {
+			let le = &figure.to_le_bytes()[..5];
+			let compact = codec::Encode::encode(&codec::Compact(figure));
+			let decimal = figure.to_string();
+			for needle in [le, &compact[..], decimal.as_bytes()] {
+				assert!(!visible.windows(needle.len()).any(|w| w == needle), "{figure} is visible");
+			}
+		}
+	});
+}
+
+#[test]
+fn attestation_refuses_bad_input_without_changing_state() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let try_attest = |who, code: &[u8; 18], (period, kind, attestation)| {
+			TaxRecords::attest_record(signed(who), *code, period, kind, attestation)
+		};
+		assert_noop!(try_attest(BANK, CODE, vat(1, 1)), Error::<Test>::NotTaxAuthority);
+		assert_noop!(try_attest(TAX_AUTHORITY, TYPO, vat(1, 1)), Error::<Test>::InvalidUscc);
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, OTHER_CODE, vat(1, 1)),
+			Error::<Test>::UnknownEnterprise
+		);
+
+		let with = |change: fn(&mut Attestation)| {
+			let (period, kind, mut attestation) = vat(1, 1);
+			change(&mut attestation);
+			(period, kind, attestation)
+		};
+		let too_long = with(|a| a.ciphertext.resize(MAX_SEALED_RECORD_LEN as usize + 1, 0));
+		assert_noop!(try_attest(TAX_AUTHORITY, CODE, too_long), Error::<Test>::CiphertextTooLong);
+		let short = with(|a| a.ciphertext.truncate(pallet::MIN_CIPHERTEXT_LEN - 1));
+		assert_noop!(try_attest(TAX_AUTHORITY, CODE, short), Error::<Test>::MalformedCiphertext);
+		let unknown_format = with(|a| a.ciphertext[0] = 2);
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, unknown_format),
+			Error::<Test>::MalformedCiphertext
+		);
+		let future_schema = with(|a| a.schema_version = SCHEMA_VERSION + 1);
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, future_schema),
+			Error::<Test>::UnsupportedSchemaVersion
+		);
+		let rated_vat = with(|a| a.rating = Some(Rating::B));
+		assert_noop!(try_attest(TAX_AUTHORITY, CODE, rated_vat), Error::<Test>::RatingNotAllowed);
+
+		let (period, kind, mut unrated) = summary(2025, 1);
+		unrated.rating = None;
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, (period, kind, unrated)),
+			Error::<Test>::RatingRequired
+		);
+		let (_, _, attestation) = vat(1, 1);
+		let month_13 = Period::Month { year: 2025, month: 13 };
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, (month_13, RecordKind::VatReturn, attestation.clone())),
+			Error::<Test>::InvalidPeriod
+		);
+		assert_noop!(
+			try_attest(
+				TAX_AUTHORITY,
+				CODE,
+				(Period::Year(2025), RecordKind::VatReturn, attestation)
+			),
+			Error::<Test>::PeriodNotCovered
+		);
+	});
+}
+
+#[test]
+fn the_same_record_twice_is_refused_and_records_per_enterprise_are_capped() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		attest(vat(1, 1));
+		let (period, kind, attestation) = vat(1, 2);
+		assert_noop!(
+			TaxRecords::attest_record(
+				signed(OTHER_TAX_AUTHORITY),
+				*CODE,
+				period,
+				kind,
+				attestation
+			),
+			Error::<Test>::RecordExists
+		);
+		for month in 2..=MAX_RECORDS as u8 {
+			attest(vat(month, month));
+		}
+		let (period, kind, attestation) = vat(12, 12);
+		assert_noop!(
+			TaxRecords::attest_record(signed(TAX_AUTHORITY), *CODE, period, kind, attestation),
+			Error::<Test>::TooManyRecords
+		);
+	});
+}
+
+#[test]
+fn amending_adds_a_version_and_supersedes_the_old_one() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let (period, kind, _) = summary(2024, 1);
+		let first = attest(summary(2024, 1));
+		System::set_block_number(5);
+		let (_, _, mut correction) = summary(2024, 2);
+		correction.rating = Some(Rating::B);
+		assert_ok!(TaxRecords::amend_record(
+			signed(OTHER_TAX_AUTHORITY),
+			first,
+			correction.clone()
+		));
+		let second = first + 1;
+		assert_eq!(
+			last_event(),
+			Event::RecordAmended {
+				record: second,
+				supersedes: first,
+				enterprise: enterprise(),
+				period,
+				kind,
+				version: 2
+			}
+		);
+		assert_eq!(status(first), RecordStatus::Superseded { by: second, at: 5 });
+		let new = Records::<Test>::get(second).expect("stored");
+		assert_eq!(
+			(new.version, new.previous, new.attested_by),
+			(2, Some(first), OTHER_TAX_AUTHORITY)
+		);
+		assert_eq!(new.commitment, correction.commitment);
+		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), Some(second));
+		assert_eq!(TaxRecords::latest_rating(&enterprise()), Some((2024, Rating::B, second)));
+		assert_eq!(TaxRecords::current_version(first), Some(second));
+		assert!(!TaxRecords::record(first).expect("kept").current);
+		assert_eq!(TaxRecords::records_of(&enterprise(), None, None).len(), 2, "history stays");
+
+		let (_, _, again) = summary(2024, 3);
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first, again),
+			Error::<Test>::RecordSuperseded
+		);
+	});
+}
+
+#[test]
+fn amendments_refuse_bad_input_without_changing_state() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(vat(3, 1));
+		let (_, _, correction) = vat(3, 2);
+		assert_noop!(
+			TaxRecords::amend_record(signed(BANK), first, correction.clone()),
+			Error::<Test>::NotTaxAuthority
+		);
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first + 9, correction.clone()),
+			Error::<Test>::UnknownRecord
+		);
+		let mut oversized = correction.clone();
+		oversized.ciphertext.resize(MAX_SEALED_RECORD_LEN as usize + 1, 7);
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first, oversized),
+			Error::<Test>::CiphertextTooLong
+		);
+		let mut rated = correction.clone();
+		rated.rating = Some(Rating::A);
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first, rated),
+			Error::<Test>::RatingNotAllowed
+		);
+		assert_ok!(TaxRecords::revoke_record(
+			signed(TAX_AUTHORITY),
+			first,
+			RevocationReason::Duplicate
+		));
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction),
+			Error::<Test>::RecordRevoked
+		);
+	});
+}
+
+#[test]
+fn amending_a_deregistered_enterprise_record_is_refused() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(vat(3, 1));
+		assert_ok!(TaxRecords::deregister_enterprise(signed(TAX_AUTHORITY), *CODE));
+		let (_, _, correction) = vat(3, 2);
+		assert_noop!(
+			TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction),
+			Error::<Test>::EnterpriseDeregistered
+		);
+	});
+}
+
+#[test]
+fn revoking_needs_a_reason_and_leaves_the_record_marked() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let (period, kind, _) = summary(2023, 1);
+		let id = attest(summary(2023, 1));
+		System::set_block_number(9);
+		assert_ok!(TaxRecords::revoke_record(
+			signed(TAX_AUTHORITY),
+			id,
+			RevocationReason::WrongEnterprise
+		));
+		assert_eq!(
+			last_event(),
+			Event::RecordRevoked { record: id, reason: RevocationReason::WrongEnterprise }
+		);
+		assert_eq!(
+			status(id),
+			RecordStatus::Revoked {
+				reason: RevocationReason::WrongEnterprise,
+				by: TAX_AUTHORITY,
+				at: 9
+			}
+		);
+		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), None);
+		assert_eq!(TaxRecords::latest_rating(&enterprise()), None, "a revoked rating is no rating");
+		assert_eq!(TaxRecords::current_version(id), None);
+		assert_eq!(TaxRecords::records_of(&enterprise(), None, None).len(), 1, "still on chain");
+
+		assert_noop!(
+			TaxRecords::revoke_record(signed(TAX_AUTHORITY), id, RevocationReason::Duplicate),
+			Error::<Test>::RecordRevoked
+		);
+		// The slot is free again for a correct attestation.
+		let again = attest(summary(2023, 2));
+		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), Some(again));
+	});
+}
+
+#[test]
+fn revocation_refuses_bad_input() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(vat(4, 1));
+		let (_, _, correction) = vat(4, 2);
+		assert_noop!(
+			TaxRecords::revoke_record(signed(BANK), first, RevocationReason::Ordered),
+			Error::<Test>::NotTaxAuthority
+		);
+		assert_noop!(
+			TaxRecords::revoke_record(signed(TAX_AUTHORITY), 77, RevocationReason::Ordered),
+			Error::<Test>::UnknownRecord
+		);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction));
+		assert_noop!(
+			TaxRecords::revoke_record(signed(TAX_AUTHORITY), first, RevocationReason::Ordered),
+			Error::<Test>::RecordSuperseded
+		);
+	});
+}
+
+#[test]
+fn reads_filter_records_and_find_the_latest_rating() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let y2023 = attest(summary(2023, 1));
+		let y2024 = attest(summary(2024, 2));
+		let march = attest(vat(3, 3));
+		assert_eq!(
+			TaxRecords::latest_rating(&enterprise()).map(|(year, _, id)| (year, id)),
+			Some((2024, y2024))
+		);
+		let ids = |period, kind| -> Vec<RecordId> {
+			TaxRecords::records_of(&enterprise(), period, kind)
+				.into_iter()
+				.map(|(id, _)| id)
+				.collect()
+		};
+		assert_eq!(ids(None, None), vec![y2023, y2024, march]);
+		assert_eq!(ids(None, Some(RecordKind::AnnualSummary)), vec![y2023, y2024]);
+		assert_eq!(ids(Some(Period::Year(2023)), None), vec![y2023]);
+		assert_eq!(
+			ids(Some(Period::Month { year: 2025, month: 3 }), Some(RecordKind::VatReturn)),
+			vec![march]
+		);
+		assert!(
+			TaxRecords::records_of(&Uscc::parse(OTHER_CODE).expect("code"), None, None).is_empty()
+		);
+	});
+}
