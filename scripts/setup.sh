@@ -61,8 +61,8 @@ install_node_modules() {
 }
 
 build_node() {
-    log "building banktax-node (release) into $CARGO_TARGET_DIR"
-    (cd "$ROOT" && cargo build --locked --release -p banktax-node)
+    log "building banktax-node and banktax (release) into $CARGO_TARGET_DIR"
+    (cd "$ROOT" && cargo build --locked --release -p banktax-node -p banktax-cli)
 }
 
 install_apt_packages

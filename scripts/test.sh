@@ -25,8 +25,8 @@ if [ "$only" = all ] || [ "$only" = rust ]; then
 fi
 
 if [ "$only" = all ] || [ "$only" = e2e ]; then
-    step "building banktax-node"
-    cargo build --locked --release -p banktax-node
+    step "building banktax-node and the banktax command line"
+    cargo build --locked --release -p banktax-node -p banktax-cli
     if [ ! -d tests/node_modules ]; then
         (cd tests && npm ci --no-audit --no-fund --loglevel=error)
     fi

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex, stringToHex } from '@polkadot/util';
-import { Node, freePort, waitFor, workDir } from './lib/nodes.js';
+import { startDevNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll, finalizedNumber } from './lib/chain.js';
 
 describe('development chain', () => {
@@ -14,15 +14,7 @@ describe('development chain', () => {
   let api;
 
   before(async () => {
-    const dir = workDir('dev');
-    const rpcPort = await freePort();
-    const p2pPort = await freePort();
-    node = new Node({
-      name: 'dev',
-      dir,
-      rpcPort,
-      args: ['--dev', '--base-path', `${dir}/dev`, '--rpc-port', `${rpcPort}`, '--port', `${p2pPort}`],
-    }).start();
+    node = await startDevNode('dev', workDir('dev'));
     api = await connect(node);
     await cryptoWaitReady();
   });

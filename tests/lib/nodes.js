@@ -13,15 +13,29 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORK = join(REPO, 'tests', '.work');
 
-/** The node binary under test: $BANKTAX_NODE, else the release build in $CARGO_TARGET_DIR. */
-export function nodeBinary() {
-  if (process.env.BANKTAX_NODE) return process.env.BANKTAX_NODE;
+/** A release binary: $<variable> if set, else `<name>` in $CARGO_TARGET_DIR/release. */
+function releaseBinary(name, variable) {
+  if (process.env[variable]) return process.env[variable];
   const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'banktax', 'target');
-  const binary = join(target, 'release', 'banktax-node');
+  const binary = join(target, 'release', name);
   if (!existsSync(binary)) {
-    throw new Error(`no node binary at ${binary}: run ./scripts/setup.sh (or set BANKTAX_NODE)`);
+    throw new Error(`no ${name} binary at ${binary}: run ./scripts/setup.sh (or set ${variable})`);
   }
   return binary;
+}
+
+/** The node binary under test: $BANKTAX_NODE, else the release build in $CARGO_TARGET_DIR. */
+export function nodeBinary() {
+  return releaseBinary('banktax-node', 'BANKTAX_NODE');
+}
+
+/** Runs the `banktax` command line (its release build, or $BANKTAX_CLI); returns its JSON. */
+export function banktax(args) {
+  const out = execFileSync(releaseBinary('banktax', 'BANKTAX_CLI'), args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out);
 }
 
 /** A fresh directory for one test file's nodes, removed when the process exits. */
@@ -164,4 +178,16 @@ export async function waitFor(what, check, { timeoutMs = 60_000, everyMs = 500, 
   }
   const cause = lastError ? `\nlast error: ${lastError.message}` : '';
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${cause}\n${logs()}`);
+}
+
+/** Starts a development node (`--dev`) named `name` with its own database under `dir`. */
+export async function startDevNode(name, dir) {
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  return new Node({
+    name,
+    dir,
+    rpcPort,
+    args: ['--dev', '--base-path', join(dir, name), '--rpc-port', `${rpcPort}`, '--port', `${p2pPort}`],
+  }).start();
 }

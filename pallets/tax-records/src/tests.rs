@@ -578,3 +578,41 @@ fn reads_filter_records_and_find_the_latest_rating() {
 		);
 	});
 }
+
+/// Bytes of every storage key and value.
+fn state_bytes() -> usize {
+	let mut total = 0;
+	let mut key = Vec::new();
+	while let Some(next) = sp_io::storage::next_key(&key) {
+		total += next.len() + sp_io::storage::get(&next).map(|v| v.len()).unwrap_or(0);
+		key = next;
+	}
+	total
+}
+
+#[test]
+fn a_record_adds_its_ciphertext_and_a_fixed_overhead_to_the_state() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		// Events are not state: they go with the block.
+		let measure = |attestation: (Period, RecordKind, Attestation)| {
+			let length = attestation.2.ciphertext.len();
+			System::reset_events();
+			let before = state_bytes();
+			attest(attestation);
+			System::reset_events();
+			(length, state_bytes() - before)
+		};
+		// The first record also creates the record counter; measure the ones after it.
+		attest(vat(1, 1));
+		let (vat_len, vat_added) = measure(vat(2, 2));
+		let (summary_len, summary_added) = measure(summary(2025, 3));
+		let vat_overhead = vat_added - vat_len;
+		let summary_overhead = summary_added - summary_len;
+		println!("state added: VAT return {vat_added} bytes for a {vat_len}-byte ciphertext (overhead {vat_overhead}); annual summary {summary_added} bytes for {summary_len} (overhead {summary_overhead})");
+		// The record itself besides its ciphertext, and its index entries (current version,
+		// history); an annual summary also enters the rating index.
+		assert!((200..=400).contains(&vat_overhead), "overhead {vat_overhead}");
+		assert!(summary_overhead > vat_overhead, "the rating index costs something");
+	});
+}

@@ -163,7 +163,12 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type DefaultVote = pallet_collective::PrimeDefaultVote;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	/// Members change only through `Institutions`, never directly.
+	#[cfg(not(feature = "runtime-benchmarks"))]
 	type SetMembersOrigin = frame_system::EnsureNever<()>;
+	/// The collective's benchmarks build their councils with `set_members`; only benchmark
+	/// builds let `Root` call it.
+	#[cfg(feature = "runtime-benchmarks")]
+	type SetMembersOrigin = EnsureRoot<AccountId>;
 	type MaxProposalWeight = MaxProposalWeight;
 	type DisapproveOrigin = TwoThirdsOfCouncil;
 	type KillOrigin = TwoThirdsOfCouncil;

@@ -50,22 +50,22 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_363_000 picoseconds.
-		Weight::from_parts(57_104_191, 0)
+		// Minimum execution time: 2_404_000 picoseconds.
+		Weight::from_parts(27_191_708, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 2
-			.saturating_add(Weight::from_parts(407, 0).saturating_mul(b.into()))
+			// Standard Error: 1
+			.saturating_add(Weight::from_parts(387, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_999_000 picoseconds.
-		Weight::from_parts(14_581_617, 0)
+		// Minimum execution time: 5_859_000 picoseconds.
+		Weight::from_parts(44_123_239, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 3
-			.saturating_add(Weight::from_parts(1_372, 0).saturating_mul(b.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(1_300, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_517_000 picoseconds.
-		Weight::from_parts(5_098_000, 0)
+		// Minimum execution time: 4_326_000 picoseconds.
+		Weight::from_parts(4_827_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 122_470_201_000 picoseconds.
-		Weight::from_parts(187_011_043_000, 0)
+		// Minimum execution time: 115_035_863_000 picoseconds.
+		Weight::from_parts(117_666_849_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -96,11 +96,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_454_000 picoseconds.
-		Weight::from_parts(2_594_000, 0)
+		// Minimum execution time: 2_364_000 picoseconds.
+		Weight::from_parts(2_563_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 7_120
-			.saturating_add(Weight::from_parts(1_026_811, 0).saturating_mul(i.into()))
+			// Standard Error: 600
+			.saturating_add(Weight::from_parts(904_151, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -110,11 +110,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_283_000 picoseconds.
-		Weight::from_parts(2_464_000, 0)
+		// Minimum execution time: 2_313_000 picoseconds.
+		Weight::from_parts(2_493_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_389
-			.saturating_add(Weight::from_parts(743_288, 0).saturating_mul(i.into()))
+			// Standard Error: 552
+			.saturating_add(Weight::from_parts(656_935, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -124,11 +124,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `54 + p * (69 ±0)`
 		//  Estimated: `51 + p * (70 ±0)`
-		// Minimum execution time: 4_237_000 picoseconds.
-		Weight::from_parts(4_417_000, 0)
+		// Minimum execution time: 4_196_000 picoseconds.
+		Weight::from_parts(4_437_000, 0)
 			.saturating_add(Weight::from_parts(0, 51))
-			// Standard Error: 52_739
-			.saturating_add(Weight::from_parts(1_864_824, 0).saturating_mul(p.into()))
+			// Standard Error: 1_686
+			.saturating_add(Weight::from_parts(1_386_195, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_277_000 picoseconds.
-		Weight::from_parts(32_108_000, 0)
+		// Minimum execution time: 12_018_000 picoseconds.
+		Weight::from_parts(20_831_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 122_375_770_000 picoseconds.
-		Weight::from_parts(197_877_637_000, 0)
+		// Minimum execution time: 120_277_785_000 picoseconds.
+		Weight::from_parts(124_038_609_000, 0)
 			.saturating_add(Weight::from_parts(0, 1518))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))

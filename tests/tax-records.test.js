@@ -1,0 +1,153 @@
+// Enterprises and sealed tax records on a development node: the tax authority (Alice) registers
+// an enterprise, whose controller may then transact, and attests a record sealed with the
+// `banktax` command line. No figure of the record shows anywhere on chain: not in the block,
+// not in its events, not in any storage value.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { bnToU8a, compactToU8a, stringToU8a, u8aToHex } from '@polkadot/util';
+import { banktax, startDevNode, workDir } from './lib/nodes.js';
+import { connect, disconnectAll } from './lib/chain.js';
+import { devKey, findEvent, send } from './lib/tx.js';
+
+const CODE = '91350100M000100Y43';
+
+// Figures in fen, large enough that finding their bytes by chance is out of the question.
+const FIGURES = { revenue: 731415926535n, taxPaid: 27182818284n, taxPayable: 27182818285n };
+
+/** Every way a figure could show in clear: SCALE (fixed and compact), decimal, hex. */
+function encodings(value) {
+  const le = bnToU8a(value, { bitLength: 128, isLe: true });
+  const significant = le.subarray(0, le.findLastIndex((b) => b !== 0) + 1);
+  const hex = value.toString(16);
+  return [significant, compactToU8a(value), stringToU8a(value.toString()), stringToU8a(hex)];
+}
+
+function contains(haystack, needle) {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
+    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Every storage key and value at `blockHash`, as one byte array per entry. */
+async function allStorage(api, blockHash) {
+  const entries = [];
+  let start;
+  for (;;) {
+    const keys = await api.rpc.state.getKeysPaged('0x', 1000, start, blockHash);
+    if (keys.length === 0) return entries;
+    const values = await api.rpc.state.queryStorageAt(keys, blockHash);
+    keys.forEach((key, i) => entries.push(key.toU8a(true), values[i].toU8a(true)));
+    start = keys[keys.length - 1];
+  }
+}
+
+describe('enterprises and sealed tax records', () => {
+  let node;
+  let api;
+  let dir;
+  let alice;
+  let controller;
+
+  before(async () => {
+    dir = workDir('tax-records');
+    node = await startDevNode('tax-records', dir);
+    api = await connect(node);
+    await cryptoWaitReady();
+    alice = devKey('//Alice');
+    controller = devKey('//enterprise-controller');
+  });
+
+  after(async () => {
+    await disconnectAll();
+    await node?.stop();
+  });
+
+  test('the tax authority registers an enterprise, and then its controller may transact', async () => {
+    await assert.rejects(
+      api.tx.system.remark('0x01').signAndSend(controller),
+      (e) => /signing address|BadSigner/i.test(e.message),
+      'an unregistered account got into the pool',
+    );
+    const { events } = await send(
+      api,
+      api.tx.taxRecords.registerEnterprise(CODE, [controller.address]),
+      alice,
+    );
+    const registered = findEvent(api, events, 'taxRecords', 'EnterpriseRegistered');
+    assert.ok(registered, 'no EnterpriseRegistered event');
+    assert.equal(registered.data.by.toString(), alice.address);
+    const controllerOf = await api.query.taxRecords.controllerOf(controller.address);
+    assert.equal(Buffer.from(controllerOf.unwrap().toU8a()).toString(), CODE);
+
+    await send(api, api.tx.system.remark('0x02'), controller);
+  });
+
+  test('a bank cannot attest, and a mistyped code is refused by name', async () => {
+    const bob = devKey('//Bob');
+    await assert.rejects(
+      send(api, api.tx.taxRecords.registerEnterprise('91110000600037341L', [devKey('//x').address]), bob),
+      /taxRecords\.NotTaxAuthority/,
+    );
+    await assert.rejects(
+      send(api, api.tx.taxRecords.registerEnterprise('91350100M000100Y44', [devKey('//y').address]), alice),
+      /taxRecords\.InvalidUscc/,
+    );
+  });
+
+  test('a sealed record is attested, and none of its figures is in the block, events or state', async () => {
+    const file = join(dir, 'annual-summary-2025.json');
+    const fields = { ...FIGURES, creditScore: 93 };
+    const record = { enterprise: CODE, period: { year: 2025 }, kind: 'annualSummary', rating: 'A', fields };
+    writeFileSync(file, JSON.stringify(record, (_, v) => (typeof v === 'bigint' ? Number(v) : v)));
+    const sealed = banktax(['record', 'seal', file]);
+
+    const attestation = {
+      schemaVersion: sealed.schemaVersion,
+      rating: 'A',
+      commitment: sealed.commitment,
+      ciphertext: sealed.ciphertext,
+    };
+    const tx = api.tx.taxRecords.attestRecord(CODE, { Year: 2025 }, 'AnnualSummary', attestation);
+    const { blockHash, events } = await send(api, tx, alice, { finalized: true });
+    const attested = findEvent(api, events, 'taxRecords', 'RecordAttested');
+    assert.ok(attested, 'no RecordAttested event');
+    const id = attested.data.record.toNumber();
+
+    const stored = (await api.query.taxRecords.records.at(blockHash, id)).unwrap();
+    assert.equal(stored.commitment.toHex(), sealed.commitment);
+    assert.equal(stored.ciphertext.toHex(), sealed.ciphertext);
+    assert.equal(stored.rating.unwrap().toString(), 'A', 'the rating is public');
+    assert.equal(stored.attestedBy.toString(), alice.address);
+    assert.equal(stored.status.toString(), 'Current');
+
+    // The figures are there, sealed: the data key opens the on-chain bytes to them.
+    const opened = banktax([
+      'record', 'open',
+      '--ciphertext', stored.ciphertext.toHex(),
+      '--commitment', stored.commitment.toHex(),
+      '--data-key', sealed.dataKey,
+    ]);
+    for (const [key, value] of Object.entries(FIGURES)) assert.equal(BigInt(opened.fields[key]), value, key);
+
+    // ...and nowhere in clear.
+    const block = (await api.rpc.chain.getBlock(blockHash)).block.toU8a();
+    const eventBytes = (await api.rpc.state.getStorage(api.query.system.events.key(), blockHash)).toU8a(true);
+    const state = await allStorage(api, blockHash);
+    assert.ok(state.length > 100, `only ${state.length / 2} storage entries read`);
+    assert.ok(contains(block, stored.commitment.toU8a()), 'the search does not see into the block');
+    for (const [key, value] of Object.entries(FIGURES)) {
+      for (const needle of encodings(value)) {
+        const shown = u8aToHex(needle);
+        assert.ok(!contains(block, needle), `${key} (${shown}) is in the block`);
+        assert.ok(!contains(eventBytes, needle), `${key} (${shown}) is in the events`);
+        assert.ok(!state.some((bytes) => contains(bytes, needle)), `${key} (${shown}) is in the state`);
+      }
+    }
+  });
+});
