@@ -6,7 +6,7 @@
 # scripts/pallet-weight-template.hbs.
 #
 #   WEIGHT_STEPS / WEIGHT_REPEAT   benchmark resolution (50 / 20)
-#   PALLETS="pallet_institutions ..."  only these pallets
+#   PALLETS="pallet_institutions ..."  only these pallets (and no overhead, unless OVERHEAD=1)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,7 +51,7 @@ for pallet in $pallets; do
         "${output[@]}"
 done
 
-if [ -z "${PALLETS:-}" ]; then
+if [ -z "${PALLETS:-}" ] || [ "${OVERHEAD:-}" = 1 ]; then
     echo "==> block and extrinsic overhead"
     "$BENCH_NODE" benchmark overhead "${RUNTIME_ARGS[@]}" \
         --header "$HEADER" \

@@ -381,4 +381,25 @@ mod tests {
 			assert_eq!(EncryptionSecret::development(suri).public(), *key, "{name}");
 		}
 	}
+
+	#[test]
+	fn the_council_admits_a_bank_whose_node_id_has_the_longest_allowed_length() {
+		build(development_genesis()).execute_with(|| {
+			let node = vec![7u8; banktax_primitives::MAX_NODE_ID_LEN as usize];
+			let application = pallet_institutions::Application {
+				role: Role::Bank,
+				legal_name: b"Longest Node Id Bank".to_vec(),
+				uscc: *Uscc::complete(b"91100000000000099").expect("digits").as_bytes(),
+				governance: Sr25519Keyring::Eve.to_account_id(),
+				validator: Sr25519Keyring::EveStash.to_account_id(),
+				node: node.clone(),
+				encryption_key: [9; 32],
+			};
+			let motion = pallet_collective::RawOrigin::<AccountId, crate::CouncilCollective>::Members(4, 4);
+			pallet_institutions::Pallet::<Runtime>::admit(motion.into(), Box::new(application))
+				.expect("the council admits it");
+			let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+			assert!(nodes.contains(&sp_core::OpaquePeerId(node)), "the network does not know its node");
+		});
+	}
 }

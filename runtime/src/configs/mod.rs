@@ -205,7 +205,8 @@ impl pallet_node_authorization::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	/// Every institution's node, and room for as many more (e.g. regulators' archive nodes).
 	type MaxWellKnownNodes = ConstU32<{ 2 * MAX_INSTITUTIONS }>;
-	type MaxPeerIdLength = ConstU32<{ banktax_primitives::MAX_NODE_ID_LEN }>;
+	/// The pallet refuses ids of this length or more; the registry allows up to `MAX_NODE_ID_LEN`.
+	type MaxPeerIdLength = ConstU32<{ banktax_primitives::MAX_NODE_ID_LEN + 1 }>;
 	type AddOrigin = EnsureRoot<AccountId>;
 	type RemoveOrigin = EnsureRoot<AccountId>;
 	type SwapOrigin = EnsureRoot<AccountId>;

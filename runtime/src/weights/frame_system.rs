@@ -50,22 +50,22 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_404_000 picoseconds.
-		Weight::from_parts(27_191_708, 0)
+		// Minimum execution time: 2_313_000 picoseconds.
+		Weight::from_parts(29_273_675, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 1
-			.saturating_add(Weight::from_parts(387, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(382, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_859_000 picoseconds.
-		Weight::from_parts(44_123_239, 0)
+		// Minimum execution time: 5_779_000 picoseconds.
+		Weight::from_parts(9_005_071, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 2
-			.saturating_add(Weight::from_parts(1_300, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(1_309, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_326_000 picoseconds.
-		Weight::from_parts(4_827_000, 0)
+		// Minimum execution time: 4_297_000 picoseconds.
+		Weight::from_parts(4_787_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 115_035_863_000 picoseconds.
-		Weight::from_parts(117_666_849_000, 0)
+		// Minimum execution time: 114_601_458_000 picoseconds.
+		Weight::from_parts(122_719_020_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -96,11 +96,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_364_000 picoseconds.
-		Weight::from_parts(2_563_000, 0)
+		// Minimum execution time: 2_323_000 picoseconds.
+		Weight::from_parts(2_443_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 600
-			.saturating_add(Weight::from_parts(904_151, 0).saturating_mul(i.into()))
+			// Standard Error: 932
+			.saturating_add(Weight::from_parts(908_487, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -110,11 +110,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_313_000 picoseconds.
-		Weight::from_parts(2_493_000, 0)
+		// Minimum execution time: 2_333_000 picoseconds.
+		Weight::from_parts(2_454_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 552
-			.saturating_add(Weight::from_parts(656_935, 0).saturating_mul(i.into()))
+			// Standard Error: 707
+			.saturating_add(Weight::from_parts(673_147, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -124,11 +124,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `54 + p * (69 ±0)`
 		//  Estimated: `51 + p * (70 ±0)`
-		// Minimum execution time: 4_196_000 picoseconds.
-		Weight::from_parts(4_437_000, 0)
+		// Minimum execution time: 4_317_000 picoseconds.
+		Weight::from_parts(4_457_000, 0)
 			.saturating_add(Weight::from_parts(0, 51))
-			// Standard Error: 1_686
-			.saturating_add(Weight::from_parts(1_386_195, 0).saturating_mul(p.into()))
+			// Standard Error: 2_084
+			.saturating_add(Weight::from_parts(1_435_502, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_018_000 picoseconds.
-		Weight::from_parts(20_831_000, 0)
+		// Minimum execution time: 14_722_000 picoseconds.
+		Weight::from_parts(25_427_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 120_277_785_000 picoseconds.
-		Weight::from_parts(124_038_609_000, 0)
+		// Minimum execution time: 121_597_024_000 picoseconds.
+		Weight::from_parts(124_533_664_000, 0)
 			.saturating_add(Weight::from_parts(0, 1518))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))

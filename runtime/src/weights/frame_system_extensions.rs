@@ -49,32 +49,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_963_000 picoseconds.
-		Weight::from_parts(2_213_000, 0)
+		// Minimum execution time: 1_903_000 picoseconds.
+		Weight::from_parts(2_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_096_000 picoseconds.
-		Weight::from_parts(4_557_000, 0)
+		// Minimum execution time: 4_066_000 picoseconds.
+		Weight::from_parts(4_516_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_096_000 picoseconds.
-		Weight::from_parts(4_537_000, 0)
+		// Minimum execution time: 4_076_000 picoseconds.
+		Weight::from_parts(4_556_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 581_000 picoseconds.
-		Weight::from_parts(701_000, 0)
+		// Minimum execution time: 590_000 picoseconds.
+		Weight::from_parts(691_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `35`
 		//  Estimated: `3529`
-		// Minimum execution time: 9_334_000 picoseconds.
-		Weight::from_parts(10_155_000, 0)
+		// Minimum execution time: 9_374_000 picoseconds.
+		Weight::from_parts(10_235_000, 0)
 			.saturating_add(Weight::from_parts(0, 3529))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -93,32 +93,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 441_000 picoseconds.
-		Weight::from_parts(551_000, 0)
+		// Minimum execution time: 450_000 picoseconds.
+		Weight::from_parts(541_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 450_000 picoseconds.
-		Weight::from_parts(561_000, 0)
+		// Minimum execution time: 460_000 picoseconds.
+		Weight::from_parts(541_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_236_000 picoseconds.
-		Weight::from_parts(4_847_000, 0)
+		// Minimum execution time: 4_287_000 picoseconds.
+		Weight::from_parts(4_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_373_000 picoseconds.
-		Weight::from_parts(2_844_000, 0)
+		// Minimum execution time: 2_384_000 picoseconds.
+		Weight::from_parts(2_854_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }
