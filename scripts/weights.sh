@@ -37,7 +37,8 @@ all_pallets() {
 pallets="${PALLETS:-$(all_pallets)}"
 for pallet in $pallets; do
     echo "==> $pallet"
-    own="$ROOT/pallets/${pallet#pallet_}"
+    crate="${pallet#pallet_}"
+    own="$ROOT/pallets/${crate//_/-}"
     if [ -d "$own" ]; then
         output=(--output "$own/src/weights.rs" --template "$ROOT/scripts/pallet-weight-template.hbs")
     else

@@ -54,7 +54,7 @@ pub fn run(command: KeysCommand) -> CliResult<Value> {
 		KeysCommand::Generate => {
 			let secret = EncryptionSecret::generate(&mut OsRng);
 			Ok(json!({ "secret": to_hex(&secret.to_bytes()), "public": to_hex(&secret.public()) }))
-		},
+		}
 		KeysCommand::Public(source) => Ok(json!({ "public": to_hex(&source.load()?.public()) })),
 	}
 }

@@ -43,15 +43,16 @@ fn main() -> ExitCode {
 		Command::Keys(command) => keys::run(command),
 		Command::Record(command) => record::run(command),
 	};
-	match outcome.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| e.to_string())) {
+	match outcome.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| e.to_string()))
+	{
 		Ok(json) => {
 			println!("{json}");
 			ExitCode::SUCCESS
-		},
+		}
 		Err(message) => {
 			eprintln!("error: {message}");
 			ExitCode::FAILURE
-		},
+		}
 	}
 }
 

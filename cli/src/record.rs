@@ -63,8 +63,9 @@ pub struct RecordFile {
 
 impl RecordFile {
 	fn into_record(self) -> CliResult<TaxRecord> {
-		let enterprise = Uscc::parse(self.enterprise.as_bytes())
-			.map_err(|e| format!("{} is not a unified social credit code: {e:?}", self.enterprise))?;
+		let enterprise = Uscc::parse(self.enterprise.as_bytes()).map_err(|e| {
+			format!("{} is not a unified social credit code: {e:?}", self.enterprise)
+		})?;
 		let header = RecordHeader {
 			schema_version: SCHEMA_VERSION,
 			enterprise,
@@ -96,8 +97,8 @@ pub fn run(command: RecordCommand) -> CliResult<Value> {
 }
 
 fn seal(file: &PathBuf) -> CliResult<Value> {
-	let text =
-		std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+	let text = std::fs::read_to_string(file)
+		.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
 	let record_file: RecordFile = serde_json::from_str(&text)
 		.map_err(|e| format!("{} is not a record file: {e}", file.display()))?;
 	let sealed = seal_record(record_file.into_record()?, &mut OsRng)

@@ -395,11 +395,15 @@ mod tests {
 				node: node.clone(),
 				encryption_key: [9; 32],
 			};
-			let motion = pallet_collective::RawOrigin::<AccountId, crate::CouncilCollective>::Members(4, 4);
+			let motion =
+				pallet_collective::RawOrigin::<AccountId, crate::CouncilCollective>::Members(4, 4);
 			pallet_institutions::Pallet::<Runtime>::admit(motion.into(), Box::new(application))
 				.expect("the council admits it");
 			let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
-			assert!(nodes.contains(&sp_core::OpaquePeerId(node)), "the network does not know its node");
+			assert!(
+				nodes.contains(&sp_core::OpaquePeerId(node)),
+				"the network does not know its node"
+			);
 		});
 	}
 }

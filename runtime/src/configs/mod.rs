@@ -161,7 +161,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MaxMembers = ConstU32<MAX_INSTITUTIONS>;
 	/// An institution that does not vote counts as voting no.
 	type DefaultVote = pallet_collective::PrimeDefaultVote;
-	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_collective::WeightInfo<Runtime>;
 	/// Members change only through `Institutions`, never directly.
 	#[cfg(not(feature = "runtime-benchmarks"))]
 	type SetMembersOrigin = frame_system::EnsureNever<()>;

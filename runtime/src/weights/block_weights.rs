@@ -37,17 +37,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 138_826, 236_271
-	///   Average:  161_050
-	///   Median:   151_184
-	///   Std-Dev:  22906.98
+	///   Min, Max: 150_814, 417_540
+	///   Average:  189_591
+	///   Median:   199_947
+	///   Std-Dev:  38276.44
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 232_275
-	///   95th: 195_710
-	///   75th: 175_230
+	///   99th: 311_002
+	///   95th: 237_263
+	///   75th: 206_156
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(161_050), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(189_591), 0);
 }
 
 #[cfg(test)]

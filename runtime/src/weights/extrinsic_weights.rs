@@ -37,17 +37,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 70_929, 99_112
-	///   Average:  73_525
-	///   Median:   72_726
-	///   Std-Dev:  3240.37
+	///   Min, Max: 85_793, 89_311
+	///   Average:  86_775
+	///   Median:   86_597
+	///   Std-Dev:  633.95
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 79_980
-	///   95th: 77_543
-	///   75th: 74_724
+	///   99th: 88_844
+	///   95th: 87_883
+	///   75th: 87_144
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(73_525), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(86_775), 0);
 }
 
 #[cfg(test)]

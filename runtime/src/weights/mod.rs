@@ -14,6 +14,7 @@ pub mod block_weights;
 pub mod extrinsic_weights;
 pub mod frame_system;
 pub mod frame_system_extensions;
+pub mod pallet_collective;
 pub mod pallet_timestamp;
 
 pub use block_weights::BlockExecutionWeight;
