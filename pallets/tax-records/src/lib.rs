@@ -256,7 +256,7 @@ pub mod pallet {
 			};
 			let controllers = Self::check_controllers(controllers, None)?;
 			for controller in &controllers {
-				ControllerOf::<T>::insert(controller, enterprise);
+				Self::add_controller(controller, enterprise);
 			}
 			let registered_at = frame_system::Pallet::<T>::block_number();
 			Enterprises::<T>::insert(
@@ -290,11 +290,11 @@ pub mod pallet {
 			Self::ensure_tax_authority(origin)?;
 			let (enterprise, mut entry) = Self::registered(&uscc)?;
 			let controllers = Self::check_controllers(controllers, Some(enterprise))?;
-			for old in &entry.controllers {
-				ControllerOf::<T>::remove(old);
+			for old in entry.controllers.iter().filter(|old| !controllers.contains(old)) {
+				Self::remove_controller(old);
 			}
-			for new in &controllers {
-				ControllerOf::<T>::insert(new, enterprise);
+			for new in controllers.iter().filter(|new| !entry.controllers.contains(new)) {
+				Self::add_controller(new, enterprise);
 			}
 			entry.controllers = controllers;
 			Enterprises::<T>::insert(enterprise, entry);
@@ -312,7 +312,7 @@ pub mod pallet {
 			Self::ensure_tax_authority(origin)?;
 			let (enterprise, mut entry) = Self::registered(&uscc)?;
 			for controller in &entry.controllers {
-				ControllerOf::<T>::remove(controller);
+				Self::remove_controller(controller);
 			}
 			entry.controllers = BoundedVec::new();
 			entry.status =
@@ -424,6 +424,21 @@ pub mod pallet {
 				Error::<T>::NotTaxAuthority
 			);
 			Ok(who)
+		}
+
+		/// Makes `who` act for `enterprise`. There is no balance to keep an account alive, so
+		/// the register provides for it: its transactions then pass the nonce check.
+		fn add_controller(who: &T::AccountId, enterprise: Uscc) {
+			ControllerOf::<T>::insert(who, enterprise);
+			frame_system::Pallet::<T>::inc_providers(who);
+		}
+
+		/// Stops `who` acting for its enterprise, and withdraws the register's provision.
+		fn remove_controller(who: &T::AccountId) {
+			ControllerOf::<T>::remove(who);
+			// Fails only while something else still needs the account (a consumer): it then
+			// stays alive, which loses nothing.
+			let _ = frame_system::Pallet::<T>::dec_providers(who);
 		}
 
 		fn parse_uscc(uscc: &[u8; USCC_LEN]) -> Result<Uscc, Error<T>> {

@@ -111,6 +111,7 @@ fn a_tax_authority_registers_an_enterprise_with_its_controllers() {
 		assert_eq!(TaxRecords::enterprise_of(&ALICE_CO), Some(enterprise()));
 		assert!(TaxRecords::is_registered(&enterprise()));
 		assert!(TaxRecords::contains(&BOB_CO), "controllers pass the membership check");
+		assert!(System::account_exists(&ALICE_CO), "a controller's account exists, to transact");
 		assert!(!TaxRecords::contains(&CAROL_CO));
 		assert_eq!(
 			last_event(),
@@ -175,6 +176,9 @@ fn controllers_can_be_replaced() {
 			Some(vec![BOB_CO, CAROL_CO])
 		);
 		assert!(!TaxRecords::contains(&ALICE_CO), "the old representative is out");
+		assert_eq!(System::providers(&ALICE_CO), 0, "nothing keeps the old account alive");
+		assert_eq!(System::providers(&BOB_CO), 1, "a kept controller is provided for once");
+		assert_eq!(System::providers(&CAROL_CO), 1);
 		assert_eq!(TaxRecords::enterprise_of(&CAROL_CO), Some(enterprise()));
 		assert_eq!(last_event(), Event::ControllersChanged { enterprise: enterprise() });
 	});
@@ -217,6 +221,7 @@ fn deregistering_keeps_the_history_and_registering_again_restores_it() {
 		assert_eq!(entry.status, EnterpriseStatus::Deregistered { at: 7 });
 		assert!(entry.controllers.is_empty());
 		assert!(!TaxRecords::contains(&ALICE_CO) && !TaxRecords::is_registered(&enterprise()));
+		assert_eq!(System::providers(&ALICE_CO), 0);
 		assert_eq!(status(record), RecordStatus::Current, "records stay");
 
 		let (period, kind, attestation) = vat(2, 2);
