@@ -35,19 +35,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:8 w:8)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn register_enterprise(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `695`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 29_784_000 picoseconds.
-		Weight::from_parts(27_496_774, 0)
+		// Minimum execution time: 34_301_000 picoseconds.
+		Weight::from_parts(26_772_404, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_949_969, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(9_481_571, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
@@ -58,23 +60,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:8 w:16)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:16 w:16)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 8]`.
 	/// The range of component `n` is `[1, 8]`.
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `749 + n * (13 ±0) + o * (67 ±0)`
-		//  Estimated: `3985 + n * (2541 ±0)`
-		// Minimum execution time: 45_717_000 picoseconds.
-		Weight::from_parts(23_843_783, 0)
+		//  Measured:  `776 + n * (13 ±0) + o * (118 ±0)`
+		//  Estimated: `3985 + n * (2541 ±0) + o * (2539 ±0)`
+		// Minimum execution time: 104_465_000 picoseconds.
+		Weight::from_parts(22_315_334, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_299_192, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(4_937_340, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(9_540_619, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(10_440_378, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(o.into())))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(o.into()))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -82,20 +88,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:0 w:8)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn deregister_enterprise(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `832 + c * (32 ±0)`
-		//  Estimated: `3985`
-		// Minimum execution time: 28_663_000 picoseconds.
-		Weight::from_parts(28_988_668, 0)
+		//  Measured:  `804 + c * (83 ±0)`
+		//  Estimated: `3985 + c * (2539 ±0)`
+		// Minimum execution time: 34_692_000 picoseconds.
+		Weight::from_parts(28_196_055, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_725_810, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(8_458_555, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(c.into()))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -118,10 +128,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 40_851_000 picoseconds.
-		Weight::from_parts(43_688_238, 0)
+		// Minimum execution time: 41_332_000 picoseconds.
+		Weight::from_parts(43_862_416, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(807, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_150, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -146,10 +156,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2363`
 		//  Estimated: `4653`
-		// Minimum execution time: 46_499_000 picoseconds.
-		Weight::from_parts(49_547_854, 0)
+		// Minimum execution time: 46_639_000 picoseconds.
+		Weight::from_parts(49_425_684, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(781, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(981, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -167,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2003`
 		//  Estimated: `4653`
-		// Minimum execution time: 32_428_000 picoseconds.
-		Weight::from_parts(34_792_000, 0)
+		// Minimum execution time: 33_129_000 picoseconds.
+		Weight::from_parts(35_733_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -178,51 +188,55 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(27_496_774, 0)
+		Weight::from_parts(26_772_404, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_949_969, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(9_481_571, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(23_843_783, 0)
+		Weight::from_parts(22_315_334, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_299_192, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(4_937_340, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(9_540_619, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(10_440_378, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(o.into())))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(o.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(o.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(28_988_668, 0)
+		Weight::from_parts(28_196_055, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_725_810, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(8_458_555, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(c.into()))
 	}
 	fn attest_record(l: u32, ) -> Weight {
-		Weight::from_parts(43_688_238, 0)
+		Weight::from_parts(43_862_416, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(807, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_150, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn amend_record(l: u32, ) -> Weight {
-		Weight::from_parts(49_547_854, 0)
+		Weight::from_parts(49_425_684, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(781, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(981, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(34_792_000, 0)
+		Weight::from_parts(35_733_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))
