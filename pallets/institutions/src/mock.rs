@@ -55,7 +55,7 @@ impl pallet_collective::Config<pallet_collective::Instance1> for Test {
 
 thread_local! {
 	/// The authorised nodes and their owners, as the network would see them.
-	pub static NODES: RefCell<BTreeMap<NodeId, AccountId>> = RefCell::new(BTreeMap::new());
+	pub static NODES: RefCell<BTreeMap<NodeId, AccountId>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Authorised nodes, with their owners.

@@ -30,6 +30,9 @@ fn admit(n: u64, role: Role) -> InstitutionId {
 	id
 }
 
+/// A change that spoils an application, for tables of bad applications.
+type ApplicationChange = Box<dyn Fn(&mut Application<AccountId>)>;
+
 #[test]
 fn genesis_seeds_the_founders_the_council_and_their_nodes() {
 	new_test_ext().execute_with(|| {
@@ -79,7 +82,7 @@ fn only_a_two_thirds_council_motion_admits() {
 #[test]
 fn an_application_with_bad_fields_is_refused_by_name() {
 	new_test_ext().execute_with(|| {
-		let cases: Vec<(Box<dyn Fn(&mut Application<AccountId>)>, Error<Test>)> = vec![
+		let cases: Vec<(ApplicationChange, Error<Test>)> = vec![
 			(Box::new(|a| a.uscc[17] = b'0'), Error::InvalidUscc),
 			(Box::new(|a| a.uscc[3] = b'I'), Error::InvalidUscc),
 			(Box::new(|a| a.legal_name.clear()), Error::LegalNameEmpty),
