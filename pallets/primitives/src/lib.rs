@@ -13,17 +13,21 @@
 //! - [`Period`], [`RecordKind`], [`Rating`]: what a tax record is about, in clear on the chain;
 //!   [`RecordInspect`] and [`EnterpriseInspect`]: what other pallets may ask about records and
 //!   enterprises.
+//! - [`Purpose`], [`DataScope`], [`DisclosureLevel`]: what a consent lets a bank read;
+//!   [`ConsentCheck`]: what other pallets may ask about consents.
 //! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
 //!   disclosure proofs, sealed records and per-recipient key envelopes.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+mod consent;
 mod institution;
 pub mod privacy;
 mod tax;
 mod uscc;
 
+pub use consent::{ConsentCheck, ConsentId, DataScope, DisclosureLevel, Kinds, Purpose};
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
 pub use tax::{
 	EnterpriseInspect, Period, Rating, RecordId, RecordInfo, RecordInspect, RecordKind, FIRST_YEAR,
