@@ -360,7 +360,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = Self::ensure_tax_authority(origin)?;
 			let mut old = Self::current(record)?;
-			let (enterprise, entry) = Self::registered(old.enterprise.as_bytes())?;
+			let enterprise = old.enterprise;
+			let entry = Self::registered_entry(enterprise)?;
 			let version = old.version.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
 			let (period, kind) = (old.period, old.kind);
 			let new = Self::new_record(
@@ -448,12 +449,17 @@ pub mod pallet {
 		/// The registered (not deregistered) enterprise with this code.
 		fn registered(uscc: &[u8; USCC_LEN]) -> Result<(Uscc, EnterpriseOf<T>), Error<T>> {
 			let enterprise = Self::parse_uscc(uscc)?;
+			Ok((enterprise, Self::registered_entry(enterprise)?))
+		}
+
+		/// The register's entry of `enterprise`, if it is registered (not deregistered).
+		fn registered_entry(enterprise: Uscc) -> Result<EnterpriseOf<T>, Error<T>> {
 			let entry = Enterprises::<T>::get(enterprise).ok_or(Error::<T>::UnknownEnterprise)?;
 			ensure!(
 				entry.status == EnterpriseStatus::Registered,
 				Error::<T>::EnterpriseDeregistered
 			);
-			Ok((enterprise, entry))
+			Ok(entry)
 		}
 
 		/// Checks a new list of controllers: non-empty, bounded, no account twice, none acting

@@ -276,16 +276,21 @@ fn a_tax_authority_attests_a_sealed_record() {
 	});
 }
 
-/// Every storage value, concatenated: what any node can read.
-fn all_state() -> Vec<u8> {
-	let mut state = Vec::new();
+/// Every storage entry, as (key, value).
+fn storage_entries() -> Vec<(Vec<u8>, Vec<u8>)> {
+	let mut entries = Vec::new();
 	let mut key = Vec::new();
 	while let Some(next) = sp_io::storage::next_key(&key) {
-		state.extend(sp_io::storage::get(&next).map(|v| v.to_vec()).unwrap_or_default());
-		state.extend(&next);
+		let value = sp_io::storage::get(&next).map(|v| v.to_vec()).unwrap_or_default();
+		entries.push((next.clone(), value));
 		key = next;
 	}
-	state
+	entries
+}
+
+/// Every storage key and value, concatenated: what any node can read.
+fn all_state() -> Vec<u8> {
+	storage_entries().into_iter().flat_map(|(key, value)| [value, key]).flatten().collect()
 }
 
 #[test]
@@ -586,13 +591,7 @@ fn reads_filter_records_and_find_the_latest_rating() {
 
 /// Bytes of every storage key and value.
 fn state_bytes() -> usize {
-	let mut total = 0;
-	let mut key = Vec::new();
-	while let Some(next) = sp_io::storage::next_key(&key) {
-		total += next.len() + sp_io::storage::get(&next).map(|v| v.len()).unwrap_or(0);
-		key = next;
-	}
-	total
+	storage_entries().iter().map(|(key, value)| key.len() + value.len()).sum()
 }
 
 #[test]

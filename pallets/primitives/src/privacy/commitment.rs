@@ -87,14 +87,18 @@ fn commit_root(header: &RecordHeader, leaf_count: usize, root: &Hash) -> Hash {
 	blake2_256(&[RECORD_TAG, &header.encode(), &(leaf_count as u32).to_le_bytes(), root])
 }
 
+/// The leaves of `record`'s fields, each under its salt.
+fn leaves(record: &TaxRecord, salts: &[Salt]) -> Vec<Hash> {
+	record.fields.iter().zip(salts).map(|(field, salt)| leaf(field, salt)).collect()
+}
+
 /// The commitment to `record` with one salt per field; `None` if the counts differ or the
 /// record has no fields.
 pub fn commitment(record: &TaxRecord, salts: &[Salt]) -> Option<Hash> {
 	if record.fields.len() != salts.len() {
 		return None;
 	}
-	let leaves: Vec<Hash> =
-		record.fields.iter().zip(salts).map(|(field, salt)| leaf(field, salt)).collect();
+	let leaves = leaves(record, salts);
 	Some(commit_root(&record.header, leaves.len(), &root(&leaves)?))
 }
 
@@ -103,8 +107,7 @@ pub fn disclose(record: &TaxRecord, salts: &[Salt], index: usize) -> Option<Disc
 	if record.fields.len() != salts.len() || index >= salts.len() {
 		return None;
 	}
-	let mut level: Vec<Hash> =
-		record.fields.iter().zip(salts).map(|(field, salt)| leaf(field, salt)).collect();
+	let mut level = leaves(record, salts);
 	let mut position = index;
 	let mut siblings = Vec::new();
 	while level.len() > 1 {

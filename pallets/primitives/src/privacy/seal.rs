@@ -223,7 +223,8 @@ pub fn seal_envelope(
 ) -> Result<Vec<u8>, PrivacyError> {
 	let ephemeral = EncryptionSecret::generate(rng);
 	let ephemeral_public = ephemeral.public();
-	let (mut key, nonce) = envelope_key(&ephemeral, &ephemeral_public, recipient, commitment)?;
+	let (mut key, nonce) =
+		envelope_key(&ephemeral, recipient, &ephemeral_public, recipient, commitment)?;
 	let sealed = encrypt(&key, &nonce, &content.encode(), &[commitment]);
 	key.zeroize();
 	let envelope = [&[FORMAT_VERSION][..], &ephemeral_public, &sealed?].concat();
@@ -243,13 +244,8 @@ pub fn open_envelope(
 	envelope: &[u8],
 ) -> Result<EnvelopeContent, PrivacyError> {
 	let (ephemeral_public, sealed) = split_versioned::<32>(envelope, MAX_ENVELOPE_LEN)?;
-	let x25519 = StaticSecret::from(secret.to_bytes());
-	let shared = x25519.diffie_hellman(&PublicKey::from(ephemeral_public));
-	if !shared.was_contributory() {
-		return Err(PrivacyError::WeakKey);
-	}
 	let (mut key, nonce) =
-		derive(shared.as_bytes(), &ephemeral_public, &secret.public(), commitment)?;
+		envelope_key(secret, &ephemeral_public, &ephemeral_public, &secret.public(), commitment)?;
 	let plain = decrypt(&key, &nonce, sealed, &[commitment]);
 	key.zeroize();
 	let content =
@@ -275,28 +271,23 @@ pub fn check_disclosed(
 	all_verify.then_some(()).ok_or(PrivacyError::CommitmentMismatch)
 }
 
+/// The envelope's key and nonce, from either side of the key agreement: the sender holds the
+/// ephemeral secret and meets the recipient's public key, the recipient holds its own secret
+/// and meets the ephemeral public key.
 fn envelope_key(
-	ephemeral: &EncryptionSecret,
+	own: &EncryptionSecret,
+	peer: &EncryptionPublicKey,
 	ephemeral_public: &EncryptionPublicKey,
 	recipient: &EncryptionPublicKey,
 	commitment: &Hash,
 ) -> Result<([u8; 32], [u8; NONCE_LEN]), PrivacyError> {
-	let shared = ephemeral.0.diffie_hellman(&PublicKey::from(*recipient));
+	let shared = own.0.diffie_hellman(&PublicKey::from(*peer));
 	if !shared.was_contributory() {
 		return Err(PrivacyError::WeakKey);
 	}
-	derive(shared.as_bytes(), ephemeral_public, recipient, commitment)
-}
-
-fn derive(
-	shared: &[u8; 32],
-	ephemeral_public: &EncryptionPublicKey,
-	recipient: &EncryptionPublicKey,
-	commitment: &Hash,
-) -> Result<([u8; 32], [u8; NONCE_LEN]), PrivacyError> {
 	let salt = [&ephemeral_public[..], recipient].concat();
 	let mut okm = [0u8; 32 + NONCE_LEN];
-	Hkdf::<Sha256>::new(Some(&salt), shared)
+	Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes())
 		.expand_multi_info(&[ENVELOPE_TAG, commitment], &mut okm)
 		.map_err(|_| PrivacyError::Malformed)?;
 	let (key, nonce) = okm.split_at(32);
