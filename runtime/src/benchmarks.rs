@@ -22,6 +22,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_institutions, Institutions]
 	[pallet_governance, Governance]
 	[pallet_tax_records, TaxRecords]
+	[pallet_consent, Consent]
 );
 
 /// What can be benchmarked, and the storage each pallet declares.

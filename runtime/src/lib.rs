@@ -15,6 +15,9 @@
 //! - `TaxRecords`: enterprises, registered by the tax authority with the accounts that act for
 //!   them (which may then transact), and their attested tax records: commitments and sealed
 //!   ciphertexts, never figures in clear.
+//! - `Consent`: enterprises' consents to banks reading their records, the key envelopes the tax
+//!   authority delivers under them, and the banks' log of use. Other pallets ask it through
+//!   `banktax_primitives::ConsentCheck`.
 //! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality), whose authority sets
 //!   `Session` hands them at each session boundary.
 //!
@@ -234,4 +237,7 @@ mod runtime {
 
 	#[runtime::pallet_index(9)]
 	pub type TaxRecords = pallet_tax_records;
+
+	#[runtime::pallet_index(10)]
+	pub type Consent = pallet_consent;
 }

@@ -533,8 +533,21 @@ pub mod pallet {
 
 	impl<T: Config> InstitutionInspect<T::AccountId> for Pallet<T> {
 		fn active_role(who: &T::AccountId) -> Option<Role> {
+			Self::active_institution(who).map(|institution| institution.role)
+		}
+
+		fn encryption_key(who: &T::AccountId) -> Option<EncryptionKey> {
+			Self::active_institution(who).map(|institution| institution.encryption_key)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The active institution whose governance account is `who`.
+		fn active_institution(
+			who: &T::AccountId,
+		) -> Option<Institution<T::AccountId, BlockNumberFor<T>>> {
 			let institution = Registry::<T>::get(ByGovernance::<T>::get(who)?)?;
-			(institution.status == Status::Active).then_some(institution.role)
+			(institution.status == Status::Active).then_some(institution)
 		}
 	}
 

@@ -277,6 +277,8 @@ fn an_institution_rotates_its_own_encryption_key() {
 		assert_ok!(Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [9; 32]));
 		System::assert_last_event(Event::EncryptionKeyRotated { id: 1, key: [9; 32] }.into());
 		assert_eq!(Registry::<Test>::get(1).unwrap().encryption_key, [9; 32]);
+		assert_eq!(Institutions::encryption_key(&2), Some([9; 32]));
+		assert_eq!(Institutions::encryption_key(&20), None);
 		assert_noop!(
 			Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [9; 32]),
 			Error::<Test>::Unchanged
@@ -291,6 +293,8 @@ fn an_institution_rotates_its_own_encryption_key() {
 			Error::<Test>::NotAnInstitution
 		);
 		assert_ok!(Institutions::suspend(council(3, 4), 1));
+		// A suspended institution receives no envelopes.
+		assert_eq!(Institutions::encryption_key(&2), None);
 		assert_noop!(
 			Institutions::rotate_encryption_key(RuntimeOrigin::signed(2), [8; 32]),
 			Error::<Test>::NotActive

@@ -39,6 +39,10 @@ pub type NodeId = BoundedVec<u8, ConstU32<MAX_NODE_ID_LEN>>;
 pub trait InstitutionInspect<AccountId> {
 	/// The role of the active institution whose governance account is `who`, if any.
 	fn active_role(who: &AccountId) -> Option<Role>;
+
+	/// The registered X25519 encryption key of the active institution whose governance account
+	/// is `who`: what envelopes for it are sealed to.
+	fn encryption_key(who: &AccountId) -> Option<crate::privacy::EncryptionPublicKey>;
 }
 
 /// The network's list of nodes allowed to connect, as the institutions registry maintains it.

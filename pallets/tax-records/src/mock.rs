@@ -47,6 +47,10 @@ impl InstitutionInspect<AccountId> for TestInstitutions {
 			_ => None,
 		}
 	}
+
+	fn encryption_key(_: &AccountId) -> Option<banktax_primitives::privacy::EncryptionPublicKey> {
+		None
+	}
 }
 
 impl pallet_tax_records::Config for Test {

@@ -248,20 +248,104 @@ impl pallet_tax_records::Config for Runtime {
 	type BenchmarkHelper = FirstTaxAuthority;
 }
 
+impl pallet_consent::Config for Runtime {
+	type Institutions = Institutions;
+	type Enterprises = TaxRecords;
+	type Records = TaxRecords;
+	/// A year, as consents for credit are usually given; a new grant renews.
+	type MaxValidity = ConstU32<{ 366 * DAYS }>;
+	/// Room for consents of different purposes and scopes to the same bank.
+	type MaxActiveConsents = ConstU32<8>;
+	/// Ten years of monthly VAT returns and the rest of an enterprise's records fit.
+	type MaxEnvelopesPerConsent = ConstU32<256>;
+	/// The log in state; every use is also an event.
+	type MaxLogEntries = ConstU32<32>;
+	/// With `MaxPurgePerBlock`, bounds the expiry hook to about 2 % of a block.
+	type MaxExpiriesPerBlock = ConstU32<16>;
+	type MaxPurgePerBlock = ConstU32<256>;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ConsentBenchmarks;
+}
+
+/// Benchmarks act as the registry's first active tax authority and bank, and register
+/// enterprises and attest records through `TaxRecords`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ConsentBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_consent::BenchmarkHelper<AccountId> for ConsentBenchmarks {
+	fn tax_authority() -> AccountId {
+		<FirstTaxAuthority as pallet_tax_records::BenchmarkHelper<AccountId>>::tax_authority()
+	}
+
+	fn bank() -> AccountId {
+		first_active(banktax_primitives::Role::Bank)
+	}
+
+	fn enterprise(
+		controller: &AccountId,
+	) -> Result<banktax_primitives::Uscc, frame_benchmarking::BenchmarkError> {
+		use codec::Encode;
+		// A code of its own for each controller: nine digits from the account.
+		let account = controller.encode();
+		let low = account.get(..4).and_then(|b| <[u8; 4]>::try_from(b).ok()).unwrap_or_default();
+		let digits = u32::from_le_bytes(low) % 1_000_000_000;
+		let first = alloc::format!("91350100{digits:09}");
+		let first: [u8; 17] = first
+			.as_bytes()
+			.try_into()
+			.map_err(|_| frame_benchmarking::BenchmarkError::Stop("code length"))?;
+		let uscc = banktax_primitives::Uscc::complete(&first)
+			.map_err(|_| frame_benchmarking::BenchmarkError::Stop("code alphabet"))?;
+		pallet_tax_records::Pallet::<Runtime>::register_enterprise(
+			RuntimeOrigin::signed(Self::tax_authority()),
+			*uscc.as_bytes(),
+			alloc::vec![controller.clone()],
+		)?;
+		Ok(uscc)
+	}
+
+	fn record(
+		enterprise: &banktax_primitives::Uscc,
+		kind: banktax_primitives::RecordKind,
+		year: u16,
+	) -> Result<banktax_primitives::RecordId, frame_benchmarking::BenchmarkError> {
+		use banktax_primitives::privacy::{FORMAT_VERSION, SCHEMA_VERSION};
+		let id = pallet_tax_records::NextRecordId::<Runtime>::get();
+		let ciphertext = [&[FORMAT_VERSION][..], &[0xab; 127]].concat();
+		pallet_tax_records::Pallet::<Runtime>::attest_record(
+			RuntimeOrigin::signed(Self::tax_authority()),
+			*enterprise.as_bytes(),
+			banktax_primitives::Period::Year(year),
+			kind,
+			pallet_tax_records::Attestation {
+				schema_version: SCHEMA_VERSION,
+				rating: kind.carries_rating().then_some(banktax_primitives::Rating::A),
+				commitment: [0xcd; 32],
+				ciphertext,
+			},
+		)?;
+		Ok(id)
+	}
+}
+
+/// The governance account of the registry's first active institution of `role`.
+#[cfg(feature = "runtime-benchmarks")]
+fn first_active(role: banktax_primitives::Role) -> AccountId {
+	pallet_institutions::Registry::<Runtime>::iter_values()
+		.find(|i| i.role == role && i.status == pallet_institutions::Status::Active)
+		.map(|i| i.governance)
+		// None in genesis: the benchmarks fail with a named error.
+		.unwrap_or_else(|| AccountId::new([0; 32]))
+}
+
 /// Benchmarks act as the registry's first active tax authority.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct FirstTaxAuthority;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_tax_records::BenchmarkHelper<AccountId> for FirstTaxAuthority {
 	fn tax_authority() -> AccountId {
-		pallet_institutions::Registry::<Runtime>::iter_values()
-			.find(|i| {
-				i.role == banktax_primitives::Role::TaxAuthority &&
-					i.status == pallet_institutions::Status::Active
-			})
-			.map(|i| i.governance)
-			// No tax authority in genesis: the benchmarks fail with `NotTaxAuthority`.
-			.unwrap_or_else(|| AccountId::new([0; 32]))
+		first_active(banktax_primitives::Role::TaxAuthority)
 	}
 }
 

@@ -1,0 +1,840 @@
+//! Every rule and every error of the consent pallet. Errors are checked with `assert_noop!`,
+//! which also proves that storage is unchanged.
+
+use crate::{
+	mock::*, Access, ConsentOf, ConsentState, Consents, Envelopes, Error, Event, ExpiringAt,
+	ExpiryCursor, NextConsentId, NoticeHash, Party, Standing, Withdrawal, MIN_ENVELOPE_LEN,
+};
+use banktax_primitives::{
+	privacy::{FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN},
+	ConsentCheck, ConsentId, DataScope, DisclosureLevel, Period, Purpose, RecordId, RecordKind,
+};
+use frame_support::{assert_noop, assert_ok};
+
+const EXPIRES: u64 = 101;
+const NOTICE: NoticeHash = [0x5e; 32];
+
+fn scope(kinds: &[RecordKind], first_year: u16, last_year: u16) -> DataScope {
+	DataScope { kinds: kinds.to_vec().try_into().expect("at most five"), first_year, last_year }
+}
+
+/// Annual summaries and VAT returns of 2023 to 2025.
+fn usual_scope() -> DataScope {
+	scope(&[RecordKind::AnnualSummary, RecordKind::VatReturn], 2023, 2025)
+}
+
+fn chosen(fields: &[FieldKey]) -> DisclosureLevel {
+	DisclosureLevel::ChosenFields(fields.to_vec().try_into().expect("at most sixteen"))
+}
+
+fn grant_with(
+	by: AccountId,
+	bank: AccountId,
+	purpose: Purpose,
+	disclosure: DisclosureLevel,
+	expires_at: u64,
+) -> ConsentId {
+	let id = NextConsentId::<Test>::get();
+	assert_ok!(Consent::grant_consent(
+		RuntimeOrigin::signed(by),
+		bank,
+		purpose,
+		usual_scope(),
+		disclosure,
+		expires_at,
+		NOTICE,
+	));
+	id
+}
+
+/// ACME grants BANK a credit-assessment consent to whole records, until block 101.
+fn grant() -> ConsentId {
+	grant_with(ACME_CO, BANK, Purpose::CreditAssessment, DisclosureLevel::WholeRecords, EXPIRES)
+}
+
+fn envelope(len: usize) -> Vec<u8> {
+	let mut bytes = vec![0xab; len];
+	bytes[0] = FORMAT_VERSION;
+	bytes
+}
+
+fn summary(year: u16) -> RecordId {
+	add_record(acme(), Period::Year(year), RecordKind::AnnualSummary)
+}
+
+fn deliver(consent: ConsentId, record: RecordId) {
+	assert_ok!(Consent::deliver_envelope(
+		RuntimeOrigin::signed(TAX_AUTHORITY),
+		consent,
+		BANK,
+		record,
+		envelope(120),
+	));
+}
+
+fn use_record(consent: ConsentId, record: RecordId) {
+	assert_ok!(Consent::record_access(
+		RuntimeOrigin::signed(BANK),
+		consent,
+		record,
+		Purpose::CreditAssessment
+	));
+}
+
+fn state(id: ConsentId) -> ConsentState<u64> {
+	Consent::consent(id).expect("the consent exists").1
+}
+
+fn active_for(record: RecordId) -> Option<ConsentId> {
+	<Consent as ConsentCheck<AccountId>>::active_consent(
+		&acme(),
+		&BANK,
+		Purpose::CreditAssessment,
+		record,
+	)
+}
+
+#[test]
+fn an_enterprise_grants_a_bank_a_consent() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		assert_eq!(id, 0);
+		System::assert_last_event(
+			Event::ConsentGranted {
+				consent: 0,
+				enterprise: acme(),
+				bank: BANK,
+				purpose: Purpose::CreditAssessment,
+				expires_at: EXPIRES,
+			}
+			.into(),
+		);
+		let consent = Consents::<Test>::get(0).unwrap();
+		assert_eq!(consent.enterprise, acme());
+		assert_eq!(consent.granted_by, ACME_CO);
+		assert_eq!(consent.bank, BANK);
+		assert_eq!(consent.scope, usual_scope());
+		assert_eq!(consent.disclosure, DisclosureLevel::WholeRecords);
+		assert_eq!(consent.notice, NOTICE);
+		assert_eq!((consent.granted_at, consent.expires_at), (1, EXPIRES));
+		assert_eq!(consent.withdrawal, None);
+		assert_eq!(state(0), ConsentState::Active);
+		assert_eq!(NextConsentId::<Test>::get(), 1);
+		// Each grant gets its own number, also from another controller of the same enterprise.
+		assert_eq!(
+			grant_with(
+				ACME_CFO,
+				OTHER_BANK,
+				Purpose::PostLoanMonitoring,
+				chosen(&[FieldKey::TaxPaid]),
+				50
+			),
+			1
+		);
+		assert_eq!(
+			Consent::consents_of(&acme()).iter().map(|(id, ..)| *id).collect::<Vec<_>>(),
+			vec![0, 1]
+		);
+		assert_eq!(Consent::consents_held(&BANK).len(), 1);
+		assert_eq!(Consent::consents_held(&OTHER_BANK)[0].0, 1);
+		assert!(Consent::consents_of(&beta()).is_empty());
+	});
+}
+
+#[test]
+fn only_a_controller_grants_and_only_to_an_active_bank() {
+	new_test_ext().execute_with(|| {
+		let grant_by = |who: AccountId, bank: AccountId| {
+			Consent::grant_consent(
+				RuntimeOrigin::signed(who),
+				bank,
+				Purpose::CreditAssessment,
+				usual_scope(),
+				DisclosureLevel::WholeRecords,
+				EXPIRES,
+				NOTICE,
+			)
+		};
+		assert_noop!(grant_by(STRANGER, BANK), Error::<Test>::NotAController);
+		assert_noop!(grant_by(BANK, BANK), Error::<Test>::NotAController);
+		assert_noop!(grant_by(ACME_CO, TAX_AUTHORITY), Error::<Test>::NotABank);
+		assert_noop!(grant_by(ACME_CO, REGULATOR), Error::<Test>::NotABank);
+		assert_noop!(grant_by(ACME_CO, STRANGER), Error::<Test>::NotABank);
+		suspend(OTHER_BANK);
+		assert_noop!(grant_by(ACME_CO, OTHER_BANK), Error::<Test>::NotABank);
+	});
+}
+
+#[test]
+fn a_grant_needs_a_valid_scope_and_disclosure() {
+	new_test_ext().execute_with(|| {
+		let grant_of = |scope: DataScope, disclosure: DisclosureLevel| {
+			Consent::grant_consent(
+				RuntimeOrigin::signed(ACME_CO),
+				BANK,
+				Purpose::CreditAssessment,
+				scope,
+				disclosure,
+				EXPIRES,
+				NOTICE,
+			)
+		};
+		assert_noop!(
+			grant_of(scope(&[], 2023, 2024), DisclosureLevel::WholeRecords),
+			Error::<Test>::InvalidScope
+		);
+		assert_noop!(
+			grant_of(scope(&[RecordKind::VatReturn], 2025, 2023), DisclosureLevel::WholeRecords),
+			Error::<Test>::InvalidScope
+		);
+		assert_noop!(grant_of(usual_scope(), chosen(&[])), Error::<Test>::InvalidDisclosure);
+		assert_noop!(
+			grant_of(usual_scope(), chosen(&[FieldKey::TaxPaid, FieldKey::TaxPaid])),
+			Error::<Test>::InvalidDisclosure
+		);
+		// Filings due are a filing-compliance figure, and filing compliance is not in scope.
+		assert_noop!(
+			grant_of(usual_scope(), chosen(&[FieldKey::TaxPaid, FieldKey::FilingsDue])),
+			Error::<Test>::InvalidDisclosure
+		);
+		assert_ok!(grant_of(usual_scope(), chosen(&[FieldKey::TaxPaid, FieldKey::CreditScore])));
+		assert_ok!(grant_of(usual_scope(), DisclosureLevel::RuleAnswersOnly));
+	});
+}
+
+#[test]
+fn validity_ends_after_the_grant_and_within_the_maximum() {
+	new_test_ext().execute_with(|| {
+		run_to_block(10);
+		let grant_until = |expires_at: u64| {
+			Consent::grant_consent(
+				RuntimeOrigin::signed(ACME_CO),
+				BANK,
+				Purpose::CreditAssessment,
+				usual_scope(),
+				DisclosureLevel::WholeRecords,
+				expires_at,
+				NOTICE,
+			)
+		};
+		assert_noop!(grant_until(9), Error::<Test>::ExpiryNotInFuture);
+		assert_noop!(grant_until(10), Error::<Test>::ExpiryNotInFuture);
+		assert_noop!(grant_until(10 + MAX_VALIDITY + 1), Error::<Test>::ValidityTooLong);
+		assert_ok!(grant_until(10 + MAX_VALIDITY));
+		assert_ok!(grant_until(11));
+	});
+}
+
+#[test]
+fn active_consents_between_an_enterprise_and_a_bank_are_capped() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..MAX_ACTIVE {
+			grant();
+		}
+		let another = || {
+			Consent::grant_consent(
+				RuntimeOrigin::signed(ACME_CFO),
+				BANK,
+				Purpose::PostLoanMonitoring,
+				usual_scope(),
+				DisclosureLevel::WholeRecords,
+				EXPIRES,
+				NOTICE,
+			)
+		};
+		assert_noop!(another(), Error::<Test>::TooManyActiveConsents);
+		// Another bank, or another enterprise, is another pair.
+		grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		grant_with(
+			BETA_CO,
+			BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		// A withdrawn consent no longer counts.
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), 0));
+		assert_ok!(another());
+	});
+}
+
+#[test]
+fn the_enterprise_withdraws_at_once_and_its_envelopes_leave_state() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let (a, b) = (summary(2023), summary(2024));
+		deliver(id, a);
+		deliver(id, b);
+		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 2);
+		assert_eq!(active_for(a), Some(id));
+		run_to_block(5);
+		// Any controller of the enterprise may withdraw, not only the one that granted.
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CFO), id));
+		System::assert_last_event(
+			Event::ConsentWithdrawn { consent: id, party: Party::Enterprise, envelopes_removed: 2 }
+				.into(),
+		);
+		assert_eq!(state(id), ConsentState::Withdrawn { party: Party::Enterprise, at: 5 });
+		let consent = Consents::<Test>::get(id).unwrap();
+		assert_eq!(
+			consent.withdrawal,
+			Some(Withdrawal { party: Party::Enterprise, by: ACME_CFO, at: 5 })
+		);
+		assert_eq!(consent.envelopes, 0);
+		assert_eq!(Envelopes::<Test>::iter_prefix(id).count(), 0);
+		assert!(!Standing::<Test>::contains_key((acme(), BANK), id));
+		assert!(!ExpiringAt::<Test>::contains_key(EXPIRES, id));
+		assert_eq!(active_for(a), None);
+		assert_eq!(Consent::envelope(id, a), None);
+		// The consent itself stays, for the audit trail.
+		assert_eq!(Consent::consents_of(&acme()).len(), 1);
+	});
+}
+
+#[test]
+fn the_bank_gives_a_consent_up() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		deliver(id, summary(2023));
+		assert_noop!(
+			Consent::give_up_consent(RuntimeOrigin::signed(OTHER_BANK), id),
+			Error::<Test>::NotConsentHolder
+		);
+		assert_noop!(
+			Consent::give_up_consent(RuntimeOrigin::signed(ACME_CO), id),
+			Error::<Test>::NotConsentHolder
+		);
+		assert_ok!(Consent::give_up_consent(RuntimeOrigin::signed(BANK), id));
+		System::assert_last_event(
+			Event::ConsentWithdrawn { consent: id, party: Party::Bank, envelopes_removed: 1 }
+				.into(),
+		);
+		assert_eq!(state(id), ConsentState::Withdrawn { party: Party::Bank, at: 1 });
+		assert_eq!(Envelopes::<Test>::iter_prefix(id).count(), 0);
+	});
+}
+
+#[test]
+fn withdrawal_is_refused_to_others_and_once_ended() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let expiring = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			3,
+		);
+		assert_noop!(
+			Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), 99),
+			Error::<Test>::UnknownConsent
+		);
+		assert_noop!(
+			Consent::withdraw_consent(RuntimeOrigin::signed(BETA_CO), id),
+			Error::<Test>::NotConsentingEnterprise
+		);
+		assert_noop!(
+			Consent::withdraw_consent(RuntimeOrigin::signed(BANK), id),
+			Error::<Test>::NotConsentingEnterprise
+		);
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), id));
+		assert_noop!(
+			Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), id),
+			Error::<Test>::ConsentWithdrawn
+		);
+		assert_noop!(
+			Consent::give_up_consent(RuntimeOrigin::signed(BANK), id),
+			Error::<Test>::ConsentWithdrawn
+		);
+		run_to_block(3);
+		assert_noop!(
+			Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), expiring),
+			Error::<Test>::ConsentExpired
+		);
+		assert_noop!(
+			Consent::give_up_consent(RuntimeOrigin::signed(OTHER_BANK), expiring),
+			Error::<Test>::ConsentExpired
+		);
+	});
+}
+
+#[test]
+fn the_tax_authority_delivers_envelopes_under_an_active_consent() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let record = summary(2024);
+		deliver(id, record);
+		System::assert_last_event(
+			Event::EnvelopeDelivered { consent: id, bank: BANK, record }.into(),
+		);
+		let delivery = Consent::envelope(id, record).expect("delivered");
+		assert_eq!(delivery.envelope.to_vec(), envelope(120));
+		assert_eq!(delivery.recipient_key, key_of(BANK));
+		assert_eq!((delivery.delivered_by, delivery.delivered_at), (TAX_AUTHORITY, 1));
+		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 1);
+
+		// After the bank rotates its key, delivering again replaces the envelope.
+		set_key(BANK, [0x42; 32]);
+		run_to_block(2);
+		assert_ok!(Consent::deliver_envelope(
+			RuntimeOrigin::signed(TAX_AUTHORITY),
+			id,
+			BANK,
+			record,
+			envelope(MAX_ENVELOPE_LEN as usize),
+		));
+		let delivery = Consent::envelope(id, record).unwrap();
+		assert_eq!(delivery.recipient_key, [0x42; 32]);
+		assert_eq!(delivery.envelope.len(), MAX_ENVELOPE_LEN as usize);
+		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 1);
+	});
+}
+
+#[test]
+fn delivery_is_refused_outside_an_active_consent() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let record = summary(2024);
+		let deliver_as = |who: AccountId, consent: ConsentId, bank: AccountId| {
+			Consent::deliver_envelope(
+				RuntimeOrigin::signed(who),
+				consent,
+				bank,
+				record,
+				envelope(120),
+			)
+		};
+		assert_noop!(deliver_as(BANK, id, BANK), Error::<Test>::NotTaxAuthority);
+		assert_noop!(deliver_as(REGULATOR, id, BANK), Error::<Test>::NotTaxAuthority);
+		assert_noop!(deliver_as(TAX_AUTHORITY, 99, BANK), Error::<Test>::UnknownConsent);
+		// A bank without consent gets nothing, whatever consent number is named.
+		assert_noop!(deliver_as(TAX_AUTHORITY, id, OTHER_BANK), Error::<Test>::BankNotConsented);
+
+		let rules_only = grant_with(
+			ACME_CO,
+			BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::RuleAnswersOnly,
+			EXPIRES,
+		);
+		assert_noop!(
+			deliver_as(TAX_AUTHORITY, rules_only, BANK),
+			Error::<Test>::NoFiguresUnderConsent
+		);
+
+		let short = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			4,
+		);
+		run_to_block(4);
+		assert_noop!(deliver_as(TAX_AUTHORITY, short, OTHER_BANK), Error::<Test>::ConsentExpired);
+
+		suspend(BANK);
+		assert_noop!(deliver_as(TAX_AUTHORITY, id, BANK), Error::<Test>::BankNotActive);
+	});
+}
+
+#[test]
+fn delivery_is_refused_after_withdrawal() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let record = summary(2024);
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), id));
+		assert_noop!(
+			Consent::deliver_envelope(
+				RuntimeOrigin::signed(TAX_AUTHORITY),
+				id,
+				BANK,
+				record,
+				envelope(120)
+			),
+			Error::<Test>::ConsentWithdrawn
+		);
+	});
+}
+
+#[test]
+fn delivery_is_only_for_current_records_in_scope() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let deliver_for = |record: RecordId| {
+			Consent::deliver_envelope(
+				RuntimeOrigin::signed(TAX_AUTHORITY),
+				id,
+				BANK,
+				record,
+				envelope(120),
+			)
+		};
+		assert_noop!(deliver_for(99), Error::<Test>::UnknownRecord);
+		let betas = add_record(beta(), Period::Year(2024), RecordKind::AnnualSummary);
+		assert_noop!(deliver_for(betas), Error::<Test>::RecordOfAnotherEnterprise);
+		let too_old = summary(2022);
+		assert_noop!(deliver_for(too_old), Error::<Test>::RecordOutOfScope);
+		let other_kind = add_record(acme(), Period::Year(2024), RecordKind::FilingCompliance);
+		assert_noop!(deliver_for(other_kind), Error::<Test>::RecordOutOfScope);
+		let amended = summary(2024);
+		supersede(amended);
+		assert_noop!(deliver_for(amended), Error::<Test>::RecordNotCurrent);
+		let quarter =
+			add_record(acme(), Period::Quarter { year: 2025, quarter: 4 }, RecordKind::VatReturn);
+		assert_ok!(deliver_for(quarter));
+	});
+}
+
+#[test]
+fn envelopes_are_checked_for_form_and_counted() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let record = summary(2023);
+		let deliver_bytes = |record: RecordId, bytes: Vec<u8>| {
+			Consent::deliver_envelope(RuntimeOrigin::signed(TAX_AUTHORITY), id, BANK, record, bytes)
+		};
+		assert_noop!(deliver_bytes(record, vec![]), Error::<Test>::MalformedEnvelope);
+		assert_noop!(
+			deliver_bytes(record, envelope(MIN_ENVELOPE_LEN - 1)),
+			Error::<Test>::MalformedEnvelope
+		);
+		let mut wrong_version = envelope(120);
+		wrong_version[0] = FORMAT_VERSION + 1;
+		assert_noop!(deliver_bytes(record, wrong_version), Error::<Test>::MalformedEnvelope);
+		assert_noop!(
+			deliver_bytes(record, envelope(MAX_ENVELOPE_LEN as usize + 1)),
+			Error::<Test>::EnvelopeTooLong
+		);
+		assert_ok!(deliver_bytes(record, envelope(MIN_ENVELOPE_LEN)));
+
+		let more: Vec<RecordId> = (1..=12)
+			.map(|month| {
+				add_record(acme(), Period::Month { year: 2024, month }, RecordKind::VatReturn)
+			})
+			.collect();
+		for record in &more[..(MAX_ENVELOPES - 1) as usize] {
+			deliver(id, *record);
+		}
+		assert_noop!(
+			deliver_bytes(more[(MAX_ENVELOPES - 1) as usize], envelope(120)),
+			Error::<Test>::TooManyEnvelopes
+		);
+		// Replacing one already delivered is still allowed.
+		assert_ok!(deliver_bytes(more[0], envelope(200)));
+	});
+}
+
+#[test]
+fn the_bank_records_each_use_and_the_log_keeps_the_latest() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let (a, b) = (summary(2023), summary(2024));
+		use_record(id, a);
+		System::assert_last_event(
+			Event::AccessRecorded {
+				consent: id,
+				bank: BANK,
+				record: a,
+				purpose: Purpose::CreditAssessment,
+				number: 1,
+			}
+			.into(),
+		);
+		run_to_block(2);
+		use_record(id, b);
+		let (consent, _, log) = Consent::consent(id).unwrap();
+		assert_eq!(consent.uses, 2);
+		assert_eq!(
+			log.to_vec(),
+			vec![
+				Access { number: 1, record: a, purpose: Purpose::CreditAssessment, at: 1 },
+				Access { number: 2, record: b, purpose: Purpose::CreditAssessment, at: 2 },
+			]
+		);
+		// Past the cap, the oldest use leaves the log; the count keeps counting.
+		for _ in 0..MAX_LOG {
+			use_record(id, a);
+		}
+		let (consent, _, log) = Consent::consent(id).unwrap();
+		assert_eq!(consent.uses, 2 + MAX_LOG);
+		assert_eq!(log.len(), MAX_LOG as usize);
+		assert_eq!(log.iter().map(|a| a.number).collect::<Vec<_>>(), vec![3, 4, 5]);
+	});
+}
+
+#[test]
+fn a_use_outside_an_active_consent_is_refused() {
+	new_test_ext().execute_with(|| {
+		let id = grant();
+		let record = summary(2024);
+		let use_as = |who: AccountId, consent: ConsentId, record: RecordId, purpose: Purpose| {
+			Consent::record_access(RuntimeOrigin::signed(who), consent, record, purpose)
+		};
+		let credit = Purpose::CreditAssessment;
+		assert_noop!(use_as(BANK, 99, record, credit), Error::<Test>::UnknownConsent);
+		assert_noop!(use_as(OTHER_BANK, id, record, credit), Error::<Test>::NotConsentHolder);
+		assert_noop!(use_as(ACME_CO, id, record, credit), Error::<Test>::NotConsentHolder);
+		assert_noop!(
+			use_as(BANK, id, record, Purpose::PostLoanMonitoring),
+			Error::<Test>::PurposeNotConsented
+		);
+		assert_noop!(use_as(BANK, id, 99, credit), Error::<Test>::UnknownRecord);
+		let betas = add_record(beta(), Period::Year(2024), RecordKind::AnnualSummary);
+		assert_noop!(use_as(BANK, id, betas, credit), Error::<Test>::RecordOfAnotherEnterprise);
+		let out = add_record(acme(), Period::Year(2024), RecordKind::IncomeTaxReturn);
+		assert_noop!(use_as(BANK, id, out, credit), Error::<Test>::RecordOutOfScope);
+
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), id));
+		assert_noop!(use_as(BANK, id, record, credit), Error::<Test>::ConsentWithdrawn);
+
+		let short = grant_with(ACME_CO, BANK, credit, DisclosureLevel::WholeRecords, 3);
+		use_record(short, record);
+		run_to_block(3);
+		assert_noop!(use_as(BANK, short, record, credit), Error::<Test>::ConsentExpired);
+		// Withdrawal does not undo lawful use before it: the log stays.
+		assert_eq!(Consent::consent(short).unwrap().2.len(), 1);
+	});
+}
+
+#[test]
+fn a_consent_expires_at_its_end_without_any_call() {
+	new_test_ext().execute_with(|| {
+		let id =
+			grant_with(ACME_CO, BANK, Purpose::CreditAssessment, DisclosureLevel::WholeRecords, 20);
+		let record = summary(2024);
+		deliver(id, record);
+		// Before its end it works; the state is read from the block number alone.
+		System::set_block_number(19);
+		assert_eq!(state(id), ConsentState::Active);
+		assert_eq!(active_for(record), Some(id));
+		System::set_block_number(20);
+		assert_eq!(state(id), ConsentState::Expired { at: 20 });
+		assert_eq!(active_for(record), None);
+		assert_eq!(Consent::envelope(id, record), None);
+		assert_eq!(Consent::consents_held(&BANK)[0].2, ConsentState::Expired { at: 20 });
+		// The envelope is still in state until the block-start hook of block 20 runs.
+		assert!(Envelopes::<Test>::contains_key(id, record));
+		System::set_block_number(1);
+		run_to_block(20);
+		assert!(!Envelopes::<Test>::contains_key(id, record));
+		assert!(!Standing::<Test>::contains_key((acme(), BANK), id));
+		assert!(!ExpiringAt::<Test>::contains_key(20, id));
+		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 0);
+		System::assert_has_event(Event::ConsentExpired { consent: id }.into());
+		assert_eq!(ExpiryCursor::<Test>::get(), 21);
+	});
+}
+
+#[test]
+fn the_expiry_hook_keeps_to_its_budget_and_catches_up() {
+	new_test_ext().execute_with(|| {
+		// Three consents ending together, with 3, 2 and 0 envelopes: 5 to purge, 3 per block.
+		let ids: Vec<ConsentId> = [ACME_CO, BETA_CO, ACME_CFO]
+			.iter()
+			.zip([BANK, BANK, OTHER_BANK])
+			.map(|(by, bank)| {
+				grant_with(*by, bank, Purpose::CreditAssessment, DisclosureLevel::WholeRecords, 10)
+			})
+			.collect();
+		for year in 2023..=2025 {
+			deliver(ids[0], summary(year));
+		}
+		for year in 2023..=2024 {
+			let record = add_record(beta(), Period::Year(year), RecordKind::AnnualSummary);
+			assert_ok!(Consent::deliver_envelope(
+				RuntimeOrigin::signed(TAX_AUTHORITY),
+				ids[1],
+				BANK,
+				record,
+				envelope(100),
+			));
+		}
+		let in_state = || Envelopes::<Test>::iter().count();
+		let closed = || ids.iter().filter(|id| !ExpiringAt::<Test>::contains_key(10, **id)).count();
+		assert_eq!(in_state(), 5);
+		run_to_block(10);
+		// Which consent goes first depends on storage order; the bounds hold for any.
+		assert!(5 - in_state() <= MAX_PURGE as usize, "at most MaxPurgePerBlock envelopes a block");
+		assert!(in_state() < 5);
+		assert!(closed() <= MAX_EXPIRIES as usize, "at most MaxExpiriesPerBlock consents a block");
+		assert_eq!(ExpiryCursor::<Test>::get(), 10, "the cursor waits for block 10's expiries");
+		run_to_block(11);
+		assert_eq!(in_state(), 0);
+		assert_eq!(closed(), 3);
+		assert_eq!(ExpiryCursor::<Test>::get(), 12);
+		for id in &ids {
+			System::assert_has_event(Event::ConsentExpired { consent: *id }.into());
+			assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 0);
+		}
+	});
+}
+
+#[test]
+fn consent_check_answers_for_purpose_bank_scope_and_time() {
+	new_test_ext().execute_with(|| {
+		let id = grant_with(
+			ACME_CO,
+			BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::RuleAnswersOnly,
+			30,
+		);
+		let record = summary(2024);
+		let check = |enterprise, bank, purpose, record| {
+			<Consent as ConsentCheck<AccountId>>::active_consent(
+				&enterprise,
+				&bank,
+				purpose,
+				record,
+			)
+		};
+		assert_eq!(check(acme(), BANK, Purpose::CreditAssessment, record), Some(id));
+		assert_eq!(check(acme(), OTHER_BANK, Purpose::CreditAssessment, record), None);
+		assert_eq!(check(acme(), BANK, Purpose::PostLoanMonitoring, record), None);
+		assert_eq!(check(beta(), BANK, Purpose::CreditAssessment, record), None);
+		assert_eq!(check(acme(), BANK, Purpose::CreditAssessment, summary(2021)), None);
+		assert_eq!(check(acme(), BANK, Purpose::CreditAssessment, 99), None);
+		let monitoring = grant_with(
+			ACME_CO,
+			BANK,
+			Purpose::PostLoanMonitoring,
+			DisclosureLevel::WholeRecords,
+			40,
+		);
+		assert_eq!(check(acme(), BANK, Purpose::PostLoanMonitoring, record), Some(monitoring));
+		run_to_block(30);
+		assert_eq!(check(acme(), BANK, Purpose::CreditAssessment, record), None);
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), monitoring));
+		assert_eq!(check(acme(), BANK, Purpose::PostLoanMonitoring, record), None);
+	});
+}
+
+#[test]
+fn reads_list_consents_with_their_state() {
+	new_test_ext().execute_with(|| {
+		let a = grant();
+		let b = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			5,
+		);
+		let c = grant_with(
+			BETA_CO,
+			BANK,
+			Purpose::PostLoanMonitoring,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		assert_ok!(Consent::give_up_consent(RuntimeOrigin::signed(BANK), c));
+		run_to_block(6);
+		let states = |list: Vec<(ConsentId, ConsentOf<Test>, ConsentState<u64>)>| {
+			list.into_iter().map(|(id, _, state)| (id, state)).collect::<Vec<_>>()
+		};
+		assert_eq!(
+			states(Consent::consents_of(&acme())),
+			vec![(a, ConsentState::Active), (b, ConsentState::Expired { at: 5 })]
+		);
+		assert_eq!(
+			states(Consent::consents_held(&BANK)),
+			vec![
+				(a, ConsentState::Active),
+				(c, ConsentState::Withdrawn { party: Party::Bank, at: 1 })
+			]
+		);
+		assert_eq!(Consent::consent(99), None);
+	});
+}
+
+#[test]
+fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
+	use banktax_primitives::privacy::{
+		open_envelope, seal_envelope, seal_record, EncryptionSecret, EnvelopeContent, Field,
+		RecordHeader, TaxRecord, SCHEMA_VERSION,
+	};
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+
+	new_test_ext().execute_with(|| {
+		let mut rng = ChaCha20Rng::from_seed([3; 32]);
+		let bank_secret = EncryptionSecret::generate(&mut rng);
+		set_key(BANK, bank_secret.public());
+		let header = RecordHeader {
+			schema_version: SCHEMA_VERSION,
+			enterprise: acme(),
+			period: Period::Year(2024),
+			kind: RecordKind::AnnualSummary,
+			rating: Some(banktax_primitives::Rating::A),
+		};
+		let fields = vec![
+			Field { key: FieldKey::Revenue, value: 12_000_000_00 },
+			Field { key: FieldKey::TaxPaid, value: 480_000_00 },
+			Field { key: FieldKey::CreditScore, value: 95 },
+		];
+		let sealed =
+			seal_record(TaxRecord::new(header.clone(), fields).unwrap(), &mut rng).unwrap();
+		let record = add_record_with(
+			acme(),
+			Period::Year(2024),
+			RecordKind::AnnualSummary,
+			sealed.commitment,
+		);
+		let id = grant_with(
+			ACME_CO,
+			BANK,
+			Purpose::CreditAssessment,
+			chosen(&[FieldKey::TaxPaid]),
+			EXPIRES,
+		);
+
+		// The tax authority reads the consent's level and seals only the chosen fields.
+		let DisclosureLevel::ChosenFields(keys) = Consents::<Test>::get(id).unwrap().disclosure
+		else {
+			panic!("granted with chosen fields")
+		};
+		let disclosed = keys.iter().filter_map(|key| sealed.opening.disclose(*key)).collect();
+		let key =
+			Consent::consent(id).map(|(c, ..)| c.bank).and_then(|bank| {
+				<TestInstitutions as banktax_primitives::InstitutionInspect<AccountId>>::encryption_key(&bank)
+			});
+		let bytes = seal_envelope(
+			&key.unwrap(),
+			&sealed.commitment,
+			&EnvelopeContent::Fields(disclosed),
+			&mut rng,
+		)
+		.unwrap();
+		assert_ok!(Consent::deliver_envelope(
+			RuntimeOrigin::signed(TAX_AUTHORITY),
+			id,
+			BANK,
+			record,
+			bytes
+		));
+
+		// The bank takes the envelope from state and the commitment from the record.
+		let delivery = Consent::envelope(id, record).unwrap();
+		let commitment =
+			<TestRecords as banktax_primitives::RecordInspect>::record(record).unwrap().commitment;
+		let content =
+			open_envelope(&bank_secret, &commitment, &header, &delivery.envelope).unwrap();
+		let EnvelopeContent::Fields(fields) = content else { panic!("fields, not the data key") };
+		assert_eq!(fields.len(), 1);
+		assert_eq!(fields[0].field, Field { key: FieldKey::TaxPaid, value: 480_000_00 });
+		// Another bank's key opens nothing; a proof checked against another record fails.
+		assert!(open_envelope(
+			&EncryptionSecret::generate(&mut rng),
+			&commitment,
+			&header,
+			&delivery.envelope
+		)
+		.is_err());
+		assert!(open_envelope(&bank_secret, &[0; 32], &header, &delivery.envelope).is_err());
+	});
+}
