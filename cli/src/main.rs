@@ -8,10 +8,13 @@
 //! banktax keys public --dev //Bob           the public key of a secret (file or development suri)
 //! banktax record seal record.json           seal a tax record: commitment, ciphertext, data key
 //! banktax record open --ciphertext .. --commitment .. --data-key ..
+//! banktax envelope seal --sealed sealed.json --to <bank key> [--fields taxPaid,..]
+//! banktax envelope open --dev //Bob --envelope .. --record on-chain-record.json
 //! ```
 //!
 //! Output is JSON on stdout; failures print `error: ...` on stderr and exit with status 1.
 
+mod envelope;
 mod keys;
 mod record;
 
@@ -19,7 +22,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "banktax", version, about = "BankTax Chain: keys and sealed tax records")]
+#[command(
+	name = "banktax",
+	version,
+	about = "BankTax Chain: keys, sealed tax records and key envelopes"
+)]
 struct Cli {
 	#[command(subcommand)]
 	command: Command,
@@ -33,6 +40,9 @@ enum Command {
 	/// Tax records: seal one for the chain, open one with its data key.
 	#[command(subcommand)]
 	Record(record::RecordCommand),
+	/// Key envelopes: seal a record's data key or chosen fields for a bank, open one.
+	#[command(subcommand)]
+	Envelope(envelope::EnvelopeCommand),
 }
 
 /// A failure, as the user reads it.
@@ -42,6 +52,7 @@ fn main() -> ExitCode {
 	let outcome = match Cli::parse().command {
 		Command::Keys(command) => keys::run(command),
 		Command::Record(command) => record::run(command),
+		Command::Envelope(command) => envelope::run(command),
 	};
 	match outcome.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| e.to_string()))
 	{

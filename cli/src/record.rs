@@ -26,8 +26,9 @@ use std::{collections::BTreeMap, path::PathBuf};
 
 #[derive(Subcommand)]
 pub enum RecordCommand {
-	/// Seals a record file: prints its commitment and ciphertext (for the chain) and its data
-	/// key and salts (to keep: they let you deliver the record, or single fields, to readers).
+	/// Seals a record file: prints its commitment and ciphertext (for the chain), and its data
+	/// key, salts and figures (to keep, secret: `banktax envelope seal` delivers from them the
+	/// record, or single fields, to readers).
 	Seal {
 		/// The record, as JSON.
 		file: PathBuf,
@@ -50,7 +51,7 @@ pub struct OpenArgs {
 }
 
 /// A tax record as people write it.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordFile {
 	enterprise: String,
@@ -62,7 +63,7 @@ pub struct RecordFile {
 }
 
 impl RecordFile {
-	fn into_record(self) -> CliResult<TaxRecord> {
+	pub fn into_record(self) -> CliResult<TaxRecord> {
 		let enterprise = Uscc::parse(self.enterprise.as_bytes()).map_err(|e| {
 			format!("{} is not a unified social credit code: {e:?}", self.enterprise)
 		})?;
@@ -77,7 +78,7 @@ impl RecordFile {
 		TaxRecord::new(header, fields).map_err(|e| format!("not a valid record: {e:?}"))
 	}
 
-	fn from_record(record: &TaxRecord) -> Self {
+	pub fn from_record(record: &TaxRecord) -> Self {
 		let header = &record.header;
 		Self {
 			enterprise: String::from_utf8_lossy(header.enterprise.as_bytes()).into_owned(),
@@ -114,6 +115,7 @@ fn seal(file: &PathBuf) -> CliResult<Value> {
 		"ciphertext": to_hex(&sealed.ciphertext),
 		"dataKey": to_hex(&sealed.data_key.0),
 		"salts": sealed.opening.salts.iter().map(|salt| to_hex(salt)).collect::<Vec<_>>(),
+		"record": RecordFile::from_record(&sealed.opening.record),
 	}))
 }
 

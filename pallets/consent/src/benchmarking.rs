@@ -253,5 +253,19 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The block-start hook in a block where nothing expires.
+	#[benchmark]
+	fn expire_nothing() {
+		let now = frame_system::Pallet::<T>::block_number();
+		ExpiryCursor::<T>::put(now);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+
+		assert_eq!(ExpiryCursor::<T>::get(), now.saturating_add(1u32.into()));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -584,7 +584,7 @@ pub mod pallet {
 					steps.saturating_inc();
 					continue;
 				};
-				if consents >= T::MaxExpiriesPerBlock::get() || envelope_budget == 0 {
+				if consents >= T::MaxExpiriesPerBlock::get() {
 					break;
 				}
 				consents.saturating_inc();
@@ -597,8 +597,12 @@ pub mod pallet {
 			}
 			ExpiryCursor::<T>::put(cursor);
 			let purged = T::MaxPurgePerBlock::get().saturating_sub(envelope_budget);
-			T::WeightInfo::expire_consents(consents, purged)
-				.saturating_add(T::DbWeight::get().reads(steps.saturated_into::<u64>()))
+			let work = match consents {
+				0 => T::WeightInfo::expire_nothing(),
+				_ => T::WeightInfo::expire_consents(consents, purged),
+			};
+			// Each block number walked past is one more look into `ExpiringAt`.
+			work.saturating_add(T::DbWeight::get().reads(steps.saturated_into::<u64>()))
 		}
 
 		/// Removes up to `budget` envelopes of the expired consent `id` and, once none are left,

@@ -2,6 +2,9 @@
 // `banktax-node benchmark`; do not edit by hand, regenerate.
 
 //! Weights for `pallet_consent`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
+//!
+//! DATE: 2026-11-26, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -19,23 +22,231 @@ pub trait WeightInfo {
 	fn deliver_envelope(l: u32, ) -> Weight;
 	fn record_access() -> Weight;
 	fn expire_consents(c: u32, e: u32, ) -> Weight;
+	fn expire_nothing() -> Weight;
 }
 
+/// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn grant_consent() -> Weight { Weight::zero() }
-	fn withdraw_consent(_e: u32, ) -> Weight { Weight::zero() }
-	fn give_up_consent(_e: u32, ) -> Weight { Weight::zero() }
-	fn deliver_envelope(_l: u32, ) -> Weight { Weight::zero() }
-	fn record_access() -> Weight { Weight::zero() }
-	fn expire_consents(_c: u32, _e: u32, ) -> Weight { Weight::zero() }
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Standing` (r:8 w:1)
+	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::NextConsentId` (r:1 w:1)
+	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:0 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsOf` (r:0 w:1)
+	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsHeld` (r:0 w:1)
+	/// Proof: `Consent::ConsentsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn grant_consent() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1412`
+		//  Estimated: `21446`
+		// Minimum execution time: 54_251_000 picoseconds.
+		Weight::from_parts(60_870_000, 0)
+			.saturating_add(Weight::from_parts(0, 21446))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(6))
+	}
+	/// Storage: `Consent::Consents` (r:1 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Envelopes` (r:256 w:256)
+	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Standing` (r:0 w:1)
+	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[0, 256]`.
+	fn withdraw_consent(e: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `601 + e * (51 ±0)`
+		//  Estimated: `7914 + e * (6670 ±0)`
+		// Minimum execution time: 29_724_000 picoseconds.
+		Weight::from_parts(25_418_588, 0)
+			.saturating_add(Weight::from_parts(0, 7914))
+			.saturating_add(Weight::from_parts(3_734_898, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
+	}
+	/// Storage: `Consent::Consents` (r:1 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Envelopes` (r:256 w:256)
+	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Standing` (r:0 w:1)
+	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[0, 256]`.
+	fn give_up_consent(e: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `470 + e * (51 ±0)`
+		//  Estimated: `7914 + e * (6670 ±0)`
+		// Minimum execution time: 24_646_000 picoseconds.
+		Weight::from_parts(19_583_312, 0)
+			.saturating_add(Weight::from_parts(0, 7914))
+			.saturating_add(Weight::from_parts(3_608_649, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
+	}
+	/// Storage: `Institutions::ByGovernance` (r:2 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:2 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:1 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Records` (r:1 w:0)
+	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Envelopes` (r:1 w:1)
+	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[50, 4096]`.
+	fn deliver_envelope(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1687`
+		//  Estimated: `7663`
+		// Minimum execution time: 46_690_000 picoseconds.
+		Weight::from_parts(51_343_403, 0)
+			.saturating_add(Weight::from_parts(0, 7663))
+			.saturating_add(Weight::from_parts(582, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// Storage: `Consent::Consents` (r:1 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Records` (r:1 w:0)
+	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::AccessLog` (r:1 w:1)
+	/// Proof: `Consent::AccessLog` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
+	fn record_access() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1395`
+		//  Estimated: `4653`
+		// Minimum execution time: 28_262_000 picoseconds.
+		Weight::from_parts(32_448_000, 0)
+			.saturating_add(Weight::from_parts(0, 4653))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// Storage: `Consent::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Consent::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:17 w:16)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:16 w:16)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Envelopes` (r:269 w:256)
+	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Standing` (r:0 w:16)
+	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// The range of component `c` is `[1, 16]`.
+	/// The range of component `e` is `[0, 256]`.
+	fn expire_consents(c: u32, e: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `304 + c * (186 ±0) + e * (51 ±0)`
+		//  Estimated: `3741 + c * (6708 ±0) + e * (6633 ±5)`
+		// Minimum execution time: 397_009_000 picoseconds.
+		Weight::from_parts(53_638_448, 0)
+			.saturating_add(Weight::from_parts(0, 3741))
+			.saturating_add(Weight::from_parts(21_661_190, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_673_775, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
+	}
+	/// Storage: `Consent::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Consent::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:1 w:0)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn expire_nothing() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `69`
+		//  Estimated: `3493`
+		// Minimum execution time: 8_653_000 picoseconds.
+		Weight::from_parts(9_324_000, 0)
+			.saturating_add(Weight::from_parts(0, 3493))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
 }
 
+/// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn grant_consent() -> Weight { Weight::zero() }
-	fn withdraw_consent(_e: u32, ) -> Weight { Weight::zero() }
-	fn give_up_consent(_e: u32, ) -> Weight { Weight::zero() }
-	fn deliver_envelope(_l: u32, ) -> Weight { Weight::zero() }
-	fn record_access() -> Weight { Weight::zero() }
-	fn expire_consents(_c: u32, _e: u32, ) -> Weight { Weight::zero() }
+	fn grant_consent() -> Weight {
+		Weight::from_parts(60_870_000, 0)
+			.saturating_add(Weight::from_parts(0, 21446))
+			.saturating_add(ParityDbWeight::get().reads(12))
+			.saturating_add(ParityDbWeight::get().writes(6))
+	}
+	fn withdraw_consent(e: u32, ) -> Weight {
+		Weight::from_parts(25_418_588, 0)
+			.saturating_add(Weight::from_parts(0, 7914))
+			.saturating_add(Weight::from_parts(3_734_898, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
+	}
+	fn give_up_consent(e: u32, ) -> Weight {
+		Weight::from_parts(19_583_312, 0)
+			.saturating_add(Weight::from_parts(0, 7914))
+			.saturating_add(Weight::from_parts(3_608_649, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
+	}
+	fn deliver_envelope(l: u32, ) -> Weight {
+		Weight::from_parts(51_343_403, 0)
+			.saturating_add(Weight::from_parts(0, 7663))
+			.saturating_add(Weight::from_parts(582, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().writes(2))
+	}
+	fn record_access() -> Weight {
+		Weight::from_parts(32_448_000, 0)
+			.saturating_add(Weight::from_parts(0, 4653))
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
+	}
+	fn expire_consents(c: u32, e: u32, ) -> Weight {
+		Weight::from_parts(53_638_448, 0)
+			.saturating_add(Weight::from_parts(0, 3741))
+			.saturating_add(Weight::from_parts(21_661_190, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_673_775, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
+	}
+	fn expire_nothing() -> Weight {
+		Weight::from_parts(9_324_000, 0)
+			.saturating_add(Weight::from_parts(0, 3493))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
 }

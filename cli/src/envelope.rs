@@ -1,0 +1,271 @@
+//! `banktax envelope`: key envelopes, sealed by the tax authority for one bank and opened by it.
+//!
+//! The tax authority seals from what `banktax record seal` printed (kept as a file): the data
+//! key, for a consent to whole records, or chosen fields with their disclosure proofs, for a
+//! consent to those fields only. The bank opens an envelope with its secret key, checking
+//! everything against the record as the chain holds it, given as JSON:
+//!
+//! ```json
+//! { "enterprise": "91350100M000100Y43", "period": { "year": 2025 }, "kind": "annualSummary",
+//!   "rating": "A", "commitment": "0x…", "ciphertext": "0x…" }
+//! ```
+
+use crate::{from_hex, hex32, keys::SecretSource, record::RecordFile, to_hex, CliResult};
+use banktax_primitives::{
+	privacy::{
+		open_envelope, open_record, seal_envelope, EnvelopeContent, FieldKey, Opening,
+		RecordHeader, SCHEMA_VERSION,
+	},
+	Period, Rating, RecordKind, Uscc,
+};
+use clap::{Args, Subcommand};
+use rand_core::OsRng;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::{collections::BTreeMap, path::PathBuf};
+
+#[derive(Subcommand)]
+pub enum EnvelopeCommand {
+	/// Seals a record's data key, or chosen fields with their proofs, for one bank.
+	Seal(SealArgs),
+	/// Opens an envelope with the bank's secret key and checks what it holds against the record
+	/// on chain; with a data key, also opens the record.
+	Open(OpenArgs),
+}
+
+#[derive(Args)]
+pub struct SealArgs {
+	/// What `banktax record seal` printed for the record (JSON file).
+	#[arg(long)]
+	sealed: PathBuf,
+	/// The bank's registered encryption key (hex).
+	#[arg(long)]
+	to: String,
+	/// Only these fields (comma-separated, e.g. `taxPaid,creditScore`), for a consent to chosen
+	/// fields; without it, the data key to the whole record.
+	#[arg(long, value_delimiter = ',')]
+	fields: Option<Vec<String>>,
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+	#[command(flatten)]
+	secret: SecretSource,
+	/// The envelope as delivered on chain (hex).
+	#[arg(long)]
+	envelope: String,
+	/// The record as the chain holds it (JSON file; see `banktax envelope --help`).
+	#[arg(long)]
+	record: PathBuf,
+}
+
+/// What `banktax record seal` prints, as far as envelopes need it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SealedFile {
+	commitment: String,
+	data_key: String,
+	salts: Vec<String>,
+	record: RecordFile,
+}
+
+/// A record as the chain holds it: its public header, commitment and ciphertext.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChainRecord {
+	enterprise: String,
+	period: Period,
+	kind: RecordKind,
+	#[serde(default)]
+	rating: Option<Rating>,
+	commitment: String,
+	ciphertext: String,
+}
+
+pub fn run(command: EnvelopeCommand) -> CliResult<Value> {
+	match command {
+		EnvelopeCommand::Seal(args) => seal(&args),
+		EnvelopeCommand::Open(args) => open(&args),
+	}
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &PathBuf, what: &str) -> CliResult<T> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+	serde_json::from_str(&text).map_err(|e| format!("{} is not {what}: {e}", path.display()))
+}
+
+fn seal(args: &SealArgs) -> CliResult<Value> {
+	let sealed: SealedFile = read_json(&args.sealed, "what `banktax record seal` printed")?;
+	let commitment = hex32(&sealed.commitment, "the commitment")?;
+	let recipient = hex32(&args.to, "the bank's encryption key")?;
+	let (content, kind) = match &args.fields {
+		None => {
+			let key = hex32(&sealed.data_key, "the data key")?;
+			(EnvelopeContent::DataKey(banktax_primitives::privacy::DataKey(key)), "dataKey")
+		}
+		Some(names) => (EnvelopeContent::Fields(disclose(&sealed, &commitment, names)?), "fields"),
+	};
+	let envelope = seal_envelope(&recipient, &commitment, &content, &mut OsRng)
+		.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
+	Ok(json!({ "content": kind, "envelope": to_hex(&envelope) }))
+}
+
+/// The named fields of the sealed record, each with its proof against `commitment`.
+fn disclose(
+	sealed: &SealedFile,
+	commitment: &[u8; 32],
+	names: &[String],
+) -> CliResult<Vec<banktax_primitives::privacy::DisclosedField>> {
+	let salts =
+		sealed.salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?;
+	let opening = Opening { record: sealed.record.clone().into_record()?, salts };
+	if opening.commitment().ok() != Some(*commitment) {
+		return Err("the record and salts do not match the commitment".into());
+	}
+	names
+		.iter()
+		.map(|name| {
+			let key: FieldKey = serde_json::from_value(Value::String(name.clone()))
+				.map_err(|_| format!("{name} is not a field of the record schema"))?;
+			opening.disclose(key).ok_or(format!("the record has no {name}"))
+		})
+		.collect()
+}
+
+fn open(args: &OpenArgs) -> CliResult<Value> {
+	let secret = args.secret.load()?;
+	let envelope = from_hex(&args.envelope, "the envelope")?;
+	let chain: ChainRecord = read_json(&args.record, "a record as the chain holds it")?;
+	let enterprise = Uscc::parse(chain.enterprise.as_bytes())
+		.map_err(|e| format!("{} is not a unified social credit code: {e:?}", chain.enterprise))?;
+	let header = RecordHeader {
+		schema_version: SCHEMA_VERSION,
+		enterprise,
+		period: chain.period,
+		kind: chain.kind,
+		rating: chain.rating,
+	};
+	let commitment = hex32(&chain.commitment, "the commitment")?;
+	let content = open_envelope(&secret, &commitment, &header, &envelope)
+		.map_err(|e| format!("cannot open the envelope: {e:?}"))?;
+	match content {
+		EnvelopeContent::DataKey(key) => {
+			let ciphertext = from_hex(&chain.ciphertext, "the ciphertext")?;
+			let opening = open_record(&ciphertext, &key, &commitment)
+				.map_err(|e| format!("cannot open the record: {e:?}"))?;
+			Ok(json!({
+				"content": "dataKey",
+				"verified": true,
+				"record": RecordFile::from_record(&opening.record),
+			}))
+		}
+		EnvelopeContent::Fields(fields) => {
+			let fields: BTreeMap<FieldKey, u128> =
+				fields.iter().map(|d| (d.field.key, d.field.value)).collect();
+			Ok(json!({ "content": "fields", "verified": true, "fields": fields }))
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use banktax_primitives::privacy::EncryptionSecret;
+
+	/// A scratch directory of this test's own.
+	fn scratch(name: &str) -> PathBuf {
+		let dir = std::env::temp_dir().join(format!("banktax-cli-{name}-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).expect("a scratch directory");
+		dir
+	}
+
+	fn write(dir: &std::path::Path, name: &str, value: &Value) -> PathBuf {
+		let path = dir.join(name);
+		std::fs::write(&path, value.to_string()).expect("writable");
+		path
+	}
+
+	/// Seals the example record; returns the sealed file and the record as the chain holds it.
+	fn sealed_example(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+		let example = PathBuf::from(concat!(
+			env!("CARGO_MANIFEST_DIR"),
+			"/../docs/examples/annual-summary-2025.json"
+		));
+		let sealed = crate::record::run(crate::record::RecordCommand::Seal { file: example })
+			.expect("the example seals");
+		let chain = json!({
+			"enterprise": sealed["enterprise"],
+			"period": sealed["period"],
+			"kind": sealed["kind"],
+			"rating": sealed["rating"],
+			"commitment": sealed["commitment"],
+			"ciphertext": sealed["ciphertext"],
+		});
+		(write(dir, "sealed.json", &sealed), write(dir, "chain.json", &chain))
+	}
+
+	fn bob() -> String {
+		to_hex(&EncryptionSecret::development("//Bob").public())
+	}
+
+	fn open_as(suri: &str, envelope: &Value, record: &PathBuf) -> CliResult<Value> {
+		open(&OpenArgs {
+			secret: SecretSource { secret_file: None, dev: Some(suri.into()) },
+			envelope: envelope.as_str().expect("hex").into(),
+			record: record.clone(),
+		})
+	}
+
+	#[test]
+	fn a_data_key_envelope_opens_the_whole_record_for_its_bank_only() {
+		let dir = scratch("whole");
+		let (sealed, chain) = sealed_example(&dir);
+		let out = seal(&SealArgs { sealed, to: bob(), fields: None }).expect("seals");
+		assert_eq!(out["content"], "dataKey");
+		let opened = open_as("//Bob", &out["envelope"], &chain).expect("Bob opens it");
+		assert_eq!(opened["content"], "dataKey");
+		assert_eq!(opened["record"]["fields"]["revenue"], 731_415_926_535u64);
+		assert_eq!(opened["record"]["fields"].as_object().map(|f| f.len()), Some(4));
+		let charlie = open_as("//Charlie", &out["envelope"], &chain).unwrap_err();
+		assert!(charlie.contains("cannot open the envelope"), "{charlie}");
+	}
+
+	#[test]
+	fn a_fields_envelope_opens_only_the_chosen_fields() {
+		let dir = scratch("fields");
+		let (sealed, chain) = sealed_example(&dir);
+		let fields = Some(vec!["taxPaid".to_string()]);
+		let out = seal(&SealArgs { sealed, to: bob(), fields }).expect("seals");
+		assert_eq!(out["content"], "fields");
+		let opened = open_as("//Bob", &out["envelope"], &chain).expect("Bob opens it");
+		assert_eq!(opened["content"], "fields");
+		let fields = opened["fields"].as_object().expect("fields");
+		assert_eq!(fields.keys().collect::<Vec<_>>(), vec!["taxPaid"]);
+	}
+
+	#[test]
+	fn envelopes_fail_against_another_record_and_for_unknown_fields() {
+		let dir = scratch("bad");
+		let (sealed, chain) = sealed_example(&dir);
+		let unknown = seal(&SealArgs {
+			sealed: sealed.clone(),
+			to: bob(),
+			fields: Some(vec!["profit".into()]),
+		});
+		assert!(unknown.unwrap_err().contains("profit is not a field"));
+		let absent = seal(&SealArgs {
+			sealed: sealed.clone(),
+			to: bob(),
+			fields: Some(vec!["outputTax".into()]),
+		});
+		assert!(absent.unwrap_err().contains("the record has no outputTax"));
+		let out = seal(&SealArgs { sealed, to: bob(), fields: None }).expect("seals");
+		let mut other: Value =
+			serde_json::from_str(&std::fs::read_to_string(&chain).expect("readable"))
+				.expect("json");
+		other["commitment"] = json!(to_hex(&[7; 32]));
+		let other = write(&dir, "other.json", &other);
+		assert!(open_as("//Bob", &out["envelope"], &other).unwrap_err().contains("cannot open"));
+	}
+}
