@@ -22,7 +22,10 @@ use clap::{Args, Subcommand};
 use rand_core::OsRng;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::{collections::BTreeMap, path::PathBuf};
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+};
 
 #[derive(Subcommand)]
 pub enum EnvelopeCommand {
@@ -89,7 +92,7 @@ pub fn run(command: EnvelopeCommand) -> CliResult<Value> {
 	}
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &PathBuf, what: &str) -> CliResult<T> {
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> CliResult<T> {
 	let text = std::fs::read_to_string(path)
 		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
 	serde_json::from_str(&text).map_err(|e| format!("{} is not {what}: {e}", path.display()))
@@ -209,11 +212,11 @@ mod tests {
 		to_hex(&EncryptionSecret::development("//Bob").public())
 	}
 
-	fn open_as(suri: &str, envelope: &Value, record: &PathBuf) -> CliResult<Value> {
+	fn open_as(suri: &str, envelope: &Value, record: &Path) -> CliResult<Value> {
 		open(&OpenArgs {
 			secret: SecretSource { secret_file: None, dev: Some(suri.into()) },
 			envelope: envelope.as_str().expect("hex").into(),
-			record: record.clone(),
+			record: record.to_path_buf(),
 		})
 	}
 

@@ -101,6 +101,12 @@ pub mod pallet {
 	pub type DeliveryOf<T> = Delivery<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	/// A consent's recent uses, oldest first.
 	pub type AccessLogOf<T> = BoundedVec<Access<BlockNumberFor<T>>, <T as Config>::MaxLogEntries>;
+	/// A consent's state as this runtime reports it.
+	pub type ConsentStateOf<T> = ConsentState<BlockNumberFor<T>>;
+	/// A consent in a list: its number, itself and its state now.
+	pub type ListedConsent<T> = (ConsentId, ConsentOf<T>, ConsentStateOf<T>);
+	/// One consent read in full: itself, its state now and its recent uses.
+	pub type ConsentWithLog<T> = (ConsentOf<T>, ConsentStateOf<T>, AccessLogOf<T>);
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
@@ -621,23 +627,17 @@ pub mod pallet {
 		}
 
 		/// The consents `enterprise` has granted, with their state now, in order of grant.
-		pub fn consents_of(
-			enterprise: &Uscc,
-		) -> Vec<(ConsentId, ConsentOf<T>, ConsentState<BlockNumberFor<T>>)> {
+		pub fn consents_of(enterprise: &Uscc) -> Vec<ListedConsent<T>> {
 			Self::with_state(ConsentsOf::<T>::iter_key_prefix(enterprise))
 		}
 
 		/// The consents `bank` has been granted, with their state now, in order of grant.
-		pub fn consents_held(
-			bank: &T::AccountId,
-		) -> Vec<(ConsentId, ConsentOf<T>, ConsentState<BlockNumberFor<T>>)> {
+		pub fn consents_held(bank: &T::AccountId) -> Vec<ListedConsent<T>> {
 			Self::with_state(ConsentsHeld::<T>::iter_key_prefix(bank))
 		}
 
 		/// The consent `id` with its state now and its recent uses.
-		pub fn consent(
-			id: ConsentId,
-		) -> Option<(ConsentOf<T>, ConsentState<BlockNumberFor<T>>, AccessLogOf<T>)> {
+		pub fn consent(id: ConsentId) -> Option<ConsentWithLog<T>> {
 			let consent = Consents::<T>::get(id)?;
 			let state = consent.state(frame_system::Pallet::<T>::block_number());
 			Some((consent, state, AccessLog::<T>::get(id)))
@@ -649,9 +649,7 @@ pub mod pallet {
 			Envelopes::<T>::get(consent, record)
 		}
 
-		fn with_state(
-			ids: impl Iterator<Item = ConsentId>,
-		) -> Vec<(ConsentId, ConsentOf<T>, ConsentState<BlockNumberFor<T>>)> {
+		fn with_state(ids: impl Iterator<Item = ConsentId>) -> Vec<ListedConsent<T>> {
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut consents: Vec<_> = ids
 				.filter_map(|id| {

@@ -773,12 +773,11 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 			rating: Some(banktax_primitives::Rating::A),
 		};
 		let fields = vec![
-			Field { key: FieldKey::Revenue, value: 12_000_000_00 },
-			Field { key: FieldKey::TaxPaid, value: 480_000_00 },
+			Field { key: FieldKey::Revenue, value: 1_200_000_000 },
+			Field { key: FieldKey::TaxPaid, value: 48_000_000 },
 			Field { key: FieldKey::CreditScore, value: 95 },
 		];
-		let sealed =
-			seal_record(TaxRecord::new(header.clone(), fields).unwrap(), &mut rng).unwrap();
+		let sealed = seal_record(TaxRecord::new(header, fields).unwrap(), &mut rng).unwrap();
 		let record = add_record_with(
 			acme(),
 			Period::Year(2024),
@@ -826,7 +825,7 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 			open_envelope(&bank_secret, &commitment, &header, &delivery.envelope).unwrap();
 		let EnvelopeContent::Fields(fields) = content else { panic!("fields, not the data key") };
 		assert_eq!(fields.len(), 1);
-		assert_eq!(fields[0].field, Field { key: FieldKey::TaxPaid, value: 480_000_00 });
+		assert_eq!(fields[0].field, Field { key: FieldKey::TaxPaid, value: 48_000_000 });
 		// Another bank's key opens nothing; a proof checked against another record fails.
 		assert!(open_envelope(
 			&EncryptionSecret::generate(&mut rng),
