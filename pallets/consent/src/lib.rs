@@ -520,13 +520,9 @@ pub mod pallet {
 		/// twice, and each a figure that a kind in scope carries.
 		fn disclosure_fits(disclosure: &DisclosureLevel, scope: &DataScope) -> bool {
 			let DisclosureLevel::ChosenFields(fields) = disclosure else { return true };
-			let distinct = fields
-				.iter()
-				.enumerate()
-				.all(|(i, field)| !fields.iter().skip(i + 1).any(|other| other == field));
 			let carried =
 				fields.iter().all(|field| scope.kinds.iter().any(|kind| field.belongs_to(*kind)));
-			!fields.is_empty() && distinct && carried
+			!fields.is_empty() && banktax_primitives::all_distinct(fields) && carried
 		}
 
 		/// The record `id`, if it is about the consent's enterprise and in its scope.

@@ -50,13 +50,8 @@ pub struct DataScope {
 impl DataScope {
 	/// Whether the scope is well formed: some kinds, none twice, years in order and in range.
 	pub fn is_valid(&self) -> bool {
-		let distinct = self
-			.kinds
-			.iter()
-			.enumerate()
-			.all(|(i, kind)| !self.kinds.iter().skip(i + 1).any(|other| other == kind));
 		!self.kinds.is_empty()
-			&& distinct
+			&& all_distinct(&self.kinds)
 			&& FIRST_YEAR <= self.first_year
 			&& self.first_year <= self.last_year
 			&& self.last_year <= LAST_YEAR
@@ -79,6 +74,11 @@ pub enum DisclosureLevel {
 	ChosenFields(BoundedVec<FieldKey, ConstU32<{ crate::privacy::MAX_FIELDS }>>),
 	/// No figures: only answers to rules checked over the committed values.
 	RuleAnswersOnly,
+}
+
+/// Whether no item stands twice in `items` (a short list: quadratic, no allocation).
+pub fn all_distinct<T: PartialEq>(items: &[T]) -> bool {
+	items.iter().enumerate().all(|(i, item)| !items.iter().skip(i + 1).any(|other| other == item))
 }
 
 /// What other pallets may ask about consents, without depending on the pallet that keeps them.

@@ -27,7 +27,9 @@ pub mod privacy;
 mod tax;
 mod uscc;
 
-pub use consent::{ConsentCheck, ConsentId, DataScope, DisclosureLevel, Kinds, Purpose};
+pub use consent::{
+	all_distinct, ConsentCheck, ConsentId, DataScope, DisclosureLevel, Kinds, Purpose,
+};
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
 pub use tax::{
 	EnterpriseInspect, Period, Rating, RecordId, RecordInfo, RecordInspect, RecordKind, FIRST_YEAR,
