@@ -1,0 +1,948 @@
+//! # Loans
+//!
+//! Loans against tax data, from application to closure, on a ledger every bank reads.
+//!
+//! **Products.** A bank publishes loan products: the tax credit ratings it lends to, a maximum
+//! amount and term, a range of annual rates, a repayment style, a cap on what an enterprise may
+//! owe across all banks, and after how many days past due a loan may be declared defaulted. A
+//! retired product takes no new applications; its loans carry on.
+//!
+//! **The life of a loan.** Only these transitions exist; anything else is refused with a named
+//! error:
+//!
+//! ```text
+//! Applied ─┬─ withdraw ──────────────────────────────▶ Withdrawn
+//!          ├─ reject (reason code) ──────────────────▶ Rejected
+//!          └─ approve (offer) ─▶ Approved ─┬─ decline ▶ Withdrawn
+//!                                          ├─ offer expires ▶ Lapsed (seen by reads)
+//!                                          └─ accept ─▶ Accepted ─ disburse ─▶ Repaying
+//! Repaying ─┬─ instalment unpaid at its due block (hook) ─▶ Overdue ─ arrears paid ─▶ Repaying
+//!           └─ repaid in full ─▶ Closed
+//! Overdue ─┬─ repaid in full ─▶ Closed
+//!          └─ declare default (after the product's days past due) ─▶ Defaulted ─ write off ─▶ WrittenOff
+//! ```
+//!
+//! An application needs an active consent from the enterprise to the bank for credit assessment
+//! covering a current annual summary whose rating the product accepts (`ConsentCheck`,
+//! `RecordInspect`). Approval records which consent and which records the decision relied on,
+//! each of them covered by that consent, so an auditor can trace it; it fails if the
+//! enterprise's outstanding principal across all banks plus the loan would pass the product's
+//! cap. The repayment schedule is computed on chain ([`schedule`]: fen, basis points, documented
+//! rounding). The block-start hook marks a loan overdue when an instalment is unpaid at its due
+//! block, at most `MaxDueChecksPerBlock` loans a block.
+//!
+//! **Time.** Instalments fall due every 30 days. A day is `BlocksPerDay` blocks (genesis; a
+//! development chain may run a fast calendar), and days past due are counted in such days.
+//!
+//! **Exposure.** Every bank reads an enterprise's outstanding principal across banks
+//! ([`Exposure`]) and its loan history.
+//!
+//! ## Calls
+//!
+//! | call | who may call | emits |
+//! | --- | --- | --- |
+//! | [`publish_product`](Pallet::publish_product) | an active bank | [`Event::ProductPublished`] |
+//! | [`retire_product`](Pallet::retire_product) | the bank that published it | [`Event::ProductRetired`] |
+//! | [`apply_for_loan`](Pallet::apply_for_loan) | a controller of a registered enterprise | [`Event::LoanApplied`] |
+//! | [`withdraw_application`](Pallet::withdraw_application) | a controller of the enterprise | [`Event::ApplicationWithdrawn`] |
+//! | [`approve_loan`](Pallet::approve_loan) | the product's bank | [`Event::LoanApproved`] |
+//! | [`reject_loan`](Pallet::reject_loan) | the product's bank | [`Event::LoanRejected`] |
+//! | [`accept_offer`](Pallet::accept_offer) | a controller of the enterprise | [`Event::OfferAccepted`] |
+//! | [`record_disbursement`](Pallet::record_disbursement) | the product's bank | [`Event::LoanDisbursed`] |
+//! | [`record_repayment`](Pallet::record_repayment) | the product's bank | [`Event::RepaymentRecorded`], and [`Event::LoanClosed`] or [`Event::ArrearsCleared`] |
+//! | [`declare_default`](Pallet::declare_default) | the product's bank | [`Event::LoanDefaulted`] |
+//! | [`write_off`](Pallet::write_off) | the product's bank | [`Event::LoanWrittenOff`] |
+//!
+//! The block-start hook emits [`Event::LoanOverdue`].
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod schedule;
+mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use banktax_primitives::{
+		ConsentCheck, ConsentId, EnterpriseInspect, InstitutionInspect, Purpose, RecordId,
+		RecordInspect, RecordKind, Role, Uscc,
+	};
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{
+		traits::{Saturating, Zero},
+		SaturatedConversion,
+	};
+
+	/// Days between instalments.
+	pub const DAYS_PER_MONTH: u32 = 30;
+
+	/// Most block numbers the due-check hook walks in one block (see `pallet_consent`'s
+	/// expiry hook, which works the same way).
+	pub const MAX_SWEEP_STEPS: u32 = 8;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// A product as this runtime stores it.
+	pub type ProductOf<T> = Product<<T as frame_system::Config>::AccountId>;
+	/// A loan as this runtime stores it.
+	pub type LoanOf<T> = Loan<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	/// A loan's state as this runtime reports it.
+	pub type LoanStateOf<T> = LoanState<BlockNumberFor<T>>;
+	/// A loan in a list: its number, itself and its state now.
+	pub type ListedLoan<T> = (LoanId, LoanOf<T>, LoanStateOf<T>);
+	/// One loan read in full: itself, its state now and its schedule once disbursed.
+	pub type LoanWithSchedule<T> = (LoanOf<T>, LoanStateOf<T>, Option<ScheduleOf<T>>);
+	/// A repayment schedule as this runtime stores it.
+	pub type ScheduleOf<T> =
+		BoundedVec<Instalment<BlockNumberFor<T>>, <T as Config>::MaxTermMonths>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Who is an active bank.
+		type Institutions: InstitutionInspect<Self::AccountId>;
+		/// Which enterprise a controller account acts for.
+		type Enterprises: EnterpriseInspect<Self::AccountId>;
+		/// The tax records applications rest on.
+		type Records: RecordInspect;
+		/// Whether an enterprise has consented to a bank reading a record.
+		type Consents: ConsentCheck<Self::AccountId>;
+
+		/// The longest term any product may offer, in months.
+		#[pallet::constant]
+		type MaxTermMonths: Get<u32>;
+		/// Most products one bank may have published.
+		#[pallet::constant]
+		type MaxProductsPerBank: Get<u32>;
+		/// Longest an offer may stay open, in blocks.
+		#[pallet::constant]
+		type MaxOfferValidity: Get<BlockNumberFor<Self>>;
+		/// Largest amount any product may lend, in fen: keeps the schedule arithmetic exact.
+		#[pallet::constant]
+		type MaxAmount: Get<Amount>;
+		/// Most loans the block-start hook checks for unpaid instalments in one block.
+		#[pallet::constant]
+		type MaxDueChecksPerBlock: Get<u32>;
+		/// A day, in blocks, unless genesis says otherwise.
+		#[pallet::constant]
+		type DefaultBlocksPerDay: Get<BlockNumberFor<Self>>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Every product, by number.
+	#[pallet::storage]
+	pub type Products<T: Config> = StorageMap<_, Twox64Concat, ProductId, ProductOf<T>>;
+
+	/// The number the next product gets.
+	#[pallet::storage]
+	pub type NextProductId<T: Config> = StorageValue<_, ProductId, ValueQuery>;
+
+	/// The products each bank has published.
+	#[pallet::storage]
+	pub type ProductsOf<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ProductId, ()>;
+
+	/// Every loan, by number.
+	#[pallet::storage]
+	pub type Loans<T: Config> = StorageMap<_, Twox64Concat, LoanId, LoanOf<T>>;
+
+	/// The number the next loan gets.
+	#[pallet::storage]
+	pub type NextLoanId<T: Config> = StorageValue<_, LoanId, ValueQuery>;
+
+	/// The loans of each enterprise, with every bank.
+	#[pallet::storage]
+	pub type LoansOf<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, LoanId, ()>;
+
+	/// The loans each bank has been asked for.
+	#[pallet::storage]
+	pub type LoansByBank<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, LoanId, ()>;
+
+	/// Each disbursed loan's repayment schedule and what has been paid of it.
+	#[pallet::storage]
+	pub type Schedules<T: Config> = StorageMap<_, Twox64Concat, LoanId, ScheduleOf<T>>;
+
+	/// Each enterprise's outstanding principal across all banks, in fen.
+	#[pallet::storage]
+	pub type Exposure<T: Config> = StorageMap<_, Blake2_128Concat, Uscc, Amount, ValueQuery>;
+
+	/// Loans to check for an unpaid instalment, by the block it falls due.
+	#[pallet::storage]
+	pub type DueChecks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, LoanId, ()>;
+
+	/// The first block number whose due checks the hook has not finished.
+	#[pallet::storage]
+	pub type DueCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	#[pallet::type_value]
+	pub fn CalendarDefault<T: Config>() -> BlockNumberFor<T> {
+		T::DefaultBlocksPerDay::get()
+	}
+
+	/// A day, in blocks: the chain's loan calendar.
+	#[pallet::storage]
+	pub type BlocksPerDay<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, CalendarDefault<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// A day, in blocks; `None` keeps `DefaultBlocksPerDay`. Development chains run a fast
+		/// calendar so that loans fall due in minutes.
+		pub blocks_per_day: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(blocks) = self.blocks_per_day {
+				assert!(!blocks.is_zero(), "a day must last at least one block");
+				BlocksPerDay::<T>::put(blocks);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A bank published a loan product.
+		ProductPublished { product: ProductId, bank: T::AccountId },
+		/// A bank retired a product.
+		ProductRetired { product: ProductId },
+		/// An enterprise applied for a loan.
+		LoanApplied {
+			loan: LoanId,
+			enterprise: Uscc,
+			bank: T::AccountId,
+			product: ProductId,
+			amount: Amount,
+			term_months: u16,
+		},
+		/// The enterprise withdrew its application or declined the offer.
+		ApplicationWithdrawn { loan: LoanId },
+		/// The bank approved, relying on this consent.
+		LoanApproved {
+			loan: LoanId,
+			amount: Amount,
+			rate_bps: u32,
+			term_months: u16,
+			consent: ConsentId,
+		},
+		/// The bank rejected the application.
+		LoanRejected { loan: LoanId, reason: RejectionReason },
+		/// The enterprise accepted the offer.
+		OfferAccepted { loan: LoanId },
+		/// The bank paid the loan out; the schedule starts.
+		LoanDisbursed { loan: LoanId, amount: Amount, instalments: u32 },
+		/// The bank recorded a repayment.
+		RepaymentRecorded { loan: LoanId, principal: Amount, interest: Amount },
+		/// An overdue loan's arrears were paid; it is back on schedule.
+		ArrearsCleared { loan: LoanId },
+		/// An instalment was unpaid at its due block.
+		LoanOverdue { loan: LoanId, since: BlockNumberFor<T> },
+		/// The bank declared the loan defaulted.
+		LoanDefaulted { loan: LoanId, days_past_due: u32 },
+		/// The bank wrote the loan off; its outstanding principal leaves the exposure.
+		LoanWrittenOff { loan: LoanId, principal: Amount },
+		/// The loan was repaid in full.
+		LoanClosed { loan: LoanId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only an active bank's account may do this.
+		NotABank,
+		/// A product lends to some ratings, each once.
+		InvalidRatings,
+		/// A product's maximum amount must be above zero and at most `MaxAmount`.
+		InvalidMaxAmount,
+		/// A product's maximum term must be at least a month and at most `MaxTermMonths`.
+		InvalidMaxTerm,
+		/// A product's rate range must run from its minimum up to its maximum.
+		InvalidRateRange,
+		/// A product's exposure cap must be at least its maximum amount.
+		InvalidExposureCap,
+		/// The bank has `MaxProductsPerBank` products.
+		TooManyProducts,
+		/// Product numbers are exhausted.
+		ProductIdOverflow,
+		/// No product has this number.
+		UnknownProduct,
+		/// Only the bank that published the product may do this.
+		NotProductBank,
+		/// The product is retired.
+		ProductRetired,
+		/// The caller is not a controller of a registered enterprise.
+		NotAController,
+		/// The amount is zero or above the product's maximum.
+		AmountOutOfRange,
+		/// The term is zero or above the product's maximum.
+		TermOutOfRange,
+		/// The record is not a current annual summary of the enterprise.
+		NotACurrentSummary,
+		/// The product does not lend to the enterprise's rating.
+		RatingNotEligible,
+		/// No active consent from the enterprise to the bank for credit assessment covers the
+		/// record.
+		NoConsent,
+		/// Loan numbers are exhausted.
+		LoanIdOverflow,
+		/// No loan has this number.
+		UnknownLoan,
+		/// The caller does not act for the loan's enterprise.
+		NotLoanEnterprise,
+		/// The loan is not in a state that allows this.
+		InvalidTransition,
+		/// The offered amount is above what was asked for or the product's maximum, or zero.
+		OfferAmountOutOfRange,
+		/// The offered term is above what was asked for or the product's maximum, or zero.
+		OfferTermOutOfRange,
+		/// The rate is outside the product's range.
+		RateOutOfRange,
+		/// An offer must expire after this block and within `MaxOfferValidity`.
+		InvalidOfferExpiry,
+		/// A decision cites at least the application's summary, each record once.
+		InvalidDecisionRecords,
+		/// The enterprise's outstanding principal plus this loan would pass the product's cap.
+		ExposureCapExceeded,
+		/// The offer has expired.
+		OfferExpired,
+		/// More paid than is outstanding, or nothing at all.
+		InvalidRepayment,
+		/// The loan has not been past due long enough to be declared defaulted.
+		NotPastDueLongEnough,
+		/// The schedule cannot be computed for these terms.
+		ScheduleOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Marks loans overdue whose instalment fell due unpaid, at most
+		/// `MaxDueChecksPerBlock` a block.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::check_dues(now)
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxTermMonths::get() > 0);
+			assert!(T::MaxDueChecksPerBlock::get() > 0);
+			assert!(!T::DefaultBlocksPerDay::get().is_zero());
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Publishes a loan product with `terms`.
+		///
+		/// Caller: an active bank. Emits [`Event::ProductPublished`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::publish_product())]
+		pub fn publish_product(origin: OriginFor<T>, terms: ProductTerms) -> DispatchResult {
+			let bank = Self::ensure_bank(origin)?;
+			Self::check_terms(&terms)?;
+			let published = ProductsOf::<T>::iter_key_prefix(&bank)
+				.take(T::MaxProductsPerBank::get() as usize)
+				.count();
+			ensure!(published < T::MaxProductsPerBank::get() as usize, Error::<T>::TooManyProducts);
+			let id = NextProductId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::ProductIdOverflow)?;
+			Products::<T>::insert(id, Product { bank: bank.clone(), terms, retired: false });
+			ProductsOf::<T>::insert(&bank, id, ());
+			NextProductId::<T>::put(next);
+			Self::deposit_event(Event::ProductPublished { product: id, bank });
+			Ok(())
+		}
+
+		/// Retires the product: no new applications; its loans carry on.
+		///
+		/// Caller: the bank that published it. Emits [`Event::ProductRetired`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::retire_product())]
+		pub fn retire_product(origin: OriginFor<T>, product: ProductId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut entry = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(entry.bank == who, Error::<T>::NotProductBank);
+			ensure!(!entry.retired, Error::<T>::ProductRetired);
+			entry.retired = true;
+			Products::<T>::insert(product, entry);
+			Self::deposit_event(Event::ProductRetired { product });
+			Ok(())
+		}
+
+		/// Applies to `product` for `amount` fen over `term_months`, on the enterprise's annual
+		/// summary `summary`.
+		///
+		/// Caller: a controller of a registered enterprise. Emits [`Event::LoanApplied`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::apply_for_loan())]
+		pub fn apply_for_loan(
+			origin: OriginFor<T>,
+			product: ProductId,
+			amount: Amount,
+			term_months: u16,
+			summary: RecordId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let enterprise =
+				T::Enterprises::enterprise_of(&who).ok_or(Error::<T>::NotAController)?;
+			let entry = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(!entry.retired, Error::<T>::ProductRetired);
+			let terms = &entry.terms;
+			ensure!(0 < amount && amount <= terms.max_amount, Error::<T>::AmountOutOfRange);
+			ensure!(
+				0 < term_months && term_months <= terms.max_term_months,
+				Error::<T>::TermOutOfRange
+			);
+			let rating = Self::current_rating(&enterprise, summary)?;
+			ensure!(terms.ratings.contains(&rating), Error::<T>::RatingNotEligible);
+			Self::consent_for(&enterprise, &entry.bank, summary)?;
+
+			let id = NextLoanId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::LoanIdOverflow)?;
+			Loans::<T>::insert(
+				id,
+				Loan {
+					enterprise,
+					applicant: who,
+					bank: entry.bank.clone(),
+					product,
+					requested_amount: amount,
+					requested_term_months: term_months,
+					summary,
+					applied_at: frame_system::Pallet::<T>::block_number(),
+					state: LoanState::Applied,
+					decision: None,
+					offer: None,
+					disbursed_at: None,
+					principal_paid: 0,
+					interest_paid: 0,
+					next_check: None,
+				},
+			);
+			NextLoanId::<T>::put(next);
+			LoansOf::<T>::insert(enterprise, id, ());
+			LoansByBank::<T>::insert(&entry.bank, id, ());
+			Self::deposit_event(Event::LoanApplied {
+				loan: id,
+				enterprise,
+				bank: entry.bank,
+				product,
+				amount,
+				term_months,
+			});
+			Ok(())
+		}
+
+		/// Withdraws the application, or declines the bank's offer.
+		///
+		/// Caller: a controller of the loan's enterprise. Emits [`Event::ApplicationWithdrawn`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw_application())]
+		pub fn withdraw_application(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
+			let mut entry = Self::as_enterprise(origin, loan)?;
+			ensure!(
+				matches!(entry.state, LoanState::Applied | LoanState::Approved),
+				Error::<T>::InvalidTransition
+			);
+			entry.state = LoanState::Withdrawn { at: frame_system::Pallet::<T>::block_number() };
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::ApplicationWithdrawn { loan });
+			Ok(())
+		}
+
+		/// Approves the application with an offer of `amount` fen at `rate_bps` over
+		/// `term_months`, open until block `offer_expires_at`, citing the records it relied on
+		/// (`records`, the application's summary among them), each covered by the enterprise's
+		/// consent.
+		///
+		/// Caller: the product's bank. Emits [`Event::LoanApproved`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::approve_loan(records.len() as u32))]
+		pub fn approve_loan(
+			origin: OriginFor<T>,
+			loan: LoanId,
+			amount: Amount,
+			rate_bps: u32,
+			term_months: u16,
+			offer_expires_at: BlockNumberFor<T>,
+			records: Vec<RecordId>,
+		) -> DispatchResult {
+			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			ensure!(entry.state == LoanState::Applied, Error::<T>::InvalidTransition);
+			let terms = &product.terms;
+			ensure!(
+				0 < amount && amount <= entry.requested_amount && amount <= terms.max_amount,
+				Error::<T>::OfferAmountOutOfRange
+			);
+			ensure!(
+				0 < term_months
+					&& term_months <= entry.requested_term_months
+					&& term_months <= terms.max_term_months,
+				Error::<T>::OfferTermOutOfRange
+			);
+			ensure!(
+				terms.min_rate_bps <= rate_bps && rate_bps <= terms.max_rate_bps,
+				Error::<T>::RateOutOfRange
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				offer_expires_at > now
+					&& offer_expires_at.saturating_sub(now) <= T::MaxOfferValidity::get(),
+				Error::<T>::InvalidOfferExpiry
+			);
+			let records: DecisionRecords =
+				records.try_into().map_err(|_| Error::<T>::InvalidDecisionRecords)?;
+			ensure!(
+				records.contains(&entry.summary) && banktax_primitives::all_distinct(&records),
+				Error::<T>::InvalidDecisionRecords
+			);
+			let consent = Self::consent_for(&entry.enterprise, &entry.bank, entry.summary)?;
+			for record in records.iter() {
+				ensure!(
+					T::Consents::active_consent(
+						&entry.enterprise,
+						&entry.bank,
+						Purpose::CreditAssessment,
+						*record
+					)
+					.is_some(),
+					Error::<T>::NoConsent
+				);
+			}
+			Self::check_exposure(&entry.enterprise, amount, terms.exposure_cap)?;
+			entry.state = LoanState::Approved;
+			entry.offer =
+				Some(Offer { amount, rate_bps, term_months, expires_at: offer_expires_at });
+			entry.decision = Some(Decision { consent, records, at: now });
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::LoanApproved {
+				loan,
+				amount,
+				rate_bps,
+				term_months,
+				consent,
+			});
+			Ok(())
+		}
+
+		/// Rejects the application for `reason`.
+		///
+		/// Caller: the product's bank. Emits [`Event::LoanRejected`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::reject_loan())]
+		pub fn reject_loan(
+			origin: OriginFor<T>,
+			loan: LoanId,
+			reason: RejectionReason,
+		) -> DispatchResult {
+			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			ensure!(entry.state == LoanState::Applied, Error::<T>::InvalidTransition);
+			entry.state =
+				LoanState::Rejected { reason, at: frame_system::Pallet::<T>::block_number() };
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::LoanRejected { loan, reason });
+			Ok(())
+		}
+
+		/// Accepts the bank's offer before it expires.
+		///
+		/// Caller: a controller of the loan's enterprise. Emits [`Event::OfferAccepted`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::accept_offer())]
+		pub fn accept_offer(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
+			let mut entry = Self::as_enterprise(origin, loan)?;
+			ensure!(entry.state == LoanState::Approved, Error::<T>::InvalidTransition);
+			let now = frame_system::Pallet::<T>::block_number();
+			let offer = entry.offer.ok_or(Error::<T>::InvalidTransition)?;
+			ensure!(now < offer.expires_at, Error::<T>::OfferExpired);
+			entry.state = LoanState::Accepted { at: now };
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::OfferAccepted { loan });
+			Ok(())
+		}
+
+		/// Records that the bank paid the accepted loan out: the schedule starts, and the
+		/// amount joins the enterprise's exposure.
+		///
+		/// Caller: the product's bank. Emits [`Event::LoanDisbursed`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::record_disbursement(T::MaxTermMonths::get()))]
+		pub fn record_disbursement(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
+			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			ensure!(
+				matches!(entry.state, LoanState::Accepted { .. }),
+				Error::<T>::InvalidTransition
+			);
+			let offer = entry.offer.ok_or(Error::<T>::InvalidTransition)?;
+			// Other banks may have paid out since the approval.
+			Self::check_exposure(&entry.enterprise, offer.amount, product.terms.exposure_cap)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let plan = Self::plan(&offer, product.terms.style, now)?;
+			let first_due = plan.first().map(|i| i.due).ok_or(Error::<T>::ScheduleOverflow)?;
+			let instalments = plan.len() as u32;
+			Exposure::<T>::mutate(entry.enterprise, |owed| {
+				*owed = owed.saturating_add(offer.amount)
+			});
+			Schedules::<T>::insert(loan, plan);
+			DueChecks::<T>::insert(first_due, loan, ());
+			entry.state = LoanState::Repaying;
+			entry.disbursed_at = Some(now);
+			entry.next_check = Some(first_due);
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::LoanDisbursed { loan, amount: offer.amount, instalments });
+			Ok(())
+		}
+
+		/// Records a repayment of `principal` and `interest` fen, applied to the earliest
+		/// instalments first. A loan repaid in full closes; an overdue loan whose arrears are
+		/// paid is back on schedule.
+		///
+		/// Caller: the product's bank. Emits [`Event::RepaymentRecorded`], and
+		/// [`Event::LoanClosed`] or [`Event::ArrearsCleared`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::record_repayment(T::MaxTermMonths::get()))]
+		pub fn record_repayment(
+			origin: OriginFor<T>,
+			loan: LoanId,
+			principal: Amount,
+			interest: Amount,
+		) -> DispatchResult {
+			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			ensure!(
+				matches!(entry.state, LoanState::Repaying | LoanState::Overdue { .. }),
+				Error::<T>::InvalidTransition
+			);
+			ensure!(principal > 0 || interest > 0, Error::<T>::InvalidRepayment);
+			let mut plan = Schedules::<T>::get(loan).ok_or(Error::<T>::InvalidTransition)?;
+			Self::allocate(&mut plan, principal, interest)?;
+			entry.principal_paid = entry.principal_paid.saturating_add(principal);
+			entry.interest_paid = entry.interest_paid.saturating_add(interest);
+			Exposure::<T>::mutate(entry.enterprise, |owed| *owed = owed.saturating_sub(principal));
+			Self::deposit_event(Event::RepaymentRecorded { loan, principal, interest });
+
+			let now = frame_system::Pallet::<T>::block_number();
+			if let Some(old) = entry.next_check.take() {
+				DueChecks::<T>::remove(old, loan);
+			}
+			match plan.iter().find(|i| !i.is_paid()).map(|i| i.due) {
+				None => {
+					entry.state = LoanState::Closed { at: now };
+					Self::deposit_event(Event::LoanClosed { loan });
+				}
+				Some(due) if due <= now => {
+					// Still in arrears: stays (or becomes) overdue from its oldest unpaid due.
+					entry.state = LoanState::Overdue { since: due };
+				}
+				Some(due) => {
+					if matches!(entry.state, LoanState::Overdue { .. }) {
+						Self::deposit_event(Event::ArrearsCleared { loan });
+					}
+					entry.state = LoanState::Repaying;
+					DueChecks::<T>::insert(due, loan, ());
+					entry.next_check = Some(due);
+				}
+			}
+			Schedules::<T>::insert(loan, plan);
+			Loans::<T>::insert(loan, entry);
+			Ok(())
+		}
+
+		/// Declares the overdue loan defaulted, once it is at least the product's
+		/// `default_after_days` past due.
+		///
+		/// Caller: the product's bank. Emits [`Event::LoanDefaulted`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::declare_default())]
+		pub fn declare_default(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
+			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			let LoanState::Overdue { since } = entry.state else {
+				return Err(Error::<T>::InvalidTransition.into());
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			let days = Self::days_between(since, now);
+			ensure!(days >= product.terms.default_after_days, Error::<T>::NotPastDueLongEnough);
+			entry.state = LoanState::Defaulted { at: now };
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::LoanDefaulted { loan, days_past_due: days });
+			Ok(())
+		}
+
+		/// Writes the defaulted loan off: its outstanding principal leaves the enterprise's
+		/// exposure.
+		///
+		/// Caller: the product's bank. Emits [`Event::LoanWrittenOff`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::write_off())]
+		pub fn write_off(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
+			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			ensure!(
+				matches!(entry.state, LoanState::Defaulted { .. }),
+				Error::<T>::InvalidTransition
+			);
+			let lent = entry.offer.map(|o| o.amount).unwrap_or_default();
+			let outstanding = lent.saturating_sub(entry.principal_paid);
+			Exposure::<T>::mutate(entry.enterprise, |owed| {
+				*owed = owed.saturating_sub(outstanding)
+			});
+			entry.state = LoanState::WrittenOff { at: frame_system::Pallet::<T>::block_number() };
+			Loans::<T>::insert(loan, entry);
+			Self::deposit_event(Event::LoanWrittenOff { loan, principal: outstanding });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn ensure_bank(origin: OriginFor<T>) -> Result<T::AccountId, DispatchError> {
+			let who = ensure_signed(origin)?;
+			ensure!(T::Institutions::active_role(&who) == Some(Role::Bank), Error::<T>::NotABank);
+			Ok(who)
+		}
+
+		fn check_terms(terms: &ProductTerms) -> Result<(), Error<T>> {
+			ensure!(
+				!terms.ratings.is_empty() && banktax_primitives::all_distinct(&terms.ratings),
+				Error::<T>::InvalidRatings
+			);
+			ensure!(
+				0 < terms.max_amount && terms.max_amount <= T::MaxAmount::get(),
+				Error::<T>::InvalidMaxAmount
+			);
+			ensure!(
+				0 < terms.max_term_months
+					&& u32::from(terms.max_term_months) <= T::MaxTermMonths::get(),
+				Error::<T>::InvalidMaxTerm
+			);
+			ensure!(terms.min_rate_bps <= terms.max_rate_bps, Error::<T>::InvalidRateRange);
+			ensure!(terms.exposure_cap >= terms.max_amount, Error::<T>::InvalidExposureCap);
+			Ok(())
+		}
+
+		/// The loan `id`, if the caller acts for its enterprise.
+		fn as_enterprise(origin: OriginFor<T>, id: LoanId) -> Result<LoanOf<T>, DispatchError> {
+			let who = ensure_signed(origin)?;
+			let loan = Loans::<T>::get(id).ok_or(Error::<T>::UnknownLoan)?;
+			ensure!(
+				T::Enterprises::enterprise_of(&who) == Some(loan.enterprise),
+				Error::<T>::NotLoanEnterprise
+			);
+			Ok(loan)
+		}
+
+		/// The loan `id` and its product, if the caller is the product's bank.
+		fn as_bank(
+			origin: OriginFor<T>,
+			id: LoanId,
+		) -> Result<(LoanOf<T>, ProductOf<T>), DispatchError> {
+			let who = ensure_signed(origin)?;
+			let loan = Loans::<T>::get(id).ok_or(Error::<T>::UnknownLoan)?;
+			ensure!(loan.bank == who, Error::<T>::NotProductBank);
+			let product = Products::<T>::get(loan.product).ok_or(Error::<T>::UnknownProduct)?;
+			Ok((loan, product))
+		}
+
+		/// The rating of `summary`, if it is a current annual summary of `enterprise`.
+		fn current_rating(
+			enterprise: &Uscc,
+			summary: RecordId,
+		) -> Result<banktax_primitives::Rating, Error<T>> {
+			let info = T::Records::record(summary).ok_or(Error::<T>::NotACurrentSummary)?;
+			ensure!(
+				info.enterprise == *enterprise
+					&& info.kind == RecordKind::AnnualSummary
+					&& info.current,
+				Error::<T>::NotACurrentSummary
+			);
+			info.rating.ok_or(Error::<T>::NotACurrentSummary)
+		}
+
+		/// The active credit-assessment consent from `enterprise` to `bank` covering `record`.
+		fn consent_for(
+			enterprise: &Uscc,
+			bank: &T::AccountId,
+			record: RecordId,
+		) -> Result<ConsentId, Error<T>> {
+			T::Consents::active_consent(enterprise, bank, Purpose::CreditAssessment, record)
+				.ok_or(Error::<T>::NoConsent)
+		}
+
+		/// Fails if `enterprise`'s outstanding principal plus `amount` would pass `cap`.
+		fn check_exposure(enterprise: &Uscc, amount: Amount, cap: Amount) -> Result<(), Error<T>> {
+			let total = Exposure::<T>::get(enterprise).checked_add(amount);
+			ensure!(total.is_some_and(|total| total <= cap), Error::<T>::ExposureCapExceeded);
+			Ok(())
+		}
+
+		/// The schedule of `offer`, disbursed at `start`, with each instalment's due block.
+		fn plan(
+			offer: &Offer<BlockNumberFor<T>>,
+			style: RepaymentStyle,
+			start: BlockNumberFor<T>,
+		) -> Result<ScheduleOf<T>, Error<T>> {
+			let dues = schedule::schedule(offer.amount, offer.rate_bps, offer.term_months, style)
+				.map_err(|_| Error::<T>::ScheduleOverflow)?;
+			let month = BlocksPerDay::<T>::get().saturating_mul(DAYS_PER_MONTH.into());
+			let mut due = start;
+			let plan = dues
+				.into_iter()
+				.map(|d| {
+					due = due.saturating_add(month);
+					Instalment {
+						due,
+						principal: d.principal,
+						interest: d.interest,
+						principal_paid: 0,
+						interest_paid: 0,
+					}
+				})
+				.collect::<Vec<_>>();
+			plan.try_into().map_err(|_| Error::<T>::ScheduleOverflow)
+		}
+
+		/// Applies `principal` and `interest` to the earliest instalments that still owe them;
+		/// fails, changing nothing, if either is more than is outstanding.
+		fn allocate(
+			plan: &mut ScheduleOf<T>,
+			mut principal: Amount,
+			mut interest: Amount,
+		) -> Result<(), Error<T>> {
+			let owed_principal: Amount =
+				plan.iter().map(|i| i.principal.saturating_sub(i.principal_paid)).sum();
+			let owed_interest: Amount =
+				plan.iter().map(|i| i.interest.saturating_sub(i.interest_paid)).sum();
+			ensure!(
+				principal <= owed_principal && interest <= owed_interest,
+				Error::<T>::InvalidRepayment
+			);
+			for instalment in plan.iter_mut() {
+				let p =
+					principal.min(instalment.principal.saturating_sub(instalment.principal_paid));
+				let i = interest.min(instalment.interest.saturating_sub(instalment.interest_paid));
+				instalment.principal_paid = instalment.principal_paid.saturating_add(p);
+				instalment.interest_paid = instalment.interest_paid.saturating_add(i);
+				principal = principal.saturating_sub(p);
+				interest = interest.saturating_sub(i);
+			}
+			Ok(())
+		}
+
+		/// Whole days from `from` to `to` on the chain's loan calendar.
+		pub fn days_between(from: BlockNumberFor<T>, to: BlockNumberFor<T>) -> u32 {
+			let per_day = BlocksPerDay::<T>::get().max(1u32.into());
+			(to.saturating_sub(from) / per_day).saturated_into()
+		}
+
+		/// Checks the loans whose instalments fell due at or before `now`, within the hook's
+		/// budget, and returns the weight used.
+		fn check_dues(now: BlockNumberFor<T>) -> Weight {
+			let mut cursor = DueCursor::<T>::get();
+			let mut checked = 0u32;
+			let mut steps = 0u32;
+			while cursor <= now && steps < MAX_SWEEP_STEPS {
+				let Some(loan) = DueChecks::<T>::iter_key_prefix(cursor).next() else {
+					cursor.saturating_inc();
+					steps.saturating_inc();
+					continue;
+				};
+				if checked >= T::MaxDueChecksPerBlock::get() {
+					break;
+				}
+				checked.saturating_inc();
+				DueChecks::<T>::remove(cursor, loan);
+				Self::check_due(loan, now);
+			}
+			DueCursor::<T>::put(cursor);
+			let work = match checked {
+				0 => T::WeightInfo::check_nothing_due(),
+				_ => T::WeightInfo::check_dues(checked),
+			};
+			work.saturating_add(T::DbWeight::get().reads(steps.saturated_into::<u64>()))
+		}
+
+		/// Marks loan `id` overdue if an instalment due by `now` is unpaid.
+		fn check_due(id: LoanId, now: BlockNumberFor<T>) {
+			let Some(mut loan) = Loans::<T>::get(id) else { return };
+			if loan.state != LoanState::Repaying {
+				return;
+			}
+			let Some(plan) = Schedules::<T>::get(id) else { return };
+			loan.next_check = None;
+			if let Some(due) = plan.iter().find(|i| !i.is_paid()).map(|i| i.due) {
+				if due <= now {
+					loan.state = LoanState::Overdue { since: due };
+					Self::deposit_event(Event::LoanOverdue { loan: id, since: due });
+				} else {
+					DueChecks::<T>::insert(due, id, ());
+					loan.next_check = Some(due);
+				}
+			}
+			Loans::<T>::insert(id, loan);
+		}
+
+		/// The loan's state as seen at block `now`: an approved offer past its expiry reads as
+		/// lapsed.
+		pub fn state_at(loan: &LoanOf<T>, now: BlockNumberFor<T>) -> LoanStateOf<T> {
+			match (loan.state, loan.offer) {
+				(LoanState::Approved, Some(offer)) if now >= offer.expires_at => {
+					LoanState::Lapsed { at: offer.expires_at }
+				}
+				(state, _) => state,
+			}
+		}
+
+		/// Days past due at `now`, for an overdue loan.
+		pub fn days_past_due(loan: &LoanOf<T>, now: BlockNumberFor<T>) -> Option<u32> {
+			match loan.state {
+				LoanState::Overdue { since } => Some(Self::days_between(since, now)),
+				_ => None,
+			}
+		}
+
+		/// The loans of `enterprise` with every bank, with their state now, in order.
+		pub fn loans_of(enterprise: &Uscc) -> Vec<ListedLoan<T>> {
+			Self::with_state(LoansOf::<T>::iter_key_prefix(enterprise))
+		}
+
+		/// The loans `bank` has been asked for, with their state now, in order.
+		pub fn loans_of_bank(bank: &T::AccountId) -> Vec<ListedLoan<T>> {
+			Self::with_state(LoansByBank::<T>::iter_key_prefix(bank))
+		}
+
+		/// One loan with its state now and its schedule (with what has been paid of each
+		/// instalment).
+		pub fn loan(id: LoanId) -> Option<LoanWithSchedule<T>> {
+			let loan = Loans::<T>::get(id)?;
+			let state = Self::state_at(&loan, frame_system::Pallet::<T>::block_number());
+			Some((loan, state, Schedules::<T>::get(id)))
+		}
+
+		fn with_state(ids: impl Iterator<Item = LoanId>) -> Vec<ListedLoan<T>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut loans: Vec<_> = ids
+				.filter_map(|id| {
+					let loan = Loans::<T>::get(id)?;
+					let state = Self::state_at(&loan, now);
+					Some((id, loan, state))
+				})
+				.collect();
+			loans.sort_by_key(|(id, ..)| *id);
+			loans
+		}
+	}
+}

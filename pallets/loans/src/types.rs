@@ -1,0 +1,205 @@
+//! What the pallet keeps about loan products, loans and their schedules.
+
+use banktax_primitives::{ConsentId, Rating, RecordId, Uscc};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+
+/// An amount of money in fen (0.01 CNY). The chain records loans; money moves in the banks'
+/// own systems.
+pub type Amount = u128;
+
+/// A loan product's number.
+pub type ProductId = u32;
+
+/// A loan's number.
+pub type LoanId = u64;
+
+/// Most records one credit decision may cite.
+pub const MAX_DECISION_RECORDS: u32 = 8;
+
+/// The ratings a product accepts, each at most once.
+pub type Ratings = BoundedVec<Rating, ConstU32<5>>;
+
+/// The records a credit decision relied on.
+pub type DecisionRecords = BoundedVec<RecordId, ConstU32<MAX_DECISION_RECORDS>>;
+
+/// How a loan is repaid.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum RepaymentStyle {
+	/// A level monthly payment of principal and interest (an annuity).
+	EqualInstalments,
+	/// Interest every month, the whole principal with the last month's interest.
+	InterestOnlyThenBullet,
+}
+
+/// What a bank offers under a loan product.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct ProductTerms {
+	/// The tax credit ratings it lends to (e.g. A, B, M).
+	pub ratings: Ratings,
+	/// The largest loan, in fen.
+	pub max_amount: Amount,
+	/// The longest term, in months.
+	pub max_term_months: u16,
+	/// The lowest annual rate, in basis points.
+	pub min_rate_bps: u32,
+	/// The highest annual rate, in basis points.
+	pub max_rate_bps: u32,
+	pub style: RepaymentStyle,
+	/// The most an enterprise may owe across all banks, this loan included, in fen.
+	pub exposure_cap: Amount,
+	/// Days past due after which the bank may declare a loan defaulted.
+	pub default_after_days: u32,
+}
+
+/// A bank's loan product.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Product<AccountId> {
+	/// The bank that publishes it.
+	pub bank: AccountId,
+	pub terms: ProductTerms,
+	/// Retired products take no new applications; their loans carry on.
+	pub retired: bool,
+}
+
+/// Why a bank rejected an application. Codes, not text: text could carry figures the chain keeps
+/// sealed.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum RejectionReason {
+	/// The tax paid does not support the amount asked for.
+	InsufficientTaxBase,
+	/// Filing compliance, arrears or penalties fall short of the bank's policy.
+	ComplianceRecord,
+	/// The enterprise already owes too much across banks.
+	ExcessiveExposure,
+	/// Too short a tax history (e.g. less than two years of operation).
+	ShortHistory,
+	/// The records under consent do not cover what the bank must review.
+	IncompleteData,
+	/// The sector or the enterprise falls outside the bank's lending policy.
+	OutsidePolicy,
+}
+
+/// The terms a bank approved, open for the enterprise to accept until `expires_at`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Offer<BlockNumber> {
+	/// In fen; at most what was asked for and the product's maximum.
+	pub amount: Amount,
+	/// Annual, in basis points, within the product's range.
+	pub rate_bps: u32,
+	/// In months, at most what was asked for and the product's maximum.
+	pub term_months: u16,
+	/// The first block in which the offer can no longer be accepted.
+	pub expires_at: BlockNumber,
+}
+
+/// What a credit decision relied on, for an auditor to trace.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Decision<BlockNumber> {
+	/// The consent under which the bank read the enterprise's records.
+	pub consent: ConsentId,
+	/// The records it read.
+	pub records: DecisionRecords,
+	/// When it decided.
+	pub at: BlockNumber,
+}
+
+/// Where a loan is in its life. Only the state machine moves it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub enum LoanState<BlockNumber> {
+	/// The enterprise applied; the bank has not decided.
+	Applied,
+	/// The enterprise withdrew its application or declined the offer.
+	Withdrawn { at: BlockNumber },
+	/// The bank rejected the application.
+	Rejected { reason: RejectionReason, at: BlockNumber },
+	/// The bank approved; the offer awaits the enterprise.
+	Approved,
+	/// The offer expired unaccepted (shown by reads; stored as `Approved`).
+	Lapsed { at: BlockNumber },
+	/// The enterprise accepted the offer; the bank has yet to pay out.
+	Accepted { at: BlockNumber },
+	/// Paid out; instalments are being paid on time.
+	Repaying,
+	/// An instalment due at `since` is unpaid.
+	Overdue { since: BlockNumber },
+	/// The bank declared the loan defaulted.
+	Defaulted { at: BlockNumber },
+	/// The bank wrote the defaulted loan off.
+	WrittenOff { at: BlockNumber },
+	/// Repaid in full.
+	Closed { at: BlockNumber },
+}
+
+/// A loan, from application to its end.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Loan<AccountId, BlockNumber> {
+	pub enterprise: Uscc,
+	/// The controller account that applied.
+	pub applicant: AccountId,
+	pub bank: AccountId,
+	pub product: ProductId,
+	/// The amount asked for, in fen.
+	pub requested_amount: Amount,
+	/// The term asked for, in months.
+	pub requested_term_months: u16,
+	/// The annual summary the application rests on (its rating is the product's test).
+	pub summary: RecordId,
+	pub applied_at: BlockNumber,
+	pub state: LoanState<BlockNumber>,
+	/// The bank's decision trail, once it has approved.
+	pub decision: Option<Decision<BlockNumber>>,
+	/// The approved terms.
+	pub offer: Option<Offer<BlockNumber>>,
+	/// When the bank recorded the payout.
+	pub disbursed_at: Option<BlockNumber>,
+	/// Principal repaid so far, in fen.
+	pub principal_paid: Amount,
+	/// Interest paid so far, in fen.
+	pub interest_paid: Amount,
+	/// The due block the overdue check is queued for, while the loan is repaid.
+	pub next_check: Option<BlockNumber>,
+}
+
+/// One month of a repayment schedule, and what has been paid of it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Instalment<BlockNumber> {
+	/// The block by which it is due.
+	pub due: BlockNumber,
+	pub principal: Amount,
+	pub interest: Amount,
+	pub principal_paid: Amount,
+	pub interest_paid: Amount,
+}
+
+impl<BlockNumber> Instalment<BlockNumber> {
+	/// Whether it has been paid in full.
+	pub fn is_paid(&self) -> bool {
+		self.principal_paid >= self.principal && self.interest_paid >= self.interest
+	}
+}
