@@ -23,6 +23,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_governance, Governance]
 	[pallet_tax_records, TaxRecords]
 	[pallet_consent, Consent]
+	[pallet_loans, Loans]
 );
 
 /// What can be benchmarked, and the storage each pallet declares.

@@ -28,7 +28,8 @@ use sp_genesis_builder::PresetId;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	AccountId, BlockNumber, InstitutionsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	AccountId, BlockNumber, InstitutionsConfig, LoansConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys,
 };
 
 /// A founding institution of a genesis: its registry entry and its validator's session keys,
@@ -233,7 +234,11 @@ fn development_founders() -> Vec<Founder> {
 }
 
 /// The genesis patch for `founders`, with sessions of `session_length` blocks.
-pub fn genesis(founders: Vec<Founder>, session_length: BlockNumber) -> Value {
+pub fn genesis(
+	founders: Vec<Founder>,
+	session_length: BlockNumber,
+	blocks_per_day: Option<BlockNumber>,
+) -> Value {
 	let keys: Vec<(AccountId, AccountId, SessionKeys)> = founders
 		.iter()
 		.filter_map(|f| {
@@ -246,17 +251,19 @@ pub fn genesis(founders: Vec<Founder>, session_length: BlockNumber) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		institutions: InstitutionsConfig { institutions, session_length },
 		session: SessionConfig { keys },
+		loans: LoansConfig { blocks_per_day },
 	})
 }
 
-/// The development chain: four institutions, Alice's validator alone, one-minute sessions.
+/// The development chain: four institutions, Alice's validator alone, one-minute sessions, and
+/// a fast loan calendar (a day is one block, so instalments fall due every 30 blocks).
 pub fn development_genesis() -> Value {
-	genesis(development_founders(), 20)
+	genesis(development_founders(), 20, Some(1))
 }
 
-/// The local test consortium: four institutions and validators, 30-second sessions.
+/// The local test consortium: four institutions and validators, 30-second sessions, real days.
 pub fn local_testnet_genesis() -> Value {
-	genesis(LOCAL_INSTITUTIONS.iter().map(LocalInstitution::founder).collect(), 10)
+	genesis(LOCAL_INSTITUTIONS.iter().map(LocalInstitution::founder).collect(), 10, None)
 }
 
 /// The JSON genesis patch of the preset `id`, if there is one.

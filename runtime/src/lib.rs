@@ -18,6 +18,9 @@
 //! - `Consent`: enterprises' consents to banks reading their records, the key envelopes the tax
 //!   authority delivers under them, and the banks' log of use. Other pallets ask it through
 //!   `banktax_primitives::ConsentCheck`.
+//! - `Loans`: banks' loan products, and loans from application (under consent, on an eligible
+//!   rating) through decision, disbursement and repayment to closure or default, with every
+//!   enterprise's exposure across banks.
 //! - `Aura` (block authoring in fixed slots) and `Grandpa` (finality), whose authority sets
 //!   `Session` hands them at each session boundary.
 //!
@@ -240,4 +243,7 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Consent = pallet_consent;
+
+	#[runtime::pallet_index(11)]
+	pub type Loans = pallet_loans;
 }

@@ -62,6 +62,8 @@ pub mod schedule;
 mod types;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -141,6 +143,25 @@ pub mod pallet {
 		type DefaultBlocksPerDay: Get<BlockNumberFor<Self>>;
 
 		type WeightInfo: WeightInfo;
+
+		/// Supplies benchmarks with a bank and consenting enterprises.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// What benchmarks need from the runtime.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId> {
+		/// The account of an active bank.
+		fn bank() -> AccountId;
+		/// Registers an enterprise of its own controlled by `controller`, attests it `records`
+		/// current records, the first an annual summary rated A, and has it consent to `bank`
+		/// reading them for credit assessment; returns the records.
+		fn consenting_enterprise(
+			controller: &AccountId,
+			bank: &AccountId,
+			records: u32,
+		) -> Result<Vec<RecordId>, frame_benchmarking::BenchmarkError>;
 	}
 
 	/// Every product, by number.

@@ -58,6 +58,7 @@ thread_local! {
 	/// (enterprise, bank, record) pairs under an active credit-assessment consent, with its number.
 	static CONSENTS: RefCell<BTreeMap<(Uscc, AccountId, RecordId), ConsentId>> = const { RefCell::new(BTreeMap::new()) };
 	static SUSPENDED: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
+	static CONTROLLERS: RefCell<BTreeMap<AccountId, Uscc>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Adds a current record and returns its number.
@@ -137,7 +138,7 @@ impl EnterpriseInspect<AccountId> for TestEnterprises {
 		match *who {
 			ACME_CO => Some(acme()),
 			BETA_CO => Some(beta()),
-			_ => None,
+			_ => CONTROLLERS.with(|c| c.borrow().get(who).copied()),
 		}
 	}
 
@@ -184,6 +185,37 @@ impl pallet_loans::Config for Test {
 	type MaxDueChecksPerBlock = ConstU32<MAX_DUE_CHECKS>;
 	type DefaultBlocksPerDay = ConstU64<BLOCKS_PER_DAY>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_loans::BenchmarkHelper<AccountId> for TestBenchmarkHelper {
+	fn bank() -> AccountId {
+		BANK
+	}
+
+	fn consenting_enterprise(
+		controller: &AccountId,
+		bank: &AccountId,
+		records: u32,
+	) -> Result<Vec<RecordId>, frame_benchmarking::BenchmarkError> {
+		// An enterprise of its own: a code made from the controller's number.
+		let first = format!("91350100{:09}", controller % 1_000_000_000);
+		let first: [u8; 17] = first.as_bytes().try_into().expect("17 characters");
+		let enterprise = Uscc::complete(&first).expect("digits only");
+		CONTROLLERS.with(|c| c.borrow_mut().insert(*controller, enterprise));
+		let mut ids = vec![summary(enterprise, Rating::A)];
+		for _ in 1..records {
+			ids.push(add_record(enterprise, RecordKind::VatReturn, None));
+		}
+		for id in &ids {
+			consent(enterprise, *bank, *id, 1);
+		}
+		Ok(ids)
+	}
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
@@ -195,6 +227,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		RECORDS.with(|r| r.borrow_mut().clear());
 		CONSENTS.with(|c| c.borrow_mut().clear());
 		SUSPENDED.with(|s| s.borrow_mut().clear());
+		CONTROLLERS.with(|c| c.borrow_mut().clear());
 		System::set_block_number(1);
 	});
 	ext

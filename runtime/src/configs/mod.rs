@@ -4,7 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU32, ConstU64},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		Weight,
@@ -20,9 +20,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	weights, AccountId, Aura, Block, BlockNumber, Council, Hash, Institutions, Nonce, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SessionKeys,
-	TaxRecords, DAYS, MINUTES, SLOT_DURATION, VERSION,
+	weights, AccountId, Aura, Block, BlockNumber, Consent, Council, Hash, Institutions, Nonce,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	SessionKeys, TaxRecords, DAYS, MINUTES, SLOT_DURATION, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational ones.
@@ -268,6 +268,76 @@ impl pallet_consent::Config for Runtime {
 	type BenchmarkHelper = ConsentBenchmarks;
 }
 
+impl pallet_loans::Config for Runtime {
+	type Institutions = Institutions;
+	type Enterprises = TaxRecords;
+	type Records = TaxRecords;
+	type Consents = Consent;
+	/// Five years.
+	type MaxTermMonths = ConstU32<60>;
+	type MaxProductsPerBank = ConstU32<64>;
+	type MaxOfferValidity = ConstU32<{ 30 * DAYS }>;
+	/// 10¹⁴ fen, a trillion yuan: far above any SME loan, and the schedule arithmetic stays
+	/// exact below it.
+	type MaxAmount = ConstU128<100_000_000_000_000>;
+	type MaxDueChecksPerBlock = ConstU32<64>;
+	type DefaultBlocksPerDay = ConstU32<DAYS>;
+	type WeightInfo = pallet_loans::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = LoanBenchmarks;
+}
+
+/// Benchmarks lend as the registry's first active bank, to enterprises registered, attested and
+/// consenting through `TaxRecords` and `Consent`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct LoanBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_loans::BenchmarkHelper<AccountId> for LoanBenchmarks {
+	fn bank() -> AccountId {
+		first_active(banktax_primitives::Role::Bank)
+	}
+
+	fn consenting_enterprise(
+		controller: &AccountId,
+		bank: &AccountId,
+		records: u32,
+	) -> Result<alloc::vec::Vec<banktax_primitives::RecordId>, frame_benchmarking::BenchmarkError>
+	{
+		use banktax_primitives::{Period, RecordKind};
+		use pallet_consent::BenchmarkHelper as _;
+		let enterprise = ConsentBenchmarks::enterprise(controller)?;
+		let mut ids =
+			alloc::vec![attest(&enterprise, Period::Year(2025), RecordKind::AnnualSummary)?];
+		for month in 1..records {
+			let month = u8::try_from(month)
+				.map_err(|_| frame_benchmarking::BenchmarkError::Stop("month"))?;
+			ids.push(attest(
+				&enterprise,
+				Period::Month { year: 2025, month },
+				RecordKind::VatReturn,
+			)?);
+		}
+		let scope = banktax_primitives::DataScope {
+			kinds: alloc::vec![RecordKind::AnnualSummary, RecordKind::VatReturn]
+				.try_into()
+				.map_err(|_| frame_benchmarking::BenchmarkError::Stop("kinds"))?,
+			first_year: 2025,
+			last_year: 2025,
+		};
+		let expires_at = frame_system::Pallet::<Runtime>::block_number().saturating_add(360 * DAYS);
+		pallet_consent::Pallet::<Runtime>::grant_consent(
+			RuntimeOrigin::signed(controller.clone()),
+			bank.clone(),
+			banktax_primitives::Purpose::CreditAssessment,
+			scope,
+			banktax_primitives::DisclosureLevel::WholeRecords,
+			expires_at,
+			[0; 32],
+		)?;
+		Ok(ids)
+	}
+}
+
 /// Benchmarks act as the registry's first active tax authority and bank, and register
 /// enterprises and attest records through `TaxRecords`.
 #[cfg(feature = "runtime-benchmarks")]
@@ -310,23 +380,34 @@ impl pallet_consent::BenchmarkHelper<AccountId> for ConsentBenchmarks {
 		kind: banktax_primitives::RecordKind,
 		year: u16,
 	) -> Result<banktax_primitives::RecordId, frame_benchmarking::BenchmarkError> {
-		use banktax_primitives::privacy::{FORMAT_VERSION, SCHEMA_VERSION};
-		let id = pallet_tax_records::NextRecordId::<Runtime>::get();
-		let ciphertext = [&[FORMAT_VERSION][..], &[0xab; 127]].concat();
-		pallet_tax_records::Pallet::<Runtime>::attest_record(
-			RuntimeOrigin::signed(Self::tax_authority()),
-			*enterprise.as_bytes(),
-			banktax_primitives::Period::Year(year),
-			kind,
-			pallet_tax_records::Attestation {
-				schema_version: SCHEMA_VERSION,
-				rating: kind.carries_rating().then_some(banktax_primitives::Rating::A),
-				commitment: [0xcd; 32],
-				ciphertext,
-			},
-		)?;
-		Ok(id)
+		attest(enterprise, banktax_primitives::Period::Year(year), kind)
 	}
+}
+
+/// Attests a current record of `enterprise` for `period` as the first tax authority; returns
+/// its number.
+#[cfg(feature = "runtime-benchmarks")]
+fn attest(
+	enterprise: &banktax_primitives::Uscc,
+	period: banktax_primitives::Period,
+	kind: banktax_primitives::RecordKind,
+) -> Result<banktax_primitives::RecordId, frame_benchmarking::BenchmarkError> {
+	use banktax_primitives::privacy::{FORMAT_VERSION, SCHEMA_VERSION};
+	let id = pallet_tax_records::NextRecordId::<Runtime>::get();
+	let ciphertext = [&[FORMAT_VERSION][..], &[0xab; 127]].concat();
+	pallet_tax_records::Pallet::<Runtime>::attest_record(
+		RuntimeOrigin::signed(first_active(banktax_primitives::Role::TaxAuthority)),
+		*enterprise.as_bytes(),
+		period,
+		kind,
+		pallet_tax_records::Attestation {
+			schema_version: SCHEMA_VERSION,
+			rating: kind.carries_rating().then_some(banktax_primitives::Rating::A),
+			commitment: [0xcd; 32],
+			ciphertext,
+		},
+	)?;
+	Ok(id)
 }
 
 /// The governance account of the registry's first active institution of `role`.
