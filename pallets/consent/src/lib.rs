@@ -83,14 +83,10 @@ pub mod pallet {
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{traits::Saturating, SaturatedConversion};
+	use sp_runtime::traits::Saturating;
 
 	/// Shortest well-formed envelope: version, ephemeral public key, some content, tag.
 	pub const MIN_ENVELOPE_LEN: usize = 1 + 32 + 1 + 16;
-
-	/// Most block numbers the expiry hook walks in one block. It walks one a block unless
-	/// expiries pile up beyond its budget, and then catches up this many at a time.
-	pub const MAX_SWEEP_STEPS: u32 = 8;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -579,24 +575,23 @@ pub mod pallet {
 			let mut cursor = ExpiryCursor::<T>::get();
 			let mut consents = 0u32;
 			let mut envelope_budget = T::MaxPurgePerBlock::get();
-			let mut steps = 0u32;
-			while cursor <= now && steps < MAX_SWEEP_STEPS {
-				let Some(id) = ExpiringAt::<T>::iter_key_prefix(cursor).next() else {
-					cursor.saturating_inc();
-					steps.saturating_inc();
-					continue;
-				};
-				if consents >= T::MaxExpiriesPerBlock::get() {
-					break;
-				}
-				consents.saturating_inc();
-				let (removed, done) = Self::close_expired(id, envelope_budget);
-				envelope_budget = envelope_budget.saturating_sub(removed);
-				if !done {
-					break;
-				}
-				ExpiringAt::<T>::remove(cursor, id);
-			}
+			let steps = banktax_primitives::sweep(
+				&mut cursor,
+				now,
+				|block| ExpiringAt::<T>::iter_key_prefix(block).next(),
+				|block, id| {
+					if consents >= T::MaxExpiriesPerBlock::get() {
+						return false;
+					}
+					consents.saturating_inc();
+					let (removed, done) = Self::close_expired(id, envelope_budget);
+					envelope_budget = envelope_budget.saturating_sub(removed);
+					if done {
+						ExpiringAt::<T>::remove(block, id);
+					}
+					done
+				},
+			);
 			ExpiryCursor::<T>::put(cursor);
 			let purged = T::MaxPurgePerBlock::get().saturating_sub(envelope_budget);
 			let work = match consents {
@@ -604,7 +599,7 @@ pub mod pallet {
 				_ => T::WeightInfo::expire_consents(consents, purged),
 			};
 			// Each block number walked past is one more look into `ExpiringAt`.
-			work.saturating_add(T::DbWeight::get().reads(steps.saturated_into::<u64>()))
+			work.saturating_add(T::DbWeight::get().reads(steps.into()))
 		}
 
 		/// Removes up to `budget` envelopes of the expired consent `id` and, once none are left,

@@ -91,10 +91,6 @@ pub mod pallet {
 	/// Days between instalments.
 	pub const DAYS_PER_MONTH: u32 = 30;
 
-	/// Most block numbers the due-check hook walks in one block (see `pallet_consent`'s
-	/// expiry hook, which works the same way).
-	pub const MAX_SWEEP_STEPS: u32 = 8;
-
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
@@ -874,26 +870,27 @@ pub mod pallet {
 		fn check_dues(now: BlockNumberFor<T>) -> Weight {
 			let mut cursor = DueCursor::<T>::get();
 			let mut checked = 0u32;
-			let mut steps = 0u32;
-			while cursor <= now && steps < MAX_SWEEP_STEPS {
-				let Some(loan) = DueChecks::<T>::iter_key_prefix(cursor).next() else {
-					cursor.saturating_inc();
-					steps.saturating_inc();
-					continue;
-				};
-				if checked >= T::MaxDueChecksPerBlock::get() {
-					break;
-				}
-				checked.saturating_inc();
-				DueChecks::<T>::remove(cursor, loan);
-				Self::check_due(loan, now);
-			}
+			let steps = banktax_primitives::sweep(
+				&mut cursor,
+				now,
+				|block| DueChecks::<T>::iter_key_prefix(block).next(),
+				|block, loan| {
+					if checked >= T::MaxDueChecksPerBlock::get() {
+						return false;
+					}
+					checked.saturating_inc();
+					DueChecks::<T>::remove(block, loan);
+					Self::check_due(loan, now);
+					true
+				},
+			);
 			DueCursor::<T>::put(cursor);
 			let work = match checked {
 				0 => T::WeightInfo::check_nothing_due(),
 				_ => T::WeightInfo::check_dues(checked),
 			};
-			work.saturating_add(T::DbWeight::get().reads(steps.saturated_into::<u64>()))
+			// Each block number walked past is one more look into `DueChecks`.
+			work.saturating_add(T::DbWeight::get().reads(steps.into()))
 		}
 
 		/// Marks loan `id` overdue if an instalment due by `now` is unpaid.

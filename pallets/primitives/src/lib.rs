@@ -15,6 +15,7 @@
 //!   enterprises.
 //! - [`Purpose`], [`DataScope`], [`DisclosureLevel`]: what a consent lets a bank read;
 //!   [`ConsentCheck`]: what other pallets may ask about consents.
+//! - [`sweep`]: how block-start hooks work through queues keyed by block number, bounded.
 //! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
 //!   disclosure proofs, sealed records and per-recipient key envelopes.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -24,6 +25,7 @@ extern crate alloc;
 mod consent;
 mod institution;
 pub mod privacy;
+mod queue;
 mod tax;
 mod uscc;
 
@@ -31,6 +33,7 @@ pub use consent::{
 	all_distinct, ConsentCheck, ConsentId, DataScope, DisclosureLevel, Kinds, Purpose,
 };
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
+pub use queue::{sweep, MAX_SWEEP_STEPS};
 pub use tax::{
 	EnterpriseInspect, Period, Rating, RecordId, RecordInfo, RecordInspect, RecordKind, FIRST_YEAR,
 	LAST_YEAR,
