@@ -91,6 +91,10 @@ pub mod pallet {
 	/// Days between instalments.
 	pub const DAYS_PER_MONTH: u32 = 30;
 
+	/// The highest annual rate a product may charge: 100 %, in basis points. Far above any bank's
+	/// rate, and it keeps the schedule arithmetic within bounds.
+	pub const MAX_RATE_BPS: u32 = 10_000;
+
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
@@ -292,7 +296,7 @@ pub mod pallet {
 		InvalidMaxAmount,
 		/// A product's maximum term must be at least a month and at most `MaxTermMonths`.
 		InvalidMaxTerm,
-		/// A product's rate range must run from its minimum up to its maximum.
+		/// A product's rate range must run from its minimum up to its maximum, at most 100 %.
 		InvalidRateRange,
 		/// A product's exposure cap must be at least its maximum amount.
 		InvalidExposureCap,
@@ -746,7 +750,10 @@ pub mod pallet {
 					&& u32::from(terms.max_term_months) <= T::MaxTermMonths::get(),
 				Error::<T>::InvalidMaxTerm
 			);
-			ensure!(terms.min_rate_bps <= terms.max_rate_bps, Error::<T>::InvalidRateRange);
+			ensure!(
+				terms.min_rate_bps <= terms.max_rate_bps && terms.max_rate_bps <= MAX_RATE_BPS,
+				Error::<T>::InvalidRateRange
+			);
 			ensure!(terms.exposure_cap >= terms.max_amount, Error::<T>::InvalidExposureCap);
 			Ok(())
 		}

@@ -818,3 +818,54 @@ fn random_call_sequences_reach_no_illegal_state() {
 		}
 	}
 }
+
+#[test]
+fn unknown_loans_and_exhausted_numbers_are_named() {
+	new_test_ext().execute_with(|| {
+		let (_, summary) = applied();
+		assert_noop!(
+			Loans::approve_loan(
+				RuntimeOrigin::signed(BANK),
+				99,
+				AMOUNT,
+				RATE,
+				TERM,
+				50,
+				vec![summary]
+			),
+			Error::<Test>::UnknownLoan
+		);
+		assert_noop!(
+			Loans::accept_offer(RuntimeOrigin::signed(ACME_CO), 99),
+			Error::<Test>::UnknownLoan
+		);
+		assert_noop!(
+			Loans::record_repayment(RuntimeOrigin::signed(BANK), 99, 1, 1),
+			Error::<Test>::UnknownLoan
+		);
+		NextLoanId::<Test>::put(LoanId::MAX);
+		assert_noop!(
+			Loans::apply_for_loan(RuntimeOrigin::signed(ACME_CO), 0, AMOUNT, TERM, summary),
+			Error::<Test>::LoanIdOverflow
+		);
+		NextProductId::<Test>::put(u32::MAX);
+		assert_noop!(
+			Loans::publish_product(RuntimeOrigin::signed(OTHER_BANK), terms()),
+			Error::<Test>::ProductIdOverflow
+		);
+	});
+}
+
+#[test]
+fn the_largest_loan_at_the_highest_rate_over_the_longest_term_has_a_schedule() {
+	// What the product checks allow is what the schedule arithmetic can do.
+	for style in [RepaymentStyle::EqualInstalments, RepaymentStyle::InterestOnlyThenBullet] {
+		let dues = schedule::schedule(MAX_AMOUNT, crate::MAX_RATE_BPS, MAX_TERM as u16, style)
+			.expect("within bounds");
+		assert_eq!(dues.iter().map(|d| d.principal).sum::<u128>(), MAX_AMOUNT);
+		// The runtime's bounds too: 10¹⁴ fen over 60 months.
+		let dues = schedule::schedule(100_000_000_000_000, crate::MAX_RATE_BPS, 60, style)
+			.expect("within the runtime's bounds");
+		assert_eq!(dues.len(), 60);
+	}
+}
