@@ -454,7 +454,6 @@ pub mod pallet {
 					disbursed_at: None,
 					principal_paid: 0,
 					interest_paid: 0,
-					next_check: None,
 				},
 			);
 			NextLoanId::<T>::put(next);
@@ -535,17 +534,8 @@ pub mod pallet {
 				Error::<T>::InvalidDecisionRecords
 			);
 			let consent = Self::consent_for(&entry.enterprise, &entry.bank, entry.summary)?;
-			for record in records.iter() {
-				ensure!(
-					T::Consents::active_consent(
-						&entry.enterprise,
-						&entry.bank,
-						Purpose::CreditAssessment,
-						*record
-					)
-					.is_some(),
-					Error::<T>::NoConsent
-				);
+			for record in records.iter().filter(|record| **record != entry.summary) {
+				Self::consent_for(&entry.enterprise, &entry.bank, *record)?;
 			}
 			Self::check_exposure(&entry.enterprise, amount, terms.exposure_cap)?;
 			entry.state = LoanState::Approved;
@@ -625,7 +615,6 @@ pub mod pallet {
 			DueChecks::<T>::insert(first_due, loan, ());
 			entry.state = LoanState::Repaying;
 			entry.disbursed_at = Some(now);
-			entry.next_check = Some(first_due);
 			Loans::<T>::insert(loan, entry);
 			Self::deposit_event(Event::LoanDisbursed { loan, amount: offer.amount, instalments });
 			Ok(())
@@ -652,6 +641,11 @@ pub mod pallet {
 			);
 			ensure!(principal > 0 || interest > 0, Error::<T>::InvalidRepayment);
 			let mut plan = Schedules::<T>::get(loan).ok_or(Error::<T>::InvalidTransition)?;
+			// A loan on schedule has its check queued at its first unpaid due; an overdue one none.
+			let queued = match entry.state {
+				LoanState::Repaying => Self::first_unpaid_due(&plan),
+				_ => None,
+			};
 			Self::allocate(&mut plan, principal, interest)?;
 			entry.principal_paid = entry.principal_paid.saturating_add(principal);
 			entry.interest_paid = entry.interest_paid.saturating_add(interest);
@@ -659,10 +653,10 @@ pub mod pallet {
 			Self::deposit_event(Event::RepaymentRecorded { loan, principal, interest });
 
 			let now = frame_system::Pallet::<T>::block_number();
-			if let Some(old) = entry.next_check.take() {
+			if let Some(old) = queued {
 				DueChecks::<T>::remove(old, loan);
 			}
-			match plan.iter().find(|i| !i.is_paid()).map(|i| i.due) {
+			match Self::first_unpaid_due(&plan) {
 				None => {
 					entry.state = LoanState::Closed { at: now };
 					Self::deposit_event(Event::LoanClosed { loan });
@@ -677,7 +671,6 @@ pub mod pallet {
 					}
 					entry.state = LoanState::Repaying;
 					DueChecks::<T>::insert(due, loan, ());
-					entry.next_check = Some(due);
 				}
 			}
 			Schedules::<T>::insert(loan, plan);
@@ -900,6 +893,11 @@ pub mod pallet {
 			work.saturating_add(T::DbWeight::get().reads(steps.into()))
 		}
 
+		/// The due block of the earliest instalment not yet paid in full.
+		fn first_unpaid_due(plan: &ScheduleOf<T>) -> Option<BlockNumberFor<T>> {
+			plan.iter().find(|i| !i.is_paid()).map(|i| i.due)
+		}
+
 		/// Marks loan `id` overdue if an instalment due by `now` is unpaid.
 		fn check_due(id: LoanId, now: BlockNumberFor<T>) {
 			let Some(mut loan) = Loans::<T>::get(id) else { return };
@@ -907,17 +905,15 @@ pub mod pallet {
 				return;
 			}
 			let Some(plan) = Schedules::<T>::get(id) else { return };
-			loan.next_check = None;
-			if let Some(due) = plan.iter().find(|i| !i.is_paid()).map(|i| i.due) {
-				if due <= now {
+			match Self::first_unpaid_due(&plan) {
+				Some(due) if due <= now => {
 					loan.state = LoanState::Overdue { since: due };
+					Loans::<T>::insert(id, loan);
 					Self::deposit_event(Event::LoanOverdue { loan: id, since: due });
-				} else {
-					DueChecks::<T>::insert(due, id, ());
-					loan.next_check = Some(due);
 				}
+				Some(due) => DueChecks::<T>::insert(due, id, ()),
+				None => {}
 			}
-			Loans::<T>::insert(id, loan);
 		}
 
 		/// The loan's state as seen at block `now`: an approved offer past its expiry reads as

@@ -182,8 +182,6 @@ pub struct Loan<AccountId, BlockNumber> {
 	pub principal_paid: Amount,
 	/// Interest paid so far, in fen.
 	pub interest_paid: Amount,
-	/// The due block the overdue check is queued for, while the loan is repaid.
-	pub next_check: Option<BlockNumber>,
 }
 
 /// One month of a repayment schedule, and what has been paid of it.
