@@ -65,7 +65,7 @@ pub struct OpenArgs {
 /// What `banktax record seal` prints, as far as envelopes need it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SealedFile {
+pub struct SealedFile {
 	commitment: String,
 	data_key: String,
 	salts: Vec<String>,
@@ -98,42 +98,79 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> CliResu
 	serde_json::from_str(&text).map_err(|e| format!("{} is not {what}: {e}", path.display()))
 }
 
-fn seal(args: &SealArgs) -> CliResult<Value> {
-	let sealed: SealedFile = read_json(&args.sealed, "what `banktax record seal` printed")?;
-	let commitment = hex32(&sealed.commitment, "the commitment")?;
-	let recipient = hex32(&args.to, "the bank's encryption key")?;
-	let (content, kind) = match &args.fields {
-		None => {
-			let key = hex32(&sealed.data_key, "the data key")?;
-			(EnvelopeContent::DataKey(banktax_primitives::privacy::DataKey(key)), "dataKey")
-		}
-		Some(names) => (EnvelopeContent::Fields(disclose(&sealed, &commitment, names)?), "fields"),
-	};
-	let envelope = seal_envelope(&recipient, &commitment, &content, &mut OsRng)
-		.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
-	Ok(json!({ "content": kind, "envelope": to_hex(&envelope) }))
+/// Reads what `banktax record seal` printed and the tax authority kept.
+pub fn read_sealed(path: &Path) -> CliResult<SealedFile> {
+	read_json(path, "what `banktax record seal` printed")
 }
 
-/// The named fields of the sealed record, each with its proof against `commitment`.
-fn disclose(
-	sealed: &SealedFile,
-	commitment: &[u8; 32],
-	names: &[String],
-) -> CliResult<Vec<banktax_primitives::privacy::DisclosedField>> {
-	let salts =
-		sealed.salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?;
-	let opening = Opening { record: sealed.record.clone().into_record()?, salts };
-	if opening.commitment().ok() != Some(*commitment) {
-		return Err("the record and salts do not match the commitment".into());
+impl SealedFile {
+	/// The commitment the sealed record was attested with.
+	pub fn commitment(&self) -> CliResult<[u8; 32]> {
+		hex32(&self.commitment, "the commitment")
 	}
-	names
-		.iter()
-		.map(|name| {
-			let key: FieldKey = serde_json::from_value(Value::String(name.clone()))
-				.map_err(|_| format!("{name} is not a field of the record schema"))?;
-			opening.disclose(key).ok_or(format!("the record has no {name}"))
-		})
-		.collect()
+
+	/// The record's data key, or only `fields` with their proofs, sealed to `recipient`: what
+	/// the envelope holds (`dataKey` or `fields`) and the envelope.
+	pub fn seal_for(
+		&self,
+		recipient: &[u8; 32],
+		fields: Option<&[FieldKey]>,
+	) -> CliResult<(&'static str, Vec<u8>)> {
+		let commitment = self.commitment()?;
+		let (content, kind) = match fields {
+			None => {
+				let key = hex32(&self.data_key, "the data key")?;
+				(EnvelopeContent::DataKey(banktax_primitives::privacy::DataKey(key)), "dataKey")
+			}
+			Some(keys) => (EnvelopeContent::Fields(self.disclose(&commitment, keys)?), "fields"),
+		};
+		let envelope = seal_envelope(recipient, &commitment, &content, &mut OsRng)
+			.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
+		Ok((kind, envelope))
+	}
+
+	/// The chosen fields of the sealed record, each with its proof against `commitment`.
+	fn disclose(
+		&self,
+		commitment: &[u8; 32],
+		keys: &[FieldKey],
+	) -> CliResult<Vec<banktax_primitives::privacy::DisclosedField>> {
+		let salts =
+			self.salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?;
+		let opening = Opening { record: self.record.clone().into_record()?, salts };
+		if opening.commitment().ok() != Some(*commitment) {
+			return Err("the record and salts do not match the commitment".into());
+		}
+		keys.iter()
+			.map(|key| {
+				opening.disclose(*key).ok_or(format!("the record has no {}", field_name(key)))
+			})
+			.collect()
+	}
+}
+
+/// A field's name as the record schema spells it in JSON.
+fn field_name(key: &FieldKey) -> String {
+	serde_json::to_value(key).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn seal(args: &SealArgs) -> CliResult<Value> {
+	let sealed = read_sealed(&args.sealed)?;
+	let recipient = hex32(&args.to, "the bank's encryption key")?;
+	let fields = match &args.fields {
+		None => None,
+		Some(names) => Some(
+			names
+				.iter()
+				.map(|name| {
+					serde_json::from_value::<FieldKey>(Value::String(name.clone()))
+						.map_err(|_| format!("{name} is not a field of the record schema"))
+				})
+				.collect::<CliResult<Vec<_>>>()?,
+		),
+	};
+	let (kind, envelope) = sealed.seal_for(&recipient, fields.as_deref())?;
+	Ok(json!({ "content": kind, "envelope": to_hex(&envelope) }))
 }
 
 fn open(args: &OpenArgs) -> CliResult<Value> {
@@ -141,7 +178,7 @@ fn open(args: &OpenArgs) -> CliResult<Value> {
 	let envelope = from_hex(&args.envelope, "the envelope")?;
 	let chain: ChainRecord = read_json(&args.record, "a record as the chain holds it")?;
 	let enterprise = Uscc::parse(chain.enterprise.as_bytes())
-		.map_err(|e| format!("{} is not a unified social credit code: {e:?}", chain.enterprise))?;
+		.map_err(|e| format!("{} is not a unified social credit code: {e}", chain.enterprise))?;
 	let header = RecordHeader {
 		schema_version: SCHEMA_VERSION,
 		enterprise,
@@ -150,12 +187,25 @@ fn open(args: &OpenArgs) -> CliResult<Value> {
 		rating: chain.rating,
 	};
 	let commitment = hex32(&chain.commitment, "the commitment")?;
-	let content = open_envelope(&secret, &commitment, &header, &envelope)
-		.map_err(|e| format!("cannot open the envelope: {e:?}"))?;
+	let ciphertext = from_hex(&chain.ciphertext, "the ciphertext")?;
+	open_checked(&secret, &envelope, &header, &commitment, &ciphertext)
+}
+
+/// Opens `envelope` with the bank's `secret` and checks what it holds against the record's
+/// header and commitment as the chain holds them; with a data key, opens the record too.
+pub fn open_checked(
+	secret: &banktax_primitives::privacy::EncryptionSecret,
+	envelope: &[u8],
+	header: &RecordHeader,
+	commitment: &[u8; 32],
+	ciphertext: &[u8],
+) -> CliResult<Value> {
+	let content = open_envelope(secret, commitment, header, envelope).map_err(|e| {
+		format!("cannot open the envelope: {e:?} (not sealed to this key, or not for this record)")
+	})?;
 	match content {
 		EnvelopeContent::DataKey(key) => {
-			let ciphertext = from_hex(&chain.ciphertext, "the ciphertext")?;
-			let opening = open_record(&ciphertext, &key, &commitment)
+			let opening = open_record(ciphertext, &key, commitment)
 				.map_err(|e| format!("cannot open the record: {e:?}"))?;
 			Ok(json!({
 				"content": "dataKey",

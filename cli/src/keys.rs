@@ -13,6 +13,12 @@ pub enum KeysCommand {
 	Generate,
 	/// Shows the public key of a secret key.
 	Public(SecretSource),
+	/// Shows the account (SS58 address) of a signing key.
+	Account {
+		/// The signing key as a secret URI (e.g. `//Bob` on a development chain).
+		#[arg(long)]
+		suri: String,
+	},
 }
 
 /// Where a secret encryption key comes from.
@@ -56,5 +62,9 @@ pub fn run(command: KeysCommand) -> CliResult<Value> {
 			Ok(json!({ "secret": to_hex(&secret.to_bytes()), "public": to_hex(&secret.public()) }))
 		}
 		KeysCommand::Public(source) => Ok(json!({ "public": to_hex(&source.load()?.public()) })),
+		KeysCommand::Account { suri } => {
+			let account = crate::chain::Signer::from_suri(&suri)?.account();
+			Ok(json!({ "account": sp_core::crypto::Ss58Codec::to_ss58check(&account) }))
+		}
 	}
 }

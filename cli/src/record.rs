@@ -22,7 +22,10 @@ use clap::{Args, Subcommand};
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::{collections::BTreeMap, path::PathBuf};
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+};
 
 #[derive(Subcommand)]
 pub enum RecordCommand {
@@ -97,7 +100,7 @@ pub fn run(command: RecordCommand) -> CliResult<Value> {
 	}
 }
 
-fn seal(file: &PathBuf) -> CliResult<Value> {
+pub fn seal(file: &Path) -> CliResult<Value> {
 	let text = std::fs::read_to_string(file)
 		.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
 	let record_file: RecordFile = serde_json::from_str(&text)

@@ -7,6 +7,7 @@
 // and return; the node cannot box it without wrapping every one of those APIs.
 #![allow(clippy::result_large_err)]
 
+mod banktax_rpc;
 mod benchmarking;
 mod chain_spec;
 mod cli;

@@ -1,9 +1,10 @@
 //! The node's own JSON-RPC methods, added to the standard Substrate set (chain, state, author,
-//! system, chainHead, …) that polkadot.js and subxt expect.
+//! system, chainHead, …) that polkadot.js and subxt expect: `system_accountNextIndex`, and
+//! BankTax Chain's own reads, `banktax_*` (see `banktax_rpc`).
 
 use std::sync::Arc;
 
-use banktax_runtime::{opaque::Block, AccountId, Nonce};
+use banktax_runtime::{opaque::Block, AccountId, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
@@ -26,13 +27,17 @@ where
 	C: Send + Sync + 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: banktax_runtime_api::BankTaxApi<Block, AccountId, BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::banktax_rpc::{BankTax, BankTaxApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool } = deps;
 	// `system_accountNextIndex`: the next nonce of an account, counting its pooled transactions.
-	module.merge(System::new(client, pool).into_rpc())?;
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	// `banktax_*`: profiles, consents, loans, institutions, records and envelopes.
+	module.merge(BankTax::new(client).into_rpc())?;
 	Ok(module)
 }

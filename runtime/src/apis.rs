@@ -1,5 +1,6 @@
 //! The runtime APIs the node and clients call: block execution, transaction validation,
-//! consensus, session keys, account nonces, genesis presets and, when built for it, benchmarks.
+//! consensus, session keys, account nonces, genesis presets, BankTax Chain's own reads
+//! (`BankTaxApi`, see the `queries` module) and, when built for it, benchmarks.
 
 use alloc::vec::Vec;
 use frame_support::genesis_builder_helper::{build_state, get_preset};
@@ -15,8 +16,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeGenesisConfig, SessionKeys, System, VERSION,
+	queries, AccountId, Aura, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,
 };
 
 impl_runtime_apis! {
@@ -142,6 +143,49 @@ impl_runtime_apis! {
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			// The key-owner proof type is uninhabited (see `configs`), so there is never a proof.
 			None
+		}
+	}
+
+	impl banktax_runtime_api::BankTaxApi<Block, AccountId, BlockNumber> for Runtime {
+		fn enterprise_profile(
+			uscc: banktax_primitives::Uscc,
+		) -> Option<banktax_runtime_api::EnterpriseProfile<AccountId, BlockNumber>> {
+			queries::enterprise_profile(uscc)
+		}
+
+		fn consents_held(bank: AccountId) -> Vec<banktax_runtime_api::ConsentView<AccountId, BlockNumber>> {
+			queries::consents_held(bank)
+		}
+
+		fn consent(
+			id: banktax_primitives::ConsentId,
+		) -> Option<banktax_runtime_api::ConsentDetail<AccountId, BlockNumber>> {
+			queries::consent(id)
+		}
+
+		fn loans_of_bank(bank: AccountId) -> Vec<banktax_runtime_api::LoanView<AccountId, BlockNumber>> {
+			queries::loans_of_bank(bank)
+		}
+
+		fn loan(id: pallet_loans::LoanId) -> Option<banktax_runtime_api::LoanDetail<AccountId, BlockNumber>> {
+			queries::loan(id)
+		}
+
+		fn institutions() -> Vec<banktax_runtime_api::InstitutionView<AccountId, BlockNumber>> {
+			queries::institutions()
+		}
+
+		fn sealed_record(
+			id: banktax_primitives::RecordId,
+		) -> Option<banktax_runtime_api::SealedRecord<AccountId, BlockNumber>> {
+			queries::sealed_record(id)
+		}
+
+		fn envelope(
+			consent: banktax_primitives::ConsentId,
+			record: banktax_primitives::RecordId,
+		) -> Option<pallet_consent::Delivery<AccountId, BlockNumber>> {
+			queries::envelope(consent, record)
 		}
 	}
 

@@ -37,6 +37,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+mod queries;
 pub mod weights;
 
 extern crate alloc;

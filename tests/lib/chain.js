@@ -24,14 +24,19 @@ export async function connect(node, { timeoutMs = 60_000 } = {}) {
 
 /** Calls JSON-RPC `method` on `node` over HTTP; resolves with its result, rejects with its error. */
 export async function rpc(url, method, params = []) {
+  const body = await rpcResponse(url, method, params);
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/** Calls JSON-RPC `method`; resolves with the whole response, `{ result }` or `{ error }`. */
+export async function rpcResponse(url, method, params = []) {
   const res = await fetch(url.replace('ws://', 'http://'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params }),
   });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
+  return res.json();
 }
 
 /** Closes every API connection opened by `connect`. */

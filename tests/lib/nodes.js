@@ -3,7 +3,7 @@
 // Every node a test starts is registered here and killed when the test file ends, whether it
 // passed, failed or was interrupted.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -36,6 +36,30 @@ export function banktax(args) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(out);
+}
+
+/**
+ * Runs the `banktax` command line without blocking the event loop; resolves with its JSON,
+ * rejects with an error whose message is its stderr (and `exitCode`, `stderr` set).
+ */
+export function banktaxAsync(args, { timeoutMs = 180_000 } = {}) {
+  return new Promise((ok, fail) => {
+    execFile(releaseBinary('banktax', 'BANKTAX_CLI'), args, { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
+      if (error) {
+        const failure = new Error(`banktax ${args.slice(0, 2).join(' ')} (exit ${error.code}): ${stderr.trim()}`);
+        failure.exitCode = error.code;
+        failure.stderr = stderr;
+        return fail(failure);
+      }
+      try {
+        const value = JSON.parse(stdout);
+        value.progress = stderr;
+        ok(value);
+      } catch {
+        fail(new Error(`banktax ${args.slice(0, 2).join(' ')} printed no JSON: ${stdout}`));
+      }
+    });
+  });
 }
 
 /** A fresh directory for one test file's nodes, removed when the process exits. */

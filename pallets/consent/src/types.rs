@@ -26,7 +26,9 @@ pub type NoticeHash = [u8; 32];
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum Party {
 	/// The enterprise that granted it, through one of its controllers.
 	Enterprise,
@@ -35,7 +37,10 @@ pub enum Party {
 }
 
 /// Who withdrew a consent, and when.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Withdrawal<AccountId, BlockNumber> {
 	/// The enterprise withdrew it, or the bank gave it up.
 	pub party: Party,
@@ -46,7 +51,10 @@ pub struct Withdrawal<AccountId, BlockNumber> {
 }
 
 /// A consent's state as every read and check sees it at a given block.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub enum ConsentState<BlockNumber> {
 	/// In force: the bank may receive envelopes and use data in scope.
 	Active,
@@ -58,7 +66,10 @@ pub enum ConsentState<BlockNumber> {
 
 /// A consent: one enterprise lets one bank read some of its records, for one purpose, until a
 /// block.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Consent<AccountId, BlockNumber> {
 	/// The enterprise whose records it covers.
 	pub enterprise: Uscc,
@@ -73,6 +84,7 @@ pub struct Consent<AccountId, BlockNumber> {
 	/// How much of each record.
 	pub disclosure: DisclosureLevel,
 	/// The notice text the enterprise agreed to, hashed.
+	#[serde(serialize_with = "banktax_primitives::text::hex")]
 	pub notice: NoticeHash,
 	/// The block that included the grant.
 	pub granted_at: BlockNumber,
@@ -107,11 +119,16 @@ impl<AccountId, BlockNumber: Copy + PartialOrd> Consent<AccountId, BlockNumber> 
 
 /// An envelope delivered under a consent: a record's data key, or chosen fields with their
 /// proofs, sealed to the bank's encryption key.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Delivery<AccountId, BlockNumber> {
 	/// The sealed envelope (`banktax_primitives::privacy::seal_envelope`).
+	#[serde(serialize_with = "banktax_primitives::text::hex")]
 	pub envelope: Envelope,
 	/// The bank's registered encryption key when it was delivered: the key that opens it.
+	#[serde(serialize_with = "banktax_primitives::text::hex")]
 	pub recipient_key: EncryptionPublicKey,
 	/// The tax authority that delivered it.
 	pub delivered_by: AccountId,
@@ -121,8 +138,18 @@ pub struct Delivery<AccountId, BlockNumber> {
 
 /// One use of consented data, as the bank recorded it.
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct Access<BlockNumber> {
 	/// Its number among the consent's uses, from 1.
 	pub number: u32,

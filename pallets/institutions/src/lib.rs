@@ -403,6 +403,14 @@ pub mod pallet {
 			Registry::<T>::get(id).ok_or_else(|| Error::<T>::UnknownInstitution.into())
 		}
 
+		/// Every institution the registry has known, in order of admission, whatever its status.
+		pub fn institutions() -> Vec<(InstitutionId, Institution<T::AccountId, BlockNumberFor<T>>)>
+		{
+			let mut all: Vec<_> = Registry::<T>::iter().collect();
+			all.sort_by_key(|(id, _)| *id);
+			all
+		}
+
 		/// The active institutions' governance accounts, sorted: the council.
 		pub fn active_governance() -> Vec<T::AccountId> {
 			let mut members: Vec<T::AccountId> = Registry::<T>::iter_values()

@@ -30,7 +30,9 @@ pub type InstitutionId = u32;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum Status {
 	/// Takes part: sits on the council, validates, may transact.
 	Active,
@@ -41,9 +43,13 @@ pub enum Status {
 }
 
 /// An institution as the registry knows it.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Institution<AccountId, BlockNumber> {
 	pub role: Role,
+	#[serde(serialize_with = "banktax_primitives::text::utf8")]
 	pub legal_name: LegalName,
 	pub uscc: Uscc,
 	/// Votes on the council and signs the institution's business transactions.
@@ -51,7 +57,9 @@ pub struct Institution<AccountId, BlockNumber> {
 	/// Runs the institution's validator: sets its session keys.
 	pub validator: AccountId,
 	/// The libp2p peer id of the institution's node.
+	#[serde(serialize_with = "banktax_primitives::text::hex")]
 	pub node: NodeId,
+	#[serde(serialize_with = "banktax_primitives::text::hex")]
 	pub encryption_key: EncryptionKey,
 	pub status: Status,
 	pub admitted_at: BlockNumber,

@@ -710,8 +710,7 @@ pub mod pallet {
 				matches!(entry.state, LoanState::Defaulted { .. }),
 				Error::<T>::InvalidTransition
 			);
-			let lent = entry.offer.map(|o| o.amount).unwrap_or_default();
-			let outstanding = lent.saturating_sub(entry.principal_paid);
+			let outstanding = entry.outstanding();
 			Exposure::<T>::mutate(entry.enterprise, |owed| {
 				*owed = owed.saturating_sub(outstanding)
 			});
@@ -933,6 +932,12 @@ pub mod pallet {
 				LoanState::Overdue { since } => Some(Self::days_between(since, now)),
 				_ => None,
 			}
+		}
+
+		/// What `enterprise` owes across all banks: the outstanding principal of its disbursed
+		/// loans, in fen.
+		pub fn exposure(enterprise: &Uscc) -> Amount {
+			Exposure::<T>::get(enterprise)
 		}
 
 		/// The loans of `enterprise` with every bank, with their state now, in order.

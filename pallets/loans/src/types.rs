@@ -36,7 +36,10 @@ pub type DecisionRecords = BoundedVec<RecordId, ConstU32<MAX_DECISION_RECORDS>>;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum RepaymentStyle {
 	/// A level monthly payment of principal and interest (an annuity).
 	EqualInstalments,
@@ -46,8 +49,18 @@ pub enum RepaymentStyle {
 
 /// What a bank offers under a loan product.
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct ProductTerms {
 	/// The tax credit ratings it lends to (e.g. A, B, M).
 	pub ratings: Ratings,
@@ -67,7 +80,10 @@ pub struct ProductTerms {
 }
 
 /// A bank's loan product.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Product<AccountId> {
 	/// The bank that publishes it.
 	pub bank: AccountId,
@@ -89,7 +105,10 @@ pub struct Product<AccountId> {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum RejectionReason {
 	/// The tax paid does not support the amount asked for.
 	InsufficientTaxBase,
@@ -106,7 +125,10 @@ pub enum RejectionReason {
 }
 
 /// The terms a bank approved, open for the enterprise to accept until `expires_at`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Offer<BlockNumber> {
 	/// In fen; at most what was asked for and the product's maximum.
 	pub amount: Amount,
@@ -119,7 +141,10 @@ pub struct Offer<BlockNumber> {
 }
 
 /// What a credit decision relied on, for an auditor to trace.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Decision<BlockNumber> {
 	/// The consent under which the bank read the enterprise's records.
 	pub consent: ConsentId,
@@ -130,7 +155,10 @@ pub struct Decision<BlockNumber> {
 }
 
 /// Where a loan is in its life. Only the state machine moves it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub enum LoanState<BlockNumber> {
 	/// The enterprise applied; the bank has not decided.
 	Applied,
@@ -157,7 +185,10 @@ pub enum LoanState<BlockNumber> {
 }
 
 /// A loan, from application to its end.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Loan<AccountId, BlockNumber> {
 	pub enterprise: Uscc,
 	/// The controller account that applied.
@@ -184,8 +215,27 @@ pub struct Loan<AccountId, BlockNumber> {
 	pub interest_paid: Amount,
 }
 
+impl<AccountId, BlockNumber> Loan<AccountId, BlockNumber> {
+	/// Principal paid out and not yet repaid, in fen: what the loan adds to the enterprise's
+	/// exposure. Nothing before disbursement, nor once the loan is closed or written off.
+	pub fn outstanding(&self) -> Amount {
+		match self.state {
+			LoanState::Repaying | LoanState::Overdue { .. } | LoanState::Defaulted { .. } => self
+				.offer
+				.as_ref()
+				.map(|offer| offer.amount)
+				.unwrap_or_default()
+				.saturating_sub(self.principal_paid),
+			_ => 0,
+		}
+	}
+}
+
 /// One month of a repayment schedule, and what has been paid of it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct Instalment<BlockNumber> {
 	/// The block by which it is due.
 	pub due: BlockNumber,

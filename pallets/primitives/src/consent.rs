@@ -36,8 +36,18 @@ pub type Kinds = BoundedVec<RecordKind, ConstU32<5>>;
 
 /// The records a consent covers: some kinds, over a range of years.
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct DataScope {
 	/// The kinds of record covered.
 	pub kinds: Kinds,
@@ -65,8 +75,18 @@ impl DataScope {
 
 /// How much of a covered record the bank receives.
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum DisclosureLevel {
 	/// Whole records: the data key.
 	WholeRecords,

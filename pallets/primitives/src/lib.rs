@@ -16,6 +16,7 @@
 //! - [`Purpose`], [`DataScope`], [`DisclosureLevel`]: what a consent lets a bank read;
 //!   [`ConsentCheck`]: what other pallets may ask about consents.
 //! - [`sweep`]: how block-start hooks work through queues keyed by block number, bounded.
+//! - [`text`]: how byte fields read in JSON.
 //! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
 //!   disclosure proofs, sealed records and per-recipient key envelopes.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -27,6 +28,7 @@ mod institution;
 pub mod privacy;
 mod queue;
 mod tax;
+pub mod text;
 mod uscc;
 
 pub use consent::{

@@ -97,6 +97,46 @@ impl core::fmt::Debug for Uscc {
 	}
 }
 
+impl core::fmt::Display for Uscc {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		match core::str::from_utf8(&self.0) {
+			Ok(code) => f.write_str(code),
+			Err(_) => write!(f, "{:?}", self.0),
+		}
+	}
+}
+
+impl core::fmt::Display for UsccError {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		match self {
+			Self::WrongLength => {
+				write!(f, "a unified social credit code has {USCC_LEN} characters")
+			}
+			Self::BadCharacter(at) => write!(
+				f,
+				"character {} is not one of 0-9 and A-Y without I, O, S, V, Z",
+				at.saturating_add(1)
+			),
+			Self::WrongCheckCharacter => f.write_str("the check character does not match: a typo"),
+		}
+	}
+}
+
+/// In JSON a code is its 18 characters.
+impl serde::Serialize for Uscc {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		serializer.collect_str(self)
+	}
+}
+
+/// Only a code whose check character is right deserializes.
+impl<'de> serde::Deserialize<'de> for Uscc {
+	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		let text = <alloc::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+		Uscc::parse(text.as_bytes()).map_err(serde::de::Error::custom)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -104,6 +144,15 @@ mod tests {
 	/// Codes of real organisations, from public registers.
 	const REAL: [&str; 4] =
 		["91350100M000100Y43", "91110000600037341L", "91440300708461136T", "914403001922038216"];
+
+	#[test]
+	fn json_carries_the_code_as_text_and_refuses_typos() {
+		let uscc = Uscc::parse(REAL[0].as_bytes()).unwrap();
+		assert_eq!(serde_json::to_string(&uscc).unwrap(), format!("\"{}\"", REAL[0]));
+		assert_eq!(serde_json::from_str::<Uscc>(&format!("\"{}\"", REAL[0])).unwrap(), uscc);
+		let typo = serde_json::from_str::<Uscc>("\"91350100M000100Y44\"").unwrap_err();
+		assert!(typo.to_string().contains("check character"), "{typo}");
+	}
 
 	#[test]
 	fn real_codes_parse() {

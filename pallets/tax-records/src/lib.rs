@@ -569,6 +569,20 @@ pub mod pallet {
 			records
 		}
 
+		/// The enterprise `uscc` as the register knows it, if it was ever registered.
+		pub fn enterprise(uscc: &Uscc) -> Option<EnterpriseOf<T>> {
+			Enterprises::<T>::get(uscc)
+		}
+
+		/// The enterprise's rating history, oldest year first: `(year, rating, record)`.
+		pub fn ratings_of(enterprise: &Uscc) -> Vec<(u16, banktax_primitives::Rating, RecordId)> {
+			let mut ratings: Vec<_> = Ratings::<T>::iter_prefix(enterprise)
+				.map(|(year, (rating, record))| (year, rating, record))
+				.collect();
+			ratings.sort_by_key(|(year, ..)| *year);
+			ratings
+		}
+
 		/// The enterprise's rating of its latest rated year: `(year, rating, record)`.
 		pub fn latest_rating(
 			enterprise: &Uscc,

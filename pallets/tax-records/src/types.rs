@@ -25,7 +25,9 @@ pub type Ciphertext = BoundedVec<u8, ConstU32<MAX_SEALED_RECORD_LEN>>;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum EnterpriseStatus<BlockNumber> {
 	/// Registered: its controllers may act for it, and records may be attested.
 	Registered,
@@ -68,7 +70,9 @@ pub struct Enterprise<
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum RevocationReason {
 	/// Attested for the wrong enterprise.
 	WrongEnterprise,
@@ -94,7 +98,9 @@ pub enum RevocationReason {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum RecordStatus<AccountId, BlockNumber> {
 	/// The version in force.
 	Current,

@@ -1,0 +1,205 @@
+//! `banktax authority`: what a tax authority does on the chain: register enterprises, attest
+//! sealed records, and deliver key envelopes to the banks enterprises consent to.
+
+use crate::{
+	chain::{parse_account, Chain, Connection, Signing},
+	envelope::read_sealed,
+	from_hex, to_hex, CliResult,
+};
+use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Uscc};
+use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
+use banktax_runtime_api::{ConsentDetail, EnterpriseProfile, InstitutionView};
+use clap::Subcommand;
+use pallet_consent::ConsentState;
+use pallet_tax_records::{Attestation, RecordStatus};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum AuthorityCommand {
+	/// Registers an enterprise and the accounts that act for it.
+	RegisterEnterprise {
+		/// Its unified social credit code.
+		#[arg(long)]
+		uscc: String,
+		/// An account that may act for it (SS58); repeat for more.
+		#[arg(long = "controller", required = true)]
+		controllers: Vec<String>,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Seals a record file, keeps the secret part in `--keep`, and attests the record on chain.
+	Attest {
+		/// The record, as JSON (see `banktax record --help`).
+		file: PathBuf,
+		/// Where to keep the data key, salts and figures: needed to deliver envelopes later.
+		#[arg(long)]
+		keep: PathBuf,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Delivers, for each kept record, an envelope to the consent's bank: the data key for a
+	/// consent to whole records, the chosen fields for a consent to fields.
+	Deliver {
+		#[arg(long)]
+		consent: ConsentId,
+		/// What `attest --keep` kept for a record; repeat for more records.
+		#[arg(long = "sealed", required = true)]
+		sealed: Vec<PathBuf>,
+		#[command(flatten)]
+		signing: Signing,
+	},
+}
+
+pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResult<Value> {
+	let chain = Chain::connect(connection).await?;
+	match command {
+		AuthorityCommand::RegisterEnterprise { uscc, controllers, signing } => {
+			let uscc = crate::parse_uscc(&uscc)?;
+			let controllers =
+				controllers.iter().map(|c| parse_account(c)).collect::<CliResult<Vec<_>>>()?;
+			let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::register_enterprise {
+				uscc: *uscc.as_bytes(),
+				controllers,
+			});
+			let included = chain.submit(&signing, call).await?;
+			Ok(included.report(json!({ "enterprise": uscc })))
+		}
+		AuthorityCommand::Attest { file, keep, signing } => {
+			attest(&chain, &file, &keep, &signing).await
+		}
+		AuthorityCommand::Deliver { consent, sealed, signing } => {
+			deliver(&chain, consent, &sealed, &signing).await
+		}
+	}
+}
+
+async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> CliResult<Value> {
+	let sealed = crate::record::seal(file)?;
+	keep_secret(keep, &sealed)?;
+	let hex = |key: &str| from_hex(sealed[key].as_str().unwrap_or_default(), key);
+	let uscc = crate::parse_uscc(sealed["enterprise"].as_str().unwrap_or_default())?;
+	let attestation = Attestation {
+		schema_version: field(&sealed, "schemaVersion")?,
+		rating: field(&sealed, "rating")?,
+		commitment: crate::hex32(sealed["commitment"].as_str().unwrap_or_default(), "commitment")?,
+		ciphertext: hex("ciphertext")?,
+	};
+	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
+		uscc: *uscc.as_bytes(),
+		period: field(&sealed, "period")?,
+		kind: field(&sealed, "kind")?,
+		attestation,
+	});
+	let included = chain.submit(signing, call).await?;
+	let record = included.find(|event| match event {
+		RuntimeEvent::TaxRecords(pallet_tax_records::Event::RecordAttested { record, .. }) => {
+			Some(*record)
+		}
+		_ => None,
+	})?;
+	Ok(included.report(json!({
+		"record": record,
+		"enterprise": uscc,
+		"commitment": sealed["commitment"],
+		"kept": keep.display().to_string(),
+	})))
+}
+
+/// A field of what `banktax record seal` printed.
+fn field<T: serde::de::DeserializeOwned>(sealed: &Value, key: &str) -> CliResult<T> {
+	serde_json::from_value(sealed[key].clone()).map_err(|e| format!("sealed {key}: {e}"))
+}
+
+/// Writes what only the tax authority may hold, readable by its owner only.
+fn keep_secret(path: &Path, sealed: &Value) -> CliResult<()> {
+	let text = serde_json::to_string_pretty(sealed).map_err(|e| e.to_string())?;
+	std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::PermissionsExt;
+		std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+			.map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+	}
+	Ok(())
+}
+
+async fn deliver(
+	chain: &Chain,
+	id: ConsentId,
+	sealed: &[PathBuf],
+	signing: &Signing,
+) -> CliResult<Value> {
+	let detail: Option<ConsentDetail<AccountId, BlockNumber>> =
+		chain.runtime_call("BankTaxApi_consent", id).await?;
+	let consent = detail.ok_or(format!("there is no consent {id}"))?.view;
+	if consent.state != ConsentState::Active {
+		return Err(format!("consent {id} is not in force: {:?}", consent.state));
+	}
+	let consent = consent.consent;
+	let fields: Option<Vec<FieldKey>> = match &consent.disclosure {
+		DisclosureLevel::WholeRecords => None,
+		DisclosureLevel::ChosenFields(keys) => Some(keys.to_vec()),
+		DisclosureLevel::RuleAnswersOnly => {
+			return Err(format!("consent {id} allows answers to rules only: no figures to deliver"))
+		}
+	};
+	let key = bank_key(chain, &consent.bank).await?;
+	let profile: Option<EnterpriseProfile<AccountId, BlockNumber>> =
+		chain.runtime_call("BankTaxApi_enterprise_profile", consent.enterprise).await?;
+	let profile = profile.ok_or("the consent's enterprise is not registered")?;
+	let mut delivered = Vec::new();
+	for path in sealed {
+		let kept = read_sealed(path)?;
+		let record = current_record(&profile, &kept.commitment()?, consent.enterprise)
+			.map_err(|e| format!("{}: {e}", path.display()))?;
+		if !consent.scope.covers(record.kind, &record.period) {
+			return Err(format!(
+				"record {} ({}) is outside consent {id}'s scope",
+				record.id,
+				path.display()
+			));
+		}
+		let (content, envelope) = kept.seal_for(&key, fields.as_deref())?;
+		let call = RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
+			consent: id,
+			bank: consent.bank.clone(),
+			record: record.id,
+			envelope,
+		});
+		let included = chain.submit(signing, call).await?;
+		delivered.push(included.report(json!({ "record": record.id, "content": content })));
+	}
+	Ok(json!({ "consent": id, "delivered": delivered }))
+}
+
+/// The registered encryption key of the active institution whose account is `bank`.
+async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
+	let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
+		chain.runtime_call("BankTaxApi_institutions", ()).await?;
+	institutions
+		.into_iter()
+		.find(|i| {
+			&i.institution.governance == bank
+				&& i.institution.status == pallet_institutions::Status::Active
+		})
+		.map(|i| i.institution.encryption_key)
+		.ok_or_else(|| "the consent's bank is not an active institution".into())
+}
+
+/// The enterprise's current record attested with `commitment`.
+fn current_record(
+	profile: &EnterpriseProfile<AccountId, BlockNumber>,
+	commitment: &[u8; 32],
+	enterprise: Uscc,
+) -> CliResult<banktax_runtime_api::RecordMeta<AccountId, BlockNumber>> {
+	profile
+		.records
+		.iter()
+		.find(|r| &r.commitment == commitment && r.status == RecordStatus::Current)
+		.cloned()
+		.ok_or(format!(
+			"no current record of {enterprise} has the commitment {}",
+			to_hex(commitment)
+		))
+}

@@ -1,0 +1,242 @@
+// The whole Bank–Tax Interaction story on the four-institution local network, driven through
+// the `banktax` command line and read back over `banktax_*` RPC and polkadot.js `api.call`,
+// always from a different node than the one that took the transaction.
+//
+// The tax authority registers an enterprise and attests two years of records; the enterprise
+// grants bank A consent; the tax authority delivers; bank A opens and verifies the records,
+// records its use, and lends: application, approval, acceptance, disbursement, repayment to
+// closure. Bank B, without consent, gets nothing it can open and can neither lend nor approve.
+// The enterprise revokes, and bank A can read no new record.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hexToString } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { banktaxAsync, waitFor, workDir } from './lib/nodes.js';
+import { connect, disconnectAll, finalizedNumber, rpc, rpcResponse } from './lib/chain.js';
+import { consortium } from './lib/consortium.js';
+import { devKey, send } from './lib/tx.js';
+
+const USCC = '91350100M000100Y43';
+const AUTHORITY = '//tax-authority';
+const BANK_A = '//bank-a';
+const BANK_B = '//bank-b';
+const CONTROLLER = '//acme-finance';
+
+const RECORDS = {
+  2024: { rating: 'B', fields: { revenue: 512000000000, taxPaid: 18100000000, taxPayable: 18100000000, creditScore: 86 } },
+  2025: { rating: 'A', fields: { revenue: 731415926535, taxPaid: 27182818284, taxPayable: 27182818285, creditScore: 93 } },
+  2026: { rating: 'A', fields: { revenue: 802000000000, taxPaid: 30100000000, taxPayable: 30100000000, creditScore: 95 } },
+};
+
+describe('the whole story on the local network', () => {
+  let nodes;
+  let apis;
+  let dir;
+  const started = Date.now();
+  const at = (i) => ['--url', nodes[i].url];
+  const signedBy = (suri, i) => ['--suri', suri, ...at(i)];
+  const cli = (args) => banktaxAsync(args);
+  /** Polls `read` on a node until `check(value)` holds, and returns the value. */
+  const readBack = (what, read, check) =>
+    waitFor(what, async () => {
+      const value = await read();
+      return check(value) ? value : null;
+    }, { timeoutMs: 30_000, nodes });
+
+  const ids = {};
+  let controller;
+
+  before(async () => {
+    await cryptoWaitReady();
+    dir = workDir('story');
+    nodes = await consortium(dir);
+    nodes.forEach((n) => n.start());
+    apis = await Promise.all(nodes.map((n) => connect(n)));
+    await waitFor('finality on every node', async () => {
+      const finalized = await Promise.all(apis.map(finalizedNumber));
+      return finalized.every((f) => f >= 1);
+    }, { timeoutMs: 120_000, nodes });
+    for (const [year, { rating, fields }] of Object.entries(RECORDS)) {
+      writeFileSync(join(dir, `summary-${year}.json`), JSON.stringify({
+        enterprise: USCC, period: { year: Number(year) }, kind: 'annualSummary', rating, fields,
+      }));
+    }
+  });
+
+  after(async () => {
+    console.log(`story: ${((Date.now() - started) / 1000).toFixed(1)} s from starting the network to revocation and checks`);
+    await disconnectAll();
+    await Promise.all((nodes ?? []).map((n) => n.stop()));
+  });
+
+  test('the tax authority registers the enterprise and attests two years of records', async () => {
+    const storyStarted = Date.now();
+    ids.storyStarted = storyStarted;
+    controller = (await cli(['keys', 'account', '--suri', CONTROLLER])).account;
+    assert.equal(controller, devKey(CONTROLLER).address);
+
+    const registered = await cli(['authority', 'register-enterprise', '--uscc', USCC, '--controller', controller, ...signedBy(AUTHORITY, 0)]);
+    assert.equal(registered.enterprise, USCC);
+    assert.match(registered.progress, /finalised in block #\d+/);
+
+    for (const year of [2024, 2025]) {
+      const attested = await cli(['authority', 'attest', join(dir, `summary-${year}.json`), '--keep', join(dir, `sealed-${year}.json`), ...signedBy(AUTHORITY, 0)]);
+      ids[year] = attested.record;
+    }
+
+    // Over banktax_* from node 2, and through api.call from node 3.
+    const profile = await readBack('the profile on node 2', () => rpc(nodes[1].url, 'banktax_enterpriseProfile', [USCC]), (p) => p.records.length === 2);
+    assert.deepEqual(profile.controllers, [controller]);
+    assert.deepEqual(profile.ratings.map((r) => [r.year, r.rating, r.record]), [[2024, 'B', ids[2024]], [2025, 'A', ids[2025]]]);
+    assert.deepEqual(profile.records.map((r) => r.status), ['current', 'current']);
+    assert.ok(profile.records.every((r) => /^0x[0-9a-f]{64}$/.test(r.commitment) && r.sealedLen > 0));
+    const viaCall = (await apis[2].call.bankTaxApi.enterpriseProfile(USCC)).unwrap();
+    assert.equal(hexToString(viaCall.uscc.toHex()), USCC);
+    assert.deepEqual(viaCall.records.map((r) => r.id.toNumber()), [ids[2024], ids[2025]]);
+  });
+
+  test('the enterprise grants bank A consent, and the tax authority delivers', async () => {
+    const bankA = devKey(BANK_A).address;
+    const granted = await cli(['enterprise', 'grant', '--bank', bankA, '--kinds', 'annualSummary', '--years', '2024-2026', '--valid-days', '30', '--notice', 'Credit assessment by bank A', ...signedBy(CONTROLLER, 1)]);
+    ids.consent = granted.consent;
+
+    const held = await readBack('the consent on node 3', () => rpc(nodes[2].url, 'banktax_consentsHeld', [bankA]), (c) => c.length === 1);
+    assert.equal(held[0].id, ids.consent);
+    assert.equal(held[0].state, 'active');
+    assert.equal(held[0].consent.enterprise, USCC);
+    assert.deepEqual(held[0].consent.scope, { kinds: ['annualSummary'], firstYear: 2024, lastYear: 2026 });
+
+    const delivered = await cli(['authority', 'deliver', '--consent', `${ids.consent}`, '--sealed', join(dir, 'sealed-2024.json'), '--sealed', join(dir, 'sealed-2025.json'), ...signedBy(AUTHORITY, 0)]);
+    assert.deepEqual(delivered.delivered.map((d) => [d.record, d.content]), [[ids[2024], 'dataKey'], [ids[2025], 'dataKey']]);
+
+    for (const year of [2024, 2025]) {
+      const envelope = await readBack(`the ${year} envelope on node 4`, () => rpc(nodes[3].url, 'banktax_envelope', [ids.consent, ids[year]]), Boolean);
+      assert.match(envelope.envelope, /^0x[0-9a-f]+$/);
+      const viaCall = await apis[1].call.bankTaxApi.envelope(ids.consent, ids[year]);
+      assert.equal(viaCall.unwrap().envelope.toHex(), envelope.envelope);
+    }
+  });
+
+  test('bank A opens and verifies both records, and records its use', async () => {
+    for (const year of [2024, 2025]) {
+      const opened = await cli(['bank', 'open', '--consent', `${ids.consent}`, '--record', `${ids[year]}`, '--dev', BANK_A, ...at(3)]);
+      assert.equal(opened.verified, true);
+      assert.deepEqual(opened.record.fields, RECORDS[year].fields, `the ${year} figures as the tax authority sealed them`);
+      assert.equal(opened.record.rating, RECORDS[year].rating);
+    }
+    const access = await cli(['bank', 'record-access', '--consent', `${ids.consent}`, '--record', `${ids[2025]}`, ...signedBy(BANK_A, 3)]);
+    assert.equal(access.access, 1);
+    const consent = await readBack('the access log on node 1', () => rpc(nodes[0].url, 'banktax_consent', [ids.consent]), (c) => c.accessLog.length === 1);
+    assert.deepEqual(consent.accessLog.map((a) => [a.number, a.record, a.purpose]), [[1, ids[2025], 'creditAssessment']]);
+    const viaCall = (await apis[2].call.bankTaxApi.consent(ids.consent)).unwrap();
+    assert.equal(viaCall.view.consent.uses.toNumber(), 1);
+  });
+
+  test('bank B, without consent, can open nothing and can neither lend nor approve', async () => {
+    const bankB = devKey(BANK_B).address;
+    assert.deepEqual(await rpc(nodes[0].url, 'banktax_consentsHeld', [bankB]), [], 'bank B holds no consent');
+    const opening = await cli(['bank', 'open', '--consent', `${ids.consent}`, '--record', `${ids[2025]}`, '--dev', BANK_B, ...at(2)]).catch((e) => e);
+    assert.equal(opening.exitCode, 1);
+    assert.match(opening.stderr, /cannot open the envelope/);
+    // The tax authority cannot deliver to bank B under bank A's consent.
+    const misdelivery = await send(apis[0], apis[0].tx.consent.deliverEnvelope(ids.consent, bankB, ids[2025], '0x00'), devKey(AUTHORITY)).catch((e) => e);
+    assert.match(misdelivery.message, /consent\.BankNotConsented/);
+
+    const productB = await cli(['bank', 'publish-product', '--ratings', 'A,B,M', '--max-amount', '1000000', '--max-months', '12', '--min-rate-bps', '300', '--max-rate-bps', '800', '--exposure-cap', '2000000', ...signedBy(BANK_B, 2)]);
+    const refused = await cli(['enterprise', 'apply', '--product', `${productB.product}`, '--amount', '300000', '--months', '12', '--summary', `${ids[2025]}`, ...signedBy(CONTROLLER, 1)]).catch((e) => e);
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /error: failed in block #\d+: Loans\.NoConsent/);
+    ids.productB = productB.product;
+  });
+
+  test('bank A lends: application, approval, acceptance, disbursement, repayment to closure', async () => {
+    const bankA = devKey(BANK_A).address;
+    const product = await cli(['bank', 'publish-product', '--ratings', 'A,B,M', '--max-amount', '1000000', '--max-months', '12', '--min-rate-bps', '300', '--max-rate-bps', '800', '--exposure-cap', '2000000', ...signedBy(BANK_A, 3)]);
+    const applied = await cli(['enterprise', 'apply', '--product', `${product.product}`, '--amount', '500000', '--months', '12', '--summary', `${ids[2025]}`, ...signedBy(CONTROLLER, 1)]);
+    const loan = applied.loan;
+    const applicationAt = Date.now();
+
+    // Bank B cannot decide bank A's application.
+    const approvalByB = await cli(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2025]}`, ...signedBy(BANK_B, 2)]).catch((e) => e);
+    assert.equal(approvalByB.exitCode, 1);
+    assert.match(approvalByB.stderr, /Loans\.NotProductBank/);
+
+    await cli(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2024]},${ids[2025]}`, ...signedBy(BANK_A, 3)]);
+    await cli(['enterprise', 'accept', '--loan', `${loan}`, ...signedBy(CONTROLLER, 1)]);
+    const disbursed = await cli(['bank', 'disburse', '--loan', `${loan}`, ...signedBy(BANK_A, 2)]);
+    console.log(`story: application to finalised disbursement ${((Date.now() - applicationAt) / 1000).toFixed(1)} s (three transactions, each waited to finality)`);
+    assert.ok(disbursed.events.some((e) => e.includes('LoanDisbursed')));
+
+    const repaying = await readBack('the disbursed loan on node 1', () => rpc(nodes[0].url, 'banktax_loan', [loan]), (l) => l.state === 'repaying');
+    assert.equal(repaying.schedule.length, 12);
+    assert.equal(repaying.outstanding, 50_000_000);
+    assert.deepEqual(repaying.loan.decision.records, [ids[2024], ids[2025]]);
+    assert.equal(repaying.loan.decision.consent, ids.consent);
+    const owed = await readBack('the exposure on node 2', () => rpc(nodes[1].url, 'banktax_enterpriseProfile', [USCC]), (p) => p.exposure === 50_000_000);
+    assert.equal(owed.loans.length, 1);
+
+    await cli(['bank', 'repay', '--loan', `${loan}`, '--instalments', '3', ...signedBy(BANK_A, 3)]);
+    await cli(['bank', 'repay', '--loan', `${loan}`, '--instalments', '9', ...signedBy(BANK_A, 3)]);
+    const closed = await readBack('the closed loan on node 3', () => rpc(nodes[2].url, 'banktax_loan', [loan]), (l) => typeof l.state === 'object' && 'closed' in l.state);
+    assert.equal(closed.outstanding, 0);
+    assert.ok(closed.schedule.every((i) => i.principalPaid === i.principal && i.interestPaid === i.interest));
+    assert.equal(closed.loan.principalPaid, 50_000_000);
+    const ofBank = await rpc(nodes[0].url, 'banktax_loansOfBank', [bankA]);
+    assert.deepEqual(ofBank.map((l) => l.id), [loan]);
+    const viaCall = (await apis[1].call.bankTaxApi.enterpriseProfile(USCC)).unwrap();
+    assert.equal(viaCall.exposure.toNumber(), 0);
+    assert.ok(viaCall.loans[0].state.isClosed);
+  });
+
+  test('the enterprise revokes, and bank A can read no new record', async () => {
+    const beforeRevocation = await rpc(nodes[0].url, 'chain_getFinalizedHead');
+    await cli(['enterprise', 'revoke', '--consent', `${ids.consent}`, ...signedBy(CONTROLLER, 1)]);
+    const withdrawn = await readBack('the withdrawal on node 4', () => rpc(nodes[3].url, 'banktax_consent', [ids.consent]), (c) => typeof c.state === 'object' && 'withdrawn' in c.state);
+    assert.equal(withdrawn.state.withdrawn.party, 'enterprise');
+
+    // The tax authority attests the next year's record; under the revoked consent it cannot be delivered.
+    const attested = await cli(['authority', 'attest', join(dir, 'summary-2026.json'), '--keep', join(dir, 'sealed-2026.json'), ...signedBy(AUTHORITY, 0)]);
+    const delivery = await cli(['authority', 'deliver', '--consent', `${ids.consent}`, '--sealed', join(dir, 'sealed-2026.json'), ...signedBy(AUTHORITY, 0)]).catch((e) => e);
+    assert.equal(delivery.exitCode, 1);
+    assert.match(delivery.stderr, /consent \d+ is not in force/);
+    const forced = await send(apis[0], apis[0].tx.consent.deliverEnvelope(ids.consent, devKey(BANK_A).address, attested.record, '0x00'), devKey(AUTHORITY)).catch((e) => e);
+    assert.match(forced.message, /consent\.ConsentWithdrawn/);
+
+    for (const record of [ids[2024], ids[2025], attested.record]) {
+      const response = await rpcResponse(nodes[2].url, 'banktax_envelope', [ids.consent, record]);
+      assert.equal(response.error?.code, 8014, `no envelope for record ${record} any more`);
+      const opening = await cli(['bank', 'open', '--consent', `${ids.consent}`, '--record', `${record}`, '--dev', BANK_A, ...at(3)]).catch((e) => e);
+      assert.equal(opening.exitCode, 1);
+      assert.match(opening.stderr, /no envelope/);
+    }
+    // At a block before the revocation, the consent reads as it was then.
+    const then = await rpc(nodes[1].url, 'banktax_consent', [ids.consent, beforeRevocation]);
+    assert.equal(then.state, 'active');
+    console.log(`story: registration to revocation ${((Date.now() - ids.storyStarted) / 1000).toFixed(1)} s`);
+  });
+
+  test('banktax_* errors say what is wrong, with their codes', async () => {
+    const cases = [
+      ['banktax_enterpriseProfile', ['91350100M000100Y44'], 8001, /malformed USCC.*check character/],
+      ['banktax_enterpriseProfile', ['91110000600037341L'], 8010, /no enterprise 91110000600037341L/],
+      ['banktax_enterpriseProfile', [USCC, `0x${'ab'.repeat(32)}`], 8000, /unknown block/],
+      ['banktax_consentsHeld', ['not-an-address'], 8002, /malformed account/],
+      ['banktax_loan', [9999], 8012, /no loan 9999/],
+      ['banktax_consent', [9999], 8011, /no consent 9999/],
+      ['banktax_sealedRecord', [9999], 8013, /no record 9999/],
+    ];
+    for (const [method, params, code, message] of cases) {
+      const { error } = await rpcResponse(nodes[3].url, method, params);
+      assert.equal(error?.code, code, `${method}(${params}) code`);
+      assert.match(error.message, message);
+    }
+    const shown = await cli(['show', 'profile', '91350100M000100Y44', ...at(0)]).catch((e) => e);
+    assert.equal(shown.exitCode, 1);
+    assert.match(shown.stderr, /banktax_enterpriseProfile: malformed USCC/);
+    const institutions = await rpc(nodes[2].url, 'banktax_institutions');
+    assert.deepEqual(institutions.map((i) => i.role), ['TaxAuthority', 'Bank', 'Bank', 'Regulator']);
+  });
+});
