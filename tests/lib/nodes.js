@@ -42,9 +42,9 @@ export function banktax(args) {
  * Runs the `banktax` command line without blocking the event loop; resolves with its JSON,
  * rejects with an error whose message is its stderr (and `exitCode`, `stderr` set).
  */
-export function banktaxAsync(args, { timeoutMs = 180_000 } = {}) {
+export function banktaxAsync(args, { timeoutMs = 180_000, cwd } = {}) {
   return new Promise((ok, fail) => {
-    execFile(releaseBinary('banktax', 'BANKTAX_CLI'), args, { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(releaseBinary('banktax', 'BANKTAX_CLI'), args, { encoding: 'utf8', timeout: timeoutMs, cwd }, (error, stdout, stderr) => {
       if (error) {
         const failure = new Error(`banktax ${args.slice(0, 2).join(' ')} (exit ${error.code}): ${stderr.trim()}`);
         failure.exitCode = error.code;

@@ -74,6 +74,10 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// An institution as this runtime's registry stores it.
+	pub type InstitutionOf<T> =
+		Institution<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
 		/// Who decides on admissions, suspensions, removals, validators and nodes: in the
@@ -397,15 +401,12 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// The institution numbered `id`.
-		pub fn institution(
-			id: InstitutionId,
-		) -> Result<Institution<T::AccountId, BlockNumberFor<T>>, DispatchError> {
+		pub fn institution(id: InstitutionId) -> Result<InstitutionOf<T>, DispatchError> {
 			Registry::<T>::get(id).ok_or_else(|| Error::<T>::UnknownInstitution.into())
 		}
 
 		/// Every institution the registry has known, in order of admission, whatever its status.
-		pub fn institutions() -> Vec<(InstitutionId, Institution<T::AccountId, BlockNumberFor<T>>)>
-		{
+		pub fn institutions() -> Vec<(InstitutionId, InstitutionOf<T>)> {
 			let mut all: Vec<_> = Registry::<T>::iter().collect();
 			all.sort_by_key(|(id, _)| *id);
 			all
