@@ -108,6 +108,8 @@ describe('the whole story on the local network', () => {
     assert.equal(held[0].state, 'active');
     assert.equal(held[0].consent.enterprise, USCC);
     assert.deepEqual(held[0].consent.scope, { kinds: ['annualSummary'], firstYear: 2024, lastYear: 2026 });
+    const heldViaCall = await apis[0].call.bankTaxApi.consentsHeld(bankA);
+    assert.deepEqual(heldViaCall.map((c) => [c.id.toNumber(), c.state.type]), [[ids.consent, 'Active']]);
 
     const delivered = await cli(['authority', 'deliver', '--consent', `${ids.consent}`, '--sealed', join(dir, 'sealed-2024.json'), '--sealed', join(dir, 'sealed-2025.json'), ...signedBy(AUTHORITY, 0)]);
     assert.deepEqual(delivered.delivered.map((d) => [d.record, d.content]), [[ids[2024], 'dataKey'], [ids[2025], 'dataKey']]);
@@ -155,20 +157,37 @@ describe('the whole story on the local network', () => {
   test('bank A lends: application, approval, acceptance, disbursement, repayment to closure', async () => {
     const bankA = devKey(BANK_A).address;
     const product = await cli(['bank', 'publish-product', '--ratings', 'A,B,M', '--max-amount', '1000000', '--max-months', '12', '--min-rate-bps', '300', '--max-rate-bps', '800', '--exposure-cap', '2000000', ...signedBy(BANK_A, 3)]);
-    const applied = await cli(['enterprise', 'apply', '--product', `${product.product}`, '--amount', '500000', '--months', '12', '--summary', `${ids[2025]}`, ...signedBy(CONTROLLER, 1)]);
+    // The time the four lending transactions take, each followed to finality by the CLI.
+    let lending = 0;
+    const timed = async (args) => {
+      const t = Date.now();
+      const out = await cli(args);
+      lending += Date.now() - t;
+      return out;
+    };
+    const applied = await timed(['enterprise', 'apply', '--product', `${product.product}`, '--amount', '500000', '--months', '12', '--summary', `${ids[2025]}`, ...signedBy(CONTROLLER, 1)]);
     const loan = applied.loan;
-    const applicationAt = Date.now();
 
     // Bank B cannot decide bank A's application.
     const approvalByB = await cli(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2025]}`, ...signedBy(BANK_B, 2)]).catch((e) => e);
     assert.equal(approvalByB.exitCode, 1);
     assert.match(approvalByB.stderr, /Loans\.NotProductBank/);
 
-    await cli(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2024]},${ids[2025]}`, ...signedBy(BANK_A, 3)]);
-    await cli(['enterprise', 'accept', '--loan', `${loan}`, ...signedBy(CONTROLLER, 1)]);
-    const disbursed = await cli(['bank', 'disburse', '--loan', `${loan}`, ...signedBy(BANK_A, 2)]);
-    console.log(`story: application to finalised disbursement ${((Date.now() - applicationAt) / 1000).toFixed(1)} s (three transactions, each waited to finality)`);
+    const asked = await readBack('the application on node 3', () => rpc(nodes[2].url, 'banktax_loansOfBank', [bankA]), (l) => l.length === 1);
+    assert.deepEqual([asked[0].id, asked[0].state, asked[0].loan.requestedAmount], [loan, 'applied', 50_000_000]);
+
+    await timed(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2024]},${ids[2025]}`, ...signedBy(BANK_A, 3)]);
+    const approved = await readBack('the approval on node 2', () => rpc(nodes[1].url, 'banktax_loan', [loan]), (l) => l.state === 'approved');
+    assert.deepEqual([approved.loan.offer.amount, approved.loan.offer.rateBps, approved.loan.offer.termMonths], [50_000_000, 435, 12]);
+    assert.ok((await apis[0].call.bankTaxApi.loan(loan)).unwrap().view.state.isApproved);
+
+    await timed(['enterprise', 'accept', '--loan', `${loan}`, ...signedBy(CONTROLLER, 1)]);
+    await readBack('the acceptance on node 4', () => rpc(nodes[3].url, 'banktax_loan', [loan]), (l) => typeof l.state === 'object' && 'accepted' in l.state);
+    assert.ok((await apis[2].call.bankTaxApi.loan(loan)).unwrap().view.state.isAccepted);
+    const disbursed = await timed(['bank', 'disburse', '--loan', `${loan}`, ...signedBy(BANK_A, 2)]);
+    console.log(`story: application, approval, acceptance and disbursement: ${(lending / 1000).toFixed(1)} s of four CLI calls, each to finality`);
     assert.ok(disbursed.events.some((e) => e.includes('LoanDisbursed')));
+    assert.ok((await apis[3].call.bankTaxApi.loan(loan)).unwrap().view.state.isRepaying);
 
     const repaying = await readBack('the disbursed loan on node 1', () => rpc(nodes[0].url, 'banktax_loan', [loan]), (l) => l.state === 'repaying');
     assert.equal(repaying.schedule.length, 12);
@@ -196,6 +215,9 @@ describe('the whole story on the local network', () => {
     await cli(['enterprise', 'revoke', '--consent', `${ids.consent}`, ...signedBy(CONTROLLER, 1)]);
     const withdrawn = await readBack('the withdrawal on node 4', () => rpc(nodes[3].url, 'banktax_consent', [ids.consent]), (c) => typeof c.state === 'object' && 'withdrawn' in c.state);
     assert.equal(withdrawn.state.withdrawn.party, 'enterprise');
+    const viaCall = (await apis[2].call.bankTaxApi.consent(ids.consent)).unwrap();
+    assert.ok(viaCall.view.state.isWithdrawn);
+    assert.equal(viaCall.view.consent.envelopes.toNumber(), 0, 'the envelopes left state with the withdrawal');
 
     // The tax authority attests the next year's record; under the revoked consent it cannot be delivered.
     const attested = await cli(['authority', 'attest', join(dir, 'summary-2026.json'), '--keep', join(dir, 'sealed-2026.json'), ...signedBy(AUTHORITY, 0)]);
