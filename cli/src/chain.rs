@@ -66,6 +66,7 @@ pub enum Wait {
 }
 
 /// A signing key.
+#[derive(Clone)]
 pub struct Signer {
 	pair: sr25519::Pair,
 }
@@ -158,6 +159,16 @@ impl Chain {
 		Ok(chain)
 	}
 
+	/// The chain's genesis hash.
+	pub fn genesis(&self) -> Hash {
+		self.genesis
+	}
+
+	/// The connection, for subscriptions of one's own.
+	pub fn client(&self) -> &WsClient {
+		&self.client
+	}
+
 	/// Calls a JSON-RPC method.
 	pub async fn rpc<T: DeserializeOwned>(
 		&self,
@@ -225,6 +236,29 @@ impl Chain {
 	}
 
 	async fn sign(&self, signer: &Signer, call: RuntimeCall) -> CliResult<UncheckedExtrinsic> {
+		let nonce = self.next_nonce(&signer.account()).await?;
+		let best_hash: Hash = self.rpc("chain_getBlockHash", rpc_params![]).await?;
+		let best: Value = self.rpc("chain_getHeader", rpc_params![best_hash]).await?;
+		let era = Era::mortal(MORTALITY, block_number(&best)?.into());
+		self.sign_with(signer, call, nonce, era, best_hash)
+	}
+
+	/// The next nonce of `account`, counting its transactions in the pool.
+	pub async fn next_nonce(&self, account: &AccountId) -> CliResult<u32> {
+		self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await
+	}
+
+	/// Signs `call` as `signer`'s transaction number `nonce`, valid in `era` counted from the
+	/// block `era_start` (the genesis hash for an immortal era). Nothing is sent: the load
+	/// generator signs ahead this way.
+	pub fn sign_with(
+		&self,
+		signer: &Signer,
+		call: RuntimeCall,
+		nonce: u32,
+		era: Era,
+		era_start: Hash,
+	) -> CliResult<UncheckedExtrinsic> {
 		if self.transaction_version != VERSION.transaction_version {
 			return Err(format!(
 				"the node runs transaction format {}, this command line writes format {}: use the banktax built with the chain's runtime",
@@ -232,11 +266,6 @@ impl Chain {
 			));
 		}
 		let account = signer.account();
-		let nonce: u32 =
-			self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
-		let best_hash: Hash = self.rpc("chain_getBlockHash", rpc_params![]).await?;
-		let best: Value = self.rpc("chain_getHeader", rpc_params![best_hash]).await?;
-		let era = Era::mortal(MORTALITY, block_number(&best)?.into());
 		let extension: TxExtension = (
 			frame_system::CheckNonZeroSender::new(),
 			pallet_institutions::CheckMembership::new(),
@@ -256,7 +285,7 @@ impl Chain {
 			self.spec_version,
 			self.transaction_version,
 			self.genesis,
-			best_hash,
+			era_start,
 			(),
 			(),
 			(),
@@ -316,7 +345,8 @@ pub fn describe(error: DispatchError) -> String {
 	}
 }
 
-fn block_number(header: &Value) -> CliResult<u32> {
+/// The number in a JSON block header.
+pub fn block_number(header: &Value) -> CliResult<u32> {
 	header["number"]
 		.as_str()
 		.and_then(|hex| u32::from_str_radix(hex.trim_start_matches("0x"), 16).ok())

@@ -1,0 +1,91 @@
+//! `banktax`: the command line of BankTax Chain's institutions and enterprises.
+//!
+//! Everything secret stays on the operator's machine: encryption and signing keys are read
+//! here, tax records are sealed here, and only commitments, ciphertexts and envelopes go to the
+//! chain. Commands that touch the chain talk to any node over WebSocket JSON-RPC (`--url`).
+//!
+//! ```text
+//! banktax keys generate | public | account          encryption keys; a signing key's account
+//! banktax record seal | open                        seal a tax record offline, open one
+//! banktax envelope seal | open                      key envelopes, offline
+//! banktax authority register-enterprise | attest | deliver
+//! banktax enterprise grant | revoke | apply | accept | decline
+//! banktax bank open | record-access | publish-product | approve | reject | disburse | repay
+//!              | declare-default | write-off
+//! banktax show profile | consents-held | consent | loans-of-bank | loan | institutions | record
+//! ```
+//!
+//! Transactions are signed with `--suri` (e.g. `//Alice` on a development chain) or
+//! `--key-file`, and followed to a block or to finality (`--wait in-block|finalized`), with
+//! progress on stderr. Output is JSON on stdout; failures print `error: ...` on stderr and exit
+//! with status 1.
+
+pub mod authority;
+pub mod bank;
+pub mod chain;
+pub mod enterprise;
+pub mod envelope;
+pub mod keys;
+pub mod load;
+pub mod record;
+pub mod show;
+pub mod units;
+
+use banktax_primitives::Uscc;
+
+/// A failure, as the user reads it.
+pub type CliResult<T> = Result<T, String>;
+
+/// `0x`-prefixed lower-case hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+/// Bytes from hex, with or without `0x`; `what` names the value in the error.
+pub fn from_hex(text: &str, what: &str) -> CliResult<Vec<u8>> {
+	hex::decode(text.trim().trim_start_matches("0x")).map_err(|e| format!("{what} is not hex: {e}"))
+}
+
+/// Exactly 32 bytes from hex.
+pub fn hex32(text: &str, what: &str) -> CliResult<[u8; 32]> {
+	from_hex(text, what)?
+		.try_into()
+		.map_err(|bytes: Vec<u8>| format!("{what} must be 32 bytes, not {}", bytes.len()))
+}
+
+/// A unified social credit code, checked.
+pub fn parse_uscc(text: &str) -> CliResult<Uscc> {
+	Uscc::parse(text.as_bytes())
+		.map_err(|e| format!("{text} is not a unified social credit code: {e}"))
+}
+
+/// A value by its JSON name (`creditAssessment`, `annualSummary`, `A`, ...).
+pub fn parse_name<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> CliResult<T> {
+	serde_json::from_value(serde_json::Value::String(text.to_owned()))
+		.map_err(|e| format!("{text} is not a {what}: {e}"))
+}
+
+/// Runs a command that talks to a node.
+pub fn on_chain<T>(command: impl std::future::Future<Output = CliResult<T>>) -> CliResult<T> {
+	tokio::runtime::Builder::new_multi_thread()
+		.enable_all()
+		.build()
+		.map_err(|e| format!("cannot start the network runtime: {e}"))?
+		.block_on(command)
+}
+
+/// Prints a command's outcome: its JSON on stdout and success, or `error: …` on stderr and
+/// failure.
+pub fn report(outcome: CliResult<serde_json::Value>) -> std::process::ExitCode {
+	match outcome.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| e.to_string()))
+	{
+		Ok(json) => {
+			println!("{json}");
+			std::process::ExitCode::SUCCESS
+		}
+		Err(message) => {
+			eprintln!("error: {message}");
+			std::process::ExitCode::FAILURE
+		}
+	}
+}

@@ -1,0 +1,474 @@
+//! `banktax-load`: the load generator of the performance harness (`scripts/bench.sh`,
+//! `docs/performance.md`).
+//!
+//! It works as peers measure chains (Hyperledger Caliper, Parity's sTPS): real signed
+//! transactions from many registered accounts, signed ahead of time, sent over several
+//! WebSocket connections, and followed in the chain itself. One connection watches new best
+//! and finalised blocks and finds each transaction in them by its hash, so every transaction
+//! gets a submit → in block and a submit → finalised latency.
+//!
+//! Two ways to load:
+//! - `--rate 0` (the default): as fast as the node takes them, keeping at most `--in-flight`
+//!   transactions sent and not yet in a block. This finds the sustained included rate.
+//! - `--rate R`: R transactions a second, whatever happens, for latency at a given load.
+//!
+//! Before loading, the workload's accounts are made members through the chain: the tax
+//! authority registers enterprises whose controllers are the load's signers
+//! (`//load//<i>` under the development phrase).
+
+use crate::{
+	chain::{block_number, Chain, Connection, Signer},
+	to_hex, CliResult,
+};
+use banktax_primitives::{Period, RecordKind, Uscc};
+use banktax_runtime::{AccountId, Hash, RuntimeCall};
+use clap::{Parser, ValueEnum};
+use codec::Encode;
+use jsonrpsee::{
+	core::client::{ClientT, Subscription, SubscriptionClientT},
+	rpc_params,
+};
+use serde_json::{json, Value};
+use sp_runtime::generic::Era;
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+use tokio::sync::Semaphore;
+
+/// Controllers an enterprise may have (the runtime's `MaxControllers`).
+const CONTROLLERS_PER_ENTERPRISE: u32 = 8;
+/// Records the attest workload files for one enterprise (the runtime allows 1 024).
+const RECORDS_PER_ENTERPRISE: u32 = 1_000;
+/// The sealed size of an attested record in the attest workload.
+const CIPHERTEXT_LEN: usize = 1_024;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum Workload {
+	/// `system.remark` of 32 bytes from the load's accounts: the baseline.
+	Remark,
+	/// `taxRecords.attestRecord` with a 1 KiB sealed record, from the tax authority.
+	Attest,
+}
+
+#[derive(Parser, Clone)]
+#[command(name = "banktax-load", about = "Loads a BankTax Chain node and measures it")]
+pub struct LoadArgs {
+	/// A node to send transactions to; repeat to spread them over several nodes.
+	#[arg(long = "url", required = true)]
+	pub urls: Vec<String>,
+	/// WebSocket connections per node for sending.
+	#[arg(long, default_value_t = 4)]
+	pub connections: usize,
+	#[arg(long, value_enum)]
+	pub workload: Workload,
+	/// Signing accounts for workloads that members sign (remark).
+	#[arg(long, default_value_t = 512)]
+	pub accounts: u32,
+	/// Transactions a second; 0 for as fast as the node takes them.
+	#[arg(long, default_value_t = 0)]
+	pub rate: u32,
+	/// Seconds of sending.
+	#[arg(long, default_value_t = 30)]
+	pub seconds: u64,
+	/// Most seconds to wait after sending for the last transactions to be in blocks and final.
+	#[arg(long, default_value_t = 30)]
+	pub settle: u64,
+	/// Most transactions sent and not yet in a block, with `--rate 0`.
+	#[arg(long, default_value_t = 4_096)]
+	pub in_flight: usize,
+	/// Most transactions signed ahead (the run stops sending when they are used up).
+	#[arg(long, default_value_t = 60_000)]
+	pub max_transactions: u32,
+	/// The tax authority's signing key.
+	#[arg(long, default_value = "//Alice")]
+	pub authority: String,
+}
+
+/// What happened to one transaction.
+#[derive(Default, Clone, Copy)]
+struct Fate {
+	sent: Option<Instant>,
+	in_block: Option<Instant>,
+	finalized: Option<Instant>,
+}
+
+/// Every transaction of the run, by hash.
+type Ledger = Arc<Mutex<HashMap<Hash, Fate>>>;
+
+pub async fn run(args: LoadArgs) -> CliResult<Value> {
+	let first = Connection { url: args.urls[0].clone() };
+	let chain = Chain::connect(&first).await?;
+	let authority = Signer::from_suri(&args.authority)?;
+	let transactions = signed_load(&chain, &args, &authority).await?;
+	eprintln!("… {} transactions signed", transactions.len());
+
+	let ledger: Ledger = Arc::new(Mutex::new(
+		transactions.iter().map(|(hash, _)| (*hash, Fate::default())).collect(),
+	));
+	let permits = Arc::new(Semaphore::new(args.in_flight.max(1)));
+	let watcher =
+		tokio::spawn(watch(first.clone(), ledger.clone(), permits.clone(), args.rate == 0));
+
+	let started = Instant::now();
+	let rejected = send(&args, transactions, ledger.clone(), permits).await?;
+	let sending = started.elapsed();
+	eprintln!("… sent for {:.1} s; waiting for blocks and finality", sending.as_secs_f64());
+	let settled = Instant::now() + Duration::from_secs(args.settle);
+	while Instant::now() < settled && !all_final(&ledger) {
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	watcher.abort();
+
+	Ok(report(&args, &ledger, started, sending, rejected))
+}
+
+/// Whether every transaction sent is in a finalised block.
+fn all_final(ledger: &Ledger) -> bool {
+	ledger
+		.lock()
+		.map(|l| l.values().all(|f| f.sent.is_none() || f.finalized.is_some()))
+		.unwrap_or(true)
+}
+
+/// Registers what the workload needs and signs its transactions: `(hash, encoded)` in the order
+/// they are to be sent.
+async fn signed_load(
+	chain: &Chain,
+	args: &LoadArgs,
+	authority: &Signer,
+) -> CliResult<Vec<(Hash, String)>> {
+	let count = match args.rate {
+		0 => args.max_transactions,
+		rate => rate.saturating_mul(args.seconds as u32).min(args.max_transactions),
+	};
+	let genesis = chain.genesis();
+	match args.workload {
+		Workload::Remark => {
+			let signers: Vec<Signer> = (0..args.accounts)
+				.map(|i| Signer::from_suri(&format!("//load//{i}")))
+				.collect::<CliResult<_>>()?;
+			let accounts: Vec<AccountId> = signers.iter().map(Signer::account).collect();
+			register(chain, authority, &accounts, 0).await?;
+			let mut nonces = vec![0u32; signers.len()];
+			let mut signed = Vec::with_capacity(count as usize);
+			for n in 0..count as usize {
+				let who = n % signers.len();
+				let call = RuntimeCall::System(frame_system::Call::remark {
+					remark: (n as u64).to_le_bytes().repeat(4),
+				});
+				let tx =
+					chain.sign_with(&signers[who], call, nonces[who], Era::Immortal, genesis)?;
+				nonces[who] = nonces[who].saturating_add(1);
+				signed.push(encode(&tx));
+			}
+			Ok(signed)
+		}
+		Workload::Attest => {
+			// One throwaway controller per enterprise: the records need registered enterprises.
+			let enterprises = count.div_ceil(RECORDS_PER_ENTERPRISE);
+			let holders: Vec<AccountId> = (0..enterprises)
+				.map(|i| Signer::from_suri(&format!("//load//holder//{i}")).map(|s| s.account()))
+				.collect::<CliResult<_>>()?;
+			let usccs = register(chain, authority, &holders, 1).await?;
+			let mut nonce = chain.next_nonce(&authority.account()).await?;
+			let mut signed = Vec::with_capacity(count as usize);
+			for n in 0..count {
+				let uscc = usccs[(n / RECORDS_PER_ENTERPRISE) as usize];
+				let k = n % RECORDS_PER_ENTERPRISE;
+				let period =
+					Period::Month { year: 2015 + (k / 12) as u16, month: (k % 12) as u8 + 1 };
+				let mut ciphertext = vec![banktax_primitives::privacy::FORMAT_VERSION];
+				ciphertext.extend((n as u64).to_le_bytes().repeat(CIPHERTEXT_LEN / 8));
+				ciphertext.truncate(CIPHERTEXT_LEN);
+				let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
+					uscc: *uscc.as_bytes(),
+					period,
+					kind: RecordKind::VatReturn,
+					attestation: pallet_tax_records::Attestation {
+						schema_version: banktax_primitives::privacy::SCHEMA_VERSION,
+						rating: None,
+						commitment: sp_crypto_hashing::blake2_256(&n.to_le_bytes()),
+						ciphertext,
+					},
+				});
+				signed.push(encode(&chain.sign_with(
+					authority,
+					call,
+					nonce,
+					Era::Immortal,
+					genesis,
+				)?));
+				nonce = nonce.saturating_add(1);
+			}
+			Ok(signed)
+		}
+	}
+}
+
+fn encode(tx: &banktax_runtime::UncheckedExtrinsic) -> (Hash, String) {
+	let bytes = tx.encode();
+	(sp_crypto_hashing::blake2_256(&bytes).into(), to_hex(&bytes))
+}
+
+/// Registers enterprises holding `accounts` as controllers, eight to an enterprise (or
+/// `per_enterprise` if not 0), and waits until they are on chain. Returns their codes.
+async fn register(
+	chain: &Chain,
+	authority: &Signer,
+	accounts: &[AccountId],
+	per_enterprise: u32,
+) -> CliResult<Vec<Uscc>> {
+	let per = if per_enterprise == 0 { CONTROLLERS_PER_ENTERPRISE } else { per_enterprise };
+	let mut nonce = chain.next_nonce(&authority.account()).await?;
+	let mut usccs = Vec::new();
+	for (i, group) in accounts.chunks(per as usize).enumerate() {
+		let first: [u8; 17] = format!("9144{:013}", i)
+			.into_bytes()
+			.try_into()
+			.map_err(|_| "too many enterprises for the load's codes")?;
+		let uscc = Uscc::complete(&first).map_err(|e| format!("load enterprise code: {e}"))?;
+		let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::register_enterprise {
+			uscc: *uscc.as_bytes(),
+			controllers: group.to_vec(),
+		});
+		let tx = chain.sign_with(authority, call, nonce, Era::Immortal, chain.genesis())?;
+		let (_, hex) = encode(&tx);
+		let _: Hash = chain.rpc("author_submitExtrinsic", rpc_params![hex]).await?;
+		nonce = nonce.saturating_add(1);
+		usccs.push(uscc);
+	}
+	// Registered once the tax authority's nonce on chain has moved past them all.
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		let on_chain: u32 =
+			chain.runtime_call("AccountNonceApi_account_nonce", authority.account()).await?;
+		if on_chain >= nonce {
+			break;
+		}
+		if Instant::now() > deadline {
+			return Err("the load's enterprises were not registered within 120 s".into());
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	eprintln!("… {} enterprises registered for {} accounts", usccs.len(), accounts.len());
+	Ok(usccs)
+}
+
+/// Sends every transaction over the connections, at the rate asked for or as permits allow.
+/// Returns the refusals by reason.
+async fn send(
+	args: &LoadArgs,
+	transactions: Vec<(Hash, String)>,
+	ledger: Ledger,
+	permits: Arc<Semaphore>,
+) -> CliResult<HashMap<String, u32>> {
+	let mut clients = Vec::new();
+	for url in &args.urls {
+		for _ in 0..args.connections.max(1) {
+			clients.push(Arc::new(Chain::connect(&Connection { url: url.clone() }).await?));
+		}
+	}
+	let queue = Arc::new(Mutex::new(transactions.into_iter()));
+	let rejected = Arc::new(Mutex::new(HashMap::<String, u32>::new()));
+	let deadline = Instant::now() + Duration::from_secs(args.seconds);
+	let per_sender = match args.rate {
+		0 => None,
+		rate => Some(Duration::from_secs_f64(clients.len() as f64 / f64::from(rate))),
+	};
+	let mut tasks = Vec::new();
+	for client in clients {
+		let (queue, ledger, rejected, permits) =
+			(queue.clone(), ledger.clone(), rejected.clone(), permits.clone());
+		tasks.push(tokio::spawn(async move {
+			let mut next = Instant::now();
+			while Instant::now() < deadline {
+				if let Some(interval) = per_sender {
+					tokio::time::sleep_until(next.into()).await;
+					next += interval;
+				} else if let Ok(permit) = permits.clone().acquire_owned().await {
+					// Given back by the watcher when the transaction is in a block.
+					permit.forget();
+				}
+				let Some((hash, hex)) = queue.lock().ok().and_then(|mut q| q.next()) else {
+					break;
+				};
+				if let Ok(mut ledger) = ledger.lock() {
+					ledger.entry(hash).or_default().sent = Some(Instant::now());
+				}
+				let sent: Result<Hash, _> =
+					client.client().request("author_submitExtrinsic", rpc_params![hex]).await;
+				if let Err(e) = sent {
+					if per_sender.is_none() {
+						permits.add_permits(1);
+					}
+					let reason = e.to_string().chars().take(120).collect::<String>();
+					if let Ok(mut rejected) = rejected.lock() {
+						*rejected.entry(reason).or_default() += 1;
+					}
+				}
+			}
+		}));
+	}
+	for task in tasks {
+		task.await.map_err(|e| format!("a sender failed: {e}"))?;
+	}
+	let rejected = rejected.lock().map(|r| r.clone()).unwrap_or_default();
+	Ok(rejected)
+}
+
+/// Follows best and finalised blocks and notes when each transaction of the ledger shows up.
+async fn watch(connection: Connection, ledger: Ledger, permits: Arc<Semaphore>, gives_back: bool) {
+	if let Err(e) = watch_blocks(connection, ledger, permits, gives_back).await {
+		eprintln!("… the block watcher stopped: {e}");
+	}
+}
+
+async fn watch_blocks(
+	connection: Connection,
+	ledger: Ledger,
+	permits: Arc<Semaphore>,
+	gives_back: bool,
+) -> CliResult<()> {
+	let chain = Chain::connect(&connection).await?;
+	let mut best: Subscription<Value> = chain
+		.client()
+		.subscribe("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
+		.await
+		.map_err(|e| e.to_string())?;
+	let mut finalized: Subscription<Value> = chain
+		.client()
+		.subscribe(
+			"chain_subscribeFinalizedHeads",
+			rpc_params![],
+			"chain_unsubscribeFinalizedHeads",
+		)
+		.await
+		.map_err(|e| e.to_string())?;
+	let mut last_final: Option<u32> = None;
+	loop {
+		tokio::select! {
+			Some(Ok(header)) = best.next() => {
+				let number = block_number(&header)?;
+				let hash: Hash = chain.rpc("chain_getBlockHash", rpc_params![number]).await?;
+				let found = mark(&chain, hash, &ledger, |fate, now| {
+					fate.in_block.get_or_insert(now);
+				}).await?;
+				if gives_back {
+					permits.add_permits(found);
+				}
+			}
+			Some(Ok(header)) = finalized.next() => {
+				let number = block_number(&header)?;
+				let from = last_final.map_or(number, |n| n.saturating_add(1));
+				for n in from..=number {
+					let hash: Hash = chain.rpc("chain_getBlockHash", rpc_params![n]).await?;
+					mark(&chain, hash, &ledger, |fate, now| {
+						fate.finalized.get_or_insert(now);
+						fate.in_block.get_or_insert(now);
+					}).await?;
+				}
+				last_final = Some(number);
+			}
+			else => return Ok(()),
+		}
+	}
+}
+
+/// Applies `note` to every ledger transaction in block `hash`; returns how many it found
+/// there for the first time.
+async fn mark(
+	chain: &Chain,
+	hash: Hash,
+	ledger: &Ledger,
+	note: impl Fn(&mut Fate, Instant),
+) -> CliResult<usize> {
+	let block: Value = chain.rpc("chain_getBlock", rpc_params![hash]).await?;
+	let now = Instant::now();
+	let mut new = 0;
+	let Ok(mut ledger) = ledger.lock() else { return Ok(0) };
+	for xt in block["block"]["extrinsics"].as_array().into_iter().flatten() {
+		let Some(bytes) = xt.as_str().and_then(|h| crate::from_hex(h, "extrinsic").ok()) else {
+			continue;
+		};
+		let xt_hash: Hash = sp_crypto_hashing::blake2_256(&bytes).into();
+		if let Some(fate) = ledger.get_mut(&xt_hash) {
+			if fate.in_block.is_none() {
+				new += 1;
+			}
+			note(fate, now);
+		}
+	}
+	Ok(new)
+}
+
+/// The run in figures.
+fn report(
+	args: &LoadArgs,
+	ledger: &Ledger,
+	started: Instant,
+	sending: Duration,
+
+	rejected: HashMap<String, u32>,
+) -> Value {
+	let fates: Vec<Fate> = ledger.lock().map(|l| l.values().copied().collect()).unwrap_or_default();
+	let sent: Vec<&Fate> = fates.iter().filter(|f| f.sent.is_some()).collect();
+	let latency = |pick: fn(&Fate) -> Option<Instant>| {
+		let mut ms: Vec<f64> = sent
+			.iter()
+			.filter_map(|f| Some(pick(f)?.duration_since(f.sent?).as_secs_f64() * 1e3))
+			.collect();
+		ms.sort_by(f64::total_cmp);
+		json!({ "p50": percentile(&ms, 50.0), "p99": percentile(&ms, 99.0), "count": ms.len() })
+	};
+	// As fast as the node takes them: everything that reached a block, over the time from the
+	// first send to the block that took the last of it. At a set rate: over the sending time.
+	let included = sent.iter().filter(|f| f.in_block.is_some()).count();
+	let last_in_block = sent.iter().filter_map(|f| f.in_block).max();
+	let span = match (args.rate, last_in_block) {
+		(0, Some(last)) => last.duration_since(started),
+		_ => sending,
+	}
+	.as_secs_f64();
+	json!({
+		"workload": format!("{:?}", args.workload).to_lowercase(),
+		"nodes": args.urls.len(),
+		"connections": args.urls.len() * args.connections.max(1),
+		"accounts": if args.workload == Workload::Remark { args.accounts } else { 1 },
+		"targetRate": args.rate,
+		"seconds": (sending.as_secs_f64() * 10.0).round() / 10.0,
+		"submitted": sent.len(),
+		"rejected": rejected.values().sum::<u32>(),
+		"rejectedBy": rejected,
+		"included": included,
+		"finalized": sent.iter().filter(|f| f.finalized.is_some()).count(),
+		"includedPerSecond": ((included as f64 / span.max(1e-3)) * 10.0).round() / 10.0,
+		"submitToBlockMs": latency(|f| f.in_block),
+		"submitToFinalMs": latency(|f| f.finalized),
+	})
+}
+
+/// The `p`th percentile of sorted `values` (nearest rank); 0 for none.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+	if sorted.is_empty() {
+		return 0.0;
+	}
+	let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+	let value = sorted[rank.clamp(1, sorted.len()) - 1];
+	(value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn percentiles_are_nearest_rank() {
+		let values: Vec<f64> = (1..=100).map(f64::from).collect();
+		assert_eq!(percentile(&values, 50.0), 50.0);
+		assert_eq!(percentile(&values, 99.0), 99.0);
+		assert_eq!(percentile(&[7.0], 99.0), 7.0);
+		assert_eq!(percentile(&[], 50.0), 0.0);
+	}
+}

@@ -1,0 +1,52 @@
+// Prints the harness's runs as a table, each throughput also as a ratio to the system.remark
+// baseline of the same invocation, then the calls' benchmarked weights against remark's, and
+// writes it all with the machine and commit as JSON.
+//   node scripts/bench-table.mjs <out.json> <run.json>...
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { weights } from './weights-table.mjs';
+
+const [out, ...files] = process.argv.slice(2);
+const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+const baseline = runs.find((r) => r.workload === 'remark')?.includedPerSecond;
+for (const run of runs) {
+  run.ratioToRemark = baseline ? Math.round((run.includedPerSecond / baseline) * 100) / 100 : null;
+}
+
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
+const weightTable = weights();
+writeFileSync(out, JSON.stringify({ commit, machine, at: new Date().toISOString(), runs, weights: weightTable }, null, 2));
+
+const row = (cells) => `| ${cells.join(' | ')} |`;
+console.log(`commit ${commit}; ${machine}`);
+console.log(row(['workload', 'nodes', 'sent', 'included/s', 'vs remark', 'in block p50 / p99 ms', 'final p50 / p99 ms', 'rejected']));
+console.log(row(Array(8).fill('---')));
+for (const r of runs) {
+  console.log(row([
+    r.workload + (r.targetRate ? ` @ ${r.targetRate}/s` : ''),
+    r.nodes,
+    r.submitted,
+    r.includedPerSecond,
+    r.ratioToRemark ?? '',
+    `${r.submitToBlockMs.p50} / ${r.submitToBlockMs.p99}`,
+    `${r.submitToFinalMs.p50} / ${r.submitToFinalMs.p99}`,
+    r.rejected,
+  ]));
+}
+console.log('');
+console.log(`weights (benchmark pallet, ParityDB costs), each call against frame_system::remark; extrinsic base ${weightTable.extrinsicBaseUs} µs`);
+console.log(row(['call', 'compute µs', 'reads', 'writes', 'total µs', '× remark', '× remark with base']));
+console.log(row(Array(7).fill('---')));
+for (const w of weightTable.rows) {
+  console.log(row([w.call, w.computeUs, w.reads, w.writes, w.totalUs, w.vsRemark, w.withBaseVsRemark]));
+}
+console.log(`written to ${out}`);
