@@ -14,7 +14,7 @@ as_root() {
 }
 
 install_apt_packages() {
-    local wanted=(clang libclang-dev protobuf-compiler)
+    local wanted=(clang libclang-dev protobuf-compiler curl)
     local missing=()
     for pkg in "${wanted[@]}"; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
