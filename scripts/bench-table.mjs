@@ -5,11 +5,15 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
+import { basename } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { weights } from './weights-table.mjs';
 
 const [out, ...files] = process.argv.slice(2);
-const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+const all = files.map((f) => ({ label: basename(f, '.json'), ...JSON.parse(readFileSync(f, 'utf8')) }));
+const runs = all.filter((r) => r.includedPerSecond !== undefined && r.label !== 'writer');
+const reads = all.filter((r) => r.workload === 'reads');
+const state = all.find((r) => r.rssKiB !== undefined);
 const baseline = runs.find((r) => r.workload === 'remark')?.includedPerSecond;
 for (const run of runs) {
   run.ratioToRemark = baseline ? Math.round((run.includedPerSecond / baseline) * 100) / 100 : null;
@@ -24,7 +28,7 @@ const commit = (() => {
 })();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const weightTable = weights();
-writeFileSync(out, JSON.stringify({ commit, machine, at: new Date().toISOString(), runs, weights: weightTable }, null, 2));
+writeFileSync(out, JSON.stringify({ commit, machine, at: new Date().toISOString(), runs, reads, state, weights: weightTable }, null, 2));
 
 const row = (cells) => `| ${cells.join(' | ')} |`;
 console.log(`commit ${commit}; ${machine}`);
@@ -41,6 +45,17 @@ for (const r of runs) {
     `${r.submitToFinalMs.p50} / ${r.submitToFinalMs.p99}`,
     r.rejected,
   ]));
+}
+console.log('');
+console.log(row(['reads', 'enterprises', 'profile p50 / p99 ms', 'profile req/s', 'storage p50 / p99 ms', 'storage req/s', 'errors']));
+console.log(row(Array(7).fill('---')));
+for (const r of reads) {
+  const p = r.enterpriseProfile;
+  const s = r.stateGetStorage;
+  console.log(row([r.label, r.enterprises, `${p.p50Ms} / ${p.p99Ms}`, p.perSecond, `${s.p50Ms} / ${s.p99Ms}`, s.perSecond, r.errors]));
+}
+if (state) {
+  console.log(`node with ${state.enterprises} enterprises: resident memory ${(state.rssKiB / 1024).toFixed(0)} MiB, database ${(state.databaseBytes / 2 ** 20).toFixed(1)} MiB`);
 }
 console.log('');
 console.log(`weights (benchmark pallet, ParityDB costs), each call against frame_system::remark; extrinsic base ${weightTable.extrinsicBaseUs} µs`);

@@ -20,11 +20,15 @@ SECONDS_EACH="${BENCH_SECONDS:-30}"
 SETTLE=60
 MAX_TX=60000
 ACCOUNTS=512
+ENTERPRISES=10000
+WRITER_LEAD=20
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
     SECONDS_EACH=3
     SETTLE=30
     MAX_TX=300
     ACCOUNTS=16
+    ENTERPRISES=50
+    WRITER_LEAD=8
 fi
 OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench/latest.json}"
 WORK="$(mktemp -d /tmp/banktax-bench.XXXXXX)"
@@ -117,6 +121,31 @@ measure_local() {
     results+=("$WORK/$name.json")
 }
 
+# (c) and (d): profile and storage reads with ENTERPRISES registered enterprises, idle and while
+# remarks load the node; then the node's resident memory and database size.
+measure_reads() {
+    echo "==> reads with $ENTERPRISES enterprises, idle and under load" >&2
+    start_dev 9960
+    local node_pid="${pids[-1]}"
+    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$ENTERPRISES" \
+        --seconds "$SECONDS_EACH" >"$WORK/reads-idle.json"
+    "$LOAD" --url ws://127.0.0.1:9960 --workload remark --accounts "$ACCOUNTS" \
+        --seconds $((SECONDS_EACH + WRITER_LEAD)) --settle 5 --max-transactions "$MAX_TX" \
+        >"$WORK/writer.json" &
+    local writer=$!
+    sleep "$WRITER_LEAD"
+    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$ENTERPRISES" \
+        --seconds "$SECONDS_EACH" >"$WORK/reads-under-load.json"
+    wait "$writer"
+    local rss_kib db_bytes
+    rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$node_pid/status")
+    db_bytes=$(du -sb "$WORK/dev-9960" | cut -f1)
+    printf '{"enterprises": %s, "rssKiB": %s, "databaseBytes": %s}\n' \
+        "$ENTERPRISES" "$rss_kib" "$db_bytes" >"$WORK/state.json"
+    stop_nodes
+    results+=("$WORK/reads-idle.json" "$WORK/reads-under-load.json" "$WORK/state.json")
+}
+
 # (a) sustained included rate, each workload alone on a development node.
 measure_dev remark --workload remark --accounts "$ACCOUNTS"
 measure_dev attest --workload attest
@@ -128,5 +157,7 @@ measure_local local-half $((baseline / 2))
 if [ "${BENCH_SMOKE:-0}" != 1 ]; then
     measure_local local-90 $((baseline * 9 / 10))
 fi
+
+measure_reads
 
 node "$ROOT/scripts/bench-table.mjs" "$OUT" "${results[@]}"

@@ -29,6 +29,7 @@ use jsonrpsee::{
 	rpc_params,
 };
 use serde_json::{json, Value};
+use sp_crypto_hashing::twox_128;
 use sp_runtime::generic::Era;
 use std::{
 	collections::HashMap,
@@ -50,6 +51,9 @@ pub enum Workload {
 	Remark,
 	/// `taxRecords.attestRecord` with a 1 KiB sealed record, from the tax authority.
 	Attest,
+	/// No transactions: `banktax_enterpriseProfile` of `--enterprises` registered enterprises
+	/// and `state_getStorage` of their controllers' accounts, as fast as the node answers.
+	Reads,
 }
 
 #[derive(Parser, Clone)]
@@ -81,6 +85,9 @@ pub struct LoadArgs {
 	/// Most transactions signed ahead (the run stops sending when they are used up).
 	#[arg(long, default_value_t = 60_000)]
 	pub max_transactions: u32,
+	/// Enterprises registered for the reads workload (only registered if not there yet).
+	#[arg(long, default_value_t = 10_000)]
+	pub enterprises: u32,
 	/// The tax authority's signing key.
 	#[arg(long, default_value = "//Alice")]
 	pub authority: String,
@@ -101,6 +108,9 @@ pub async fn run(args: LoadArgs) -> CliResult<Value> {
 	let first = Connection { url: args.urls[0].clone() };
 	let chain = Chain::connect(&first).await?;
 	let authority = Signer::from_suri(&args.authority)?;
+	if args.workload == Workload::Reads {
+		return reads(&chain, &args, &authority).await;
+	}
 	let transactions = signed_load(&chain, &args, &authority).await?;
 	eprintln!("… {} transactions signed", transactions.len());
 
@@ -150,7 +160,7 @@ async fn signed_load(
 				.map(|i| Signer::from_suri(&format!("//load//{i}")))
 				.collect::<CliResult<_>>()?;
 			let accounts: Vec<AccountId> = signers.iter().map(Signer::account).collect();
-			register(chain, authority, &accounts, 0).await?;
+			register(chain, authority, &accounts, 0, Series::Remark).await?;
 			let mut nonces = vec![0u32; signers.len()];
 			let mut signed = Vec::with_capacity(count as usize);
 			for n in 0..count as usize {
@@ -171,7 +181,7 @@ async fn signed_load(
 			let holders: Vec<AccountId> = (0..enterprises)
 				.map(|i| Signer::from_suri(&format!("//load//holder//{i}")).map(|s| s.account()))
 				.collect::<CliResult<_>>()?;
-			let usccs = register(chain, authority, &holders, 1).await?;
+			let usccs = register(chain, authority, &holders, 1, Series::Attest).await?;
 			let mut nonce = chain.next_nonce(&authority.account()).await?;
 			let mut signed = Vec::with_capacity(count as usize);
 			for n in 0..count {
@@ -204,12 +214,31 @@ async fn signed_load(
 			}
 			Ok(signed)
 		}
+		Workload::Reads => Err("the reads workload signs nothing".into()),
 	}
 }
 
 fn encode(tx: &banktax_runtime::UncheckedExtrinsic) -> (Hash, String) {
 	let bytes = tx.encode();
 	(sp_crypto_hashing::blake2_256(&bytes).into(), to_hex(&bytes))
+}
+
+/// Which workload an enterprise was registered for: each has codes of its own, so that
+/// workloads can run on one chain side by side.
+#[derive(Clone, Copy)]
+enum Series {
+	Remark = 4,
+	Attest = 5,
+	Reads = 6,
+}
+
+/// The code of the `i`th enterprise of a series.
+fn load_uscc(series: Series, i: usize) -> CliResult<Uscc> {
+	let first: [u8; 17] = format!("914{}{:013}", series as u8, i)
+		.into_bytes()
+		.try_into()
+		.map_err(|_| "too many enterprises for the load's codes")?;
+	Uscc::complete(&first).map_err(|e| format!("load enterprise code: {e}"))
 }
 
 /// Registers enterprises holding `accounts` as controllers, eight to an enterprise (or
@@ -219,16 +248,13 @@ async fn register(
 	authority: &Signer,
 	accounts: &[AccountId],
 	per_enterprise: u32,
+	series: Series,
 ) -> CliResult<Vec<Uscc>> {
 	let per = if per_enterprise == 0 { CONTROLLERS_PER_ENTERPRISE } else { per_enterprise };
 	let mut nonce = chain.next_nonce(&authority.account()).await?;
 	let mut usccs = Vec::new();
 	for (i, group) in accounts.chunks(per as usize).enumerate() {
-		let first: [u8; 17] = format!("9144{:013}", i)
-			.into_bytes()
-			.try_into()
-			.map_err(|_| "too many enterprises for the load's codes")?;
-		let uscc = Uscc::complete(&first).map_err(|e| format!("load enterprise code: {e}"))?;
+		let uscc = load_uscc(series, i)?;
 		let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::register_enterprise {
 			uscc: *uscc.as_bytes(),
 			controllers: group.to_vec(),
@@ -239,8 +265,9 @@ async fn register(
 		nonce = nonce.saturating_add(1);
 		usccs.push(uscc);
 	}
-	// Registered once the tax authority's nonce on chain has moved past them all.
-	let deadline = Instant::now() + Duration::from_secs(120);
+	// Registered once the tax authority's nonce on chain has moved past them all; 256 of its
+	// transactions fit in a block.
+	let deadline = Instant::now() + Duration::from_secs(120 + usccs.len() as u64 / 40);
 	loop {
 		let on_chain: u32 =
 			chain.runtime_call("AccountNonceApi_account_nonce", authority.account()).await?;
@@ -248,12 +275,108 @@ async fn register(
 			break;
 		}
 		if Instant::now() > deadline {
-			return Err("the load's enterprises were not registered within 120 s".into());
+			return Err("the load's enterprises were not registered in time".into());
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 	eprintln!("… {} enterprises registered for {} accounts", usccs.len(), accounts.len());
 	Ok(usccs)
+}
+
+/// The reads workload: registers the enterprises if they are not there yet, then asks for
+/// profiles and account storage over every connection for `--seconds`.
+async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<Value> {
+	let n = args.enterprises.max(1) as usize;
+	let controllers: Vec<AccountId> = (0..n)
+		.map(|i| Signer::from_suri(&format!("//load//reader//{i}")).map(|s| s.account()))
+		.collect::<CliResult<_>>()?;
+	let last = load_uscc(Series::Reads, n - 1)?;
+	let there: Result<Value, _> =
+		chain.client().request("banktax_enterpriseProfile", rpc_params![last.to_string()]).await;
+	let usccs = match there {
+		Ok(_) => (0..n).map(|i| load_uscc(Series::Reads, i)).collect::<CliResult<Vec<_>>>()?,
+		Err(_) => register(chain, authority, &controllers, 1, Series::Reads).await?,
+	};
+	let account_keys: Vec<String> = controllers
+		.iter()
+		.map(|a| {
+			let raw: &[u8] = a.as_ref();
+			let key = [
+				twox_128(b"System").as_slice(),
+				&twox_128(b"Account"),
+				&sp_crypto_hashing::blake2_128(raw),
+				raw,
+			]
+			.concat();
+			to_hex(&key)
+		})
+		.collect();
+	let usccs: Arc<Vec<String>> = Arc::new(usccs.iter().map(Uscc::to_string).collect());
+	let account_keys = Arc::new(account_keys);
+	let mut clients = Vec::new();
+	for url in &args.urls {
+		for _ in 0..args.connections.max(1) {
+			clients.push(Chain::connect(&Connection { url: url.clone() }).await?);
+		}
+	}
+	let started = Instant::now();
+	let deadline = started + Duration::from_secs(args.seconds);
+	let mut tasks = Vec::new();
+	for (c, client) in clients.into_iter().enumerate() {
+		let (usccs, account_keys) = (usccs.clone(), account_keys.clone());
+		tasks.push(tokio::spawn(async move {
+			let (mut profile, mut storage, mut errors) = (Vec::new(), Vec::new(), 0u32);
+			let mut i = c.wrapping_mul(7919);
+			while Instant::now() < deadline {
+				i = i.wrapping_add(1);
+				let t = Instant::now();
+				let answer: Result<Value, _> = client
+					.client()
+					.request("banktax_enterpriseProfile", rpc_params![&usccs[i % usccs.len()]])
+					.await;
+				match answer {
+					Ok(_) => profile.push(t.elapsed().as_secs_f64() * 1e3),
+					Err(_) => errors += 1,
+				}
+				let t = Instant::now();
+				let answer: Result<Option<String>, _> = client
+					.client()
+					.request("state_getStorage", rpc_params![&account_keys[i % account_keys.len()]])
+					.await;
+				match answer {
+					Ok(_) => storage.push(t.elapsed().as_secs_f64() * 1e3),
+					Err(_) => errors += 1,
+				}
+			}
+			(profile, storage, errors)
+		}));
+	}
+	let (mut profile, mut storage, mut errors) = (Vec::new(), Vec::new(), 0u32);
+	for task in tasks {
+		let (p, s, e) = task.await.map_err(|e| format!("a reader failed: {e}"))?;
+		profile.extend(p);
+		storage.extend(s);
+		errors = errors.saturating_add(e);
+	}
+	let seconds = started.elapsed().as_secs_f64();
+	let summary = |mut ms: Vec<f64>| {
+		ms.sort_by(f64::total_cmp);
+		json!({
+			"requests": ms.len(),
+			"perSecond": ((ms.len() as f64 / seconds) * 10.0).round() / 10.0,
+			"p50Ms": percentile(&ms, 50.0),
+			"p99Ms": percentile(&ms, 99.0),
+		})
+	};
+	Ok(json!({
+		"workload": "reads",
+		"enterprises": n,
+		"connections": args.urls.len() * args.connections.max(1),
+		"seconds": (seconds * 10.0).round() / 10.0,
+		"enterpriseProfile": summary(profile),
+		"stateGetStorage": summary(storage),
+		"errors": errors,
+	}))
 }
 
 /// Sends every transaction over the connections, at the rate asked for or as permits allow.
