@@ -35,9 +35,13 @@ WORK="$(mktemp -d /tmp/banktax-bench.XXXXXX)"
 mkdir -p "$(dirname "$OUT")"
 
 pids=()
-end_nodes() {
+stop_nodes() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    pids=()
+}
+end_nodes() {
+    stop_nodes
     rm -rf "$WORK"
 }
 trap end_nodes EXIT
@@ -70,12 +74,6 @@ start_dev() {
         --no-prometheus --no-telemetry >"$base.log" 2>&1 &
     pids+=($!)
     wait_for_rpc "$port"
-}
-
-stop_nodes() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait "${pids[@]}" 2>/dev/null || true
-    pids=()
 }
 
 results=()

@@ -4,7 +4,7 @@
 use crate::{
 	chain::{parse_account, Chain, Connection, Signing},
 	envelope::read_sealed,
-	from_hex, to_hex, CliResult,
+	to_hex, CliResult,
 };
 use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Uscc};
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
@@ -75,21 +75,20 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 }
 
 async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> CliResult<Value> {
-	let sealed = crate::record::seal(file)?;
-	keep_secret(keep, &sealed)?;
-	let hex = |key: &str| from_hex(sealed[key].as_str().unwrap_or_default(), key);
-	let uscc = crate::parse_uscc(sealed["enterprise"].as_str().unwrap_or_default())?;
-	let attestation = Attestation {
-		schema_version: field(&sealed, "schemaVersion")?,
-		rating: field(&sealed, "rating")?,
-		commitment: crate::hex32(sealed["commitment"].as_str().unwrap_or_default(), "commitment")?,
-		ciphertext: hex("ciphertext")?,
-	};
+	let sealed = crate::record::seal_file(file)?;
+	keep_secret(keep, &crate::record::sealed_json(&sealed))?;
+	let header = &sealed.header;
+	let uscc = header.enterprise;
 	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
 		uscc: *uscc.as_bytes(),
-		period: field(&sealed, "period")?,
-		kind: field(&sealed, "kind")?,
-		attestation,
+		period: header.period,
+		kind: header.kind,
+		attestation: Attestation {
+			schema_version: header.schema_version,
+			rating: header.rating,
+			commitment: sealed.commitment,
+			ciphertext: sealed.ciphertext.clone(),
+		},
 	});
 	let included = chain.submit(signing, call).await?;
 	let record = included.find(|event| match event {
@@ -101,14 +100,9 @@ async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> C
 	Ok(included.report(json!({
 		"record": record,
 		"enterprise": uscc,
-		"commitment": sealed["commitment"],
+		"commitment": to_hex(&sealed.commitment),
 		"kept": keep.display().to_string(),
 	})))
-}
-
-/// A field of what `banktax record seal` printed.
-fn field<T: serde::de::DeserializeOwned>(sealed: &Value, key: &str) -> CliResult<T> {
-	serde_json::from_value(sealed[key].clone()).map_err(|e| format!("sealed {key}: {e}"))
 }
 
 /// Writes what only the tax authority may hold, readable by its owner only.

@@ -171,11 +171,7 @@ pub async fn run(connection: &Connection, command: BankCommand) -> CliResult<Val
 			signing,
 		} => {
 			let open_for = units::span(offer_days, offer_blocks)?;
-			let offer_expires_at = chain
-				.best_number()
-				.await?
-				.checked_add(open_for)
-				.ok_or("the offer would end beyond the chain's last block")?;
+			let offer_expires_at = chain.blocks_from_now(open_for, "offer").await?;
 			let call = pallet_loans::Call::approve_loan {
 				loan,
 				amount: units::fen(&amount)?,

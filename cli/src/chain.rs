@@ -193,6 +193,14 @@ impl Chain {
 		block_number(&header)
 	}
 
+	/// The block `length` blocks after the best one: when something granted now, `what`, ends.
+	pub async fn blocks_from_now(&self, length: u32, what: &str) -> CliResult<u32> {
+		self.best_number()
+			.await?
+			.checked_add(length)
+			.ok_or_else(|| format!("the {what} would end beyond the chain's last block"))
+	}
+
 	/// Signs `call`, submits it and follows it to a block, or to finality, as `signing` asks.
 	/// A dispatch error is an error here, named after the pallet and the error.
 	pub async fn submit(&self, signing: &Signing, call: RuntimeCall) -> CliResult<Included> {
@@ -209,6 +217,8 @@ impl Chain {
 			.await
 			.map_err(|e| refusal(&signer, e))?;
 		eprintln!("… submitted to {} by {}", self.url, signer.account().to_ss58check());
+		// What the transaction did in the block it is in, kept for when that block is final.
+		let mut in_block: Option<Included> = None;
 		while let Some(status) = progress.next().await {
 			let status = status.map_err(|e| format!("lost track of the transaction: {e}"))?;
 			match status_of(&status) {
@@ -221,9 +231,13 @@ impl Chain {
 						return Ok(included);
 					}
 					eprintln!("… waiting for finality");
+					in_block = Some(included);
 				}
 				("finalized", Some(hash)) => {
-					let included = self.outcome(hash, &encoded).await?;
+					let included = match in_block.take() {
+						Some(seen) if seen.block_hash == hash => seen,
+						_ => self.outcome(hash, &encoded).await?,
+					};
 					eprintln!("… finalised in block #{}", included.block_number);
 					return Ok(included);
 				}
@@ -309,7 +323,7 @@ impl Chain {
 			.as_array()
 			.and_then(|all| all.iter().position(|x| x.as_str() == Some(encoded)))
 			.ok_or(format!("the transaction is not in block {hash:?}"))?;
-		let key = to_hex(&[twox_128(b"System"), twox_128(b"Events")].concat());
+		let key = to_hex(&storage_prefix(b"System", b"Events"));
 		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![key, hash]).await?;
 		let raw = crate::from_hex(raw.as_deref().unwrap_or("0x00"), "the block's events")?;
 		let records = Vec::<EventRecord<RuntimeEvent, Hash>>::decode(&mut &raw[..])
@@ -331,6 +345,11 @@ impl Chain {
 		}
 		Ok(Included { block_hash: hash, block_number, events })
 	}
+}
+
+/// The storage key of a pallet's value, or the prefix of its map's keys.
+pub fn storage_prefix(pallet: &[u8], item: &[u8]) -> Vec<u8> {
+	[twox_128(pallet), twox_128(item)].concat()
 }
 
 /// A dispatch error by its name, e.g. `Consent.BankNotConsented`.

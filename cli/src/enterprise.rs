@@ -149,11 +149,7 @@ async fn grant(chain: &Chain, args: GrantArgs) -> CliResult<Value> {
 		),
 	};
 	let length = units::span(args.valid_days, args.valid_blocks)?;
-	let expires_at = chain
-		.best_number()
-		.await?
-		.checked_add(length)
-		.ok_or("the consent would end beyond the chain's last block")?;
+	let expires_at = chain.blocks_from_now(length, "consent").await?;
 	let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
 		bank,
 		purpose,

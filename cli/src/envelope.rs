@@ -16,7 +16,7 @@ use banktax_primitives::{
 		open_envelope, open_record, seal_envelope, EnvelopeContent, FieldKey, Opening,
 		RecordHeader, SCHEMA_VERSION,
 	},
-	Period, Rating, RecordKind, Uscc,
+	Period, Rating, RecordKind,
 };
 use clap::{Args, Subcommand};
 use rand_core::OsRng;
@@ -177,8 +177,7 @@ fn open(args: &OpenArgs) -> CliResult<Value> {
 	let secret = args.secret.load()?;
 	let envelope = from_hex(&args.envelope, "the envelope")?;
 	let chain: ChainRecord = read_json(&args.record, "a record as the chain holds it")?;
-	let enterprise = Uscc::parse(chain.enterprise.as_bytes())
-		.map_err(|e| format!("{} is not a unified social credit code: {e}", chain.enterprise))?;
+	let enterprise = crate::parse_uscc(&chain.enterprise)?;
 	let header = RecordHeader {
 		schema_version: SCHEMA_VERSION,
 		enterprise,

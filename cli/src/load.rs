@@ -17,7 +17,7 @@
 //! (`//load//<i>` under the development phrase).
 
 use crate::{
-	chain::{block_number, Chain, Connection, Signer},
+	chain::{block_number, storage_prefix, Chain, Connection, Signer},
 	to_hex, CliResult,
 };
 use banktax_primitives::{Period, RecordKind, Uscc};
@@ -29,7 +29,6 @@ use jsonrpsee::{
 	rpc_params,
 };
 use serde_json::{json, Value};
-use sp_crypto_hashing::twox_128;
 use sp_runtime::generic::Era;
 use std::{
 	collections::HashMap,
@@ -302,8 +301,7 @@ async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<
 		.map(|a| {
 			let raw: &[u8] = a.as_ref();
 			let key = [
-				twox_128(b"System").as_slice(),
-				&twox_128(b"Account"),
+				storage_prefix(b"System", b"Account").as_slice(),
 				&sp_crypto_hashing::blake2_128(raw),
 				raw,
 			]
@@ -313,12 +311,7 @@ async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<
 		.collect();
 	let usccs: Arc<Vec<String>> = Arc::new(usccs.iter().map(Uscc::to_string).collect());
 	let account_keys = Arc::new(account_keys);
-	let mut clients = Vec::new();
-	for url in &args.urls {
-		for _ in 0..args.connections.max(1) {
-			clients.push(Chain::connect(&Connection { url: url.clone() }).await?);
-		}
-	}
+	let clients = connections(args).await?;
 	let started = Instant::now();
 	let deadline = started + Duration::from_secs(args.seconds);
 	let mut tasks = Vec::new();
@@ -379,6 +372,17 @@ async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<
 	}))
 }
 
+/// `--connections` connections to each node of `--url`.
+async fn connections(args: &LoadArgs) -> CliResult<Vec<Chain>> {
+	let mut clients = Vec::new();
+	for url in &args.urls {
+		for _ in 0..args.connections.max(1) {
+			clients.push(Chain::connect(&Connection { url: url.clone() }).await?);
+		}
+	}
+	Ok(clients)
+}
+
 /// Sends every transaction over the connections, at the rate asked for or as permits allow.
 /// Returns the refusals by reason.
 async fn send(
@@ -387,12 +391,7 @@ async fn send(
 	ledger: Ledger,
 	permits: Arc<Semaphore>,
 ) -> CliResult<HashMap<String, u32>> {
-	let mut clients = Vec::new();
-	for url in &args.urls {
-		for _ in 0..args.connections.max(1) {
-			clients.push(Arc::new(Chain::connect(&Connection { url: url.clone() }).await?));
-		}
-	}
+	let clients: Vec<Arc<Chain>> = connections(args).await?.into_iter().map(Arc::new).collect();
 	let queue = Arc::new(Mutex::new(transactions.into_iter()));
 	let rejected = Arc::new(Mutex::new(HashMap::<String, u32>::new()));
 	let deadline = Instant::now() + Duration::from_secs(args.seconds);

@@ -13,10 +13,10 @@
 use crate::{from_hex, hex32, to_hex, CliResult};
 use banktax_primitives::{
 	privacy::{
-		open_record, seal_record, DataKey, Field, FieldKey, Opening, RecordHeader, TaxRecord,
-		SCHEMA_VERSION,
+		open_record, seal_record, DataKey, Field, FieldKey, Opening, RecordHeader, SealedRecord,
+		TaxRecord, SCHEMA_VERSION,
 	},
-	Period, Rating, RecordKind, Uscc,
+	Period, Rating, RecordKind,
 };
 use clap::{Args, Subcommand};
 use rand_core::OsRng;
@@ -67,9 +67,7 @@ pub struct RecordFile {
 
 impl RecordFile {
 	pub fn into_record(self) -> CliResult<TaxRecord> {
-		let enterprise = Uscc::parse(self.enterprise.as_bytes()).map_err(|e| {
-			format!("{} is not a unified social credit code: {e:?}", self.enterprise)
-		})?;
+		let enterprise = crate::parse_uscc(&self.enterprise)?;
 		let header = RecordHeader {
 			schema_version: SCHEMA_VERSION,
 			enterprise,
@@ -100,15 +98,24 @@ pub fn run(command: RecordCommand) -> CliResult<Value> {
 	}
 }
 
-pub fn seal(file: &Path) -> CliResult<Value> {
+fn seal(file: &Path) -> CliResult<Value> {
+	Ok(sealed_json(&seal_file(file)?))
+}
+
+/// Seals the record file at `file`.
+pub fn seal_file(file: &Path) -> CliResult<SealedRecord> {
 	let text = std::fs::read_to_string(file)
 		.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
 	let record_file: RecordFile = serde_json::from_str(&text)
 		.map_err(|e| format!("{} is not a record file: {e}", file.display()))?;
-	let sealed = seal_record(record_file.into_record()?, &mut OsRng)
-		.map_err(|e| format!("cannot seal: {e:?}"))?;
-	let header = sealed.header;
-	Ok(json!({
+	seal_record(record_file.into_record()?, &mut OsRng).map_err(|e| format!("cannot seal: {e:?}"))
+}
+
+/// A sealed record as `record seal` prints it and the tax authority keeps it: what goes to the
+/// chain, and the data key, salts and figures that stay with the authority.
+pub fn sealed_json(sealed: &SealedRecord) -> Value {
+	let header = &sealed.header;
+	json!({
 		"enterprise": String::from_utf8_lossy(header.enterprise.as_bytes()),
 		"period": header.period,
 		"kind": header.kind,
@@ -119,7 +126,7 @@ pub fn seal(file: &Path) -> CliResult<Value> {
 		"dataKey": to_hex(&sealed.data_key.0),
 		"salts": sealed.opening.salts.iter().map(|salt| to_hex(salt)).collect::<Vec<_>>(),
 		"record": RecordFile::from_record(&sealed.opening.record),
-	}))
+	})
 }
 
 fn open(args: &OpenArgs) -> CliResult<Value> {
