@@ -13,7 +13,7 @@ const [out, ...files] = process.argv.slice(2);
 const all = files.map((f) => ({ label: basename(f, '.json'), ...JSON.parse(readFileSync(f, 'utf8')) }));
 const runs = all.filter((r) => r.includedPerSecond !== undefined && r.label !== 'writer');
 const reads = all.filter((r) => r.workload === 'reads');
-const state = all.find((r) => r.rssKiB !== undefined);
+const states = all.filter((r) => r.rssKiB !== undefined);
 const baseline = runs.find((r) => r.workload === 'remark')?.includedPerSecond;
 for (const run of runs) {
   run.ratioToRemark = baseline ? Math.round((run.includedPerSecond / baseline) * 100) / 100 : null;
@@ -28,22 +28,26 @@ const commit = (() => {
 })();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const weightTable = weights();
-writeFileSync(out, JSON.stringify({ commit, machine, at: new Date().toISOString(), runs, reads, state, weights: weightTable }, null, 2));
+writeFileSync(out, JSON.stringify({ commit, machine, at: new Date().toISOString(), runs, reads, states, weights: weightTable }, null, 2));
 
 const row = (cells) => `| ${cells.join(' | ')} |`;
 console.log(`commit ${commit}; ${machine}`);
-console.log(row(['workload', 'nodes', 'sent', 'included/s', 'vs remark', 'in block p50 / p99 ms', 'final p50 / p99 ms', 'rejected']));
-console.log(row(Array(8).fill('---')));
+console.log(row(['workload', 'nodes', 'sent', 'included/s', 'vs remark', 'records/s', 'in block p50 / p99 ms', 'final p50 / p99 ms', 'rejected', 'CPU cores: nodes / load']));
+console.log(row(Array(10).fill('---')));
 for (const r of runs) {
   console.log(row([
-    r.workload + (r.targetRate ? ` @ ${r.targetRate}/s` : ''),
+    r.workload +
+      (r.recordsPerTransaction > 1 ? ` (${r.recordsPerTransaction} a transaction${r.runsOf > 1 ? `, ${r.runsOf} an enterprise` : ''})` : '') +
+      (r.targetRate ? ` @ ${r.targetRate}/s` : ''),
     r.nodes,
     r.submitted,
     r.includedPerSecond,
     r.ratioToRemark ?? '',
+    r.recordsPerTransaction ? r.recordsPerSecond : '',
     `${r.submitToBlockMs.p50} / ${r.submitToBlockMs.p99}`,
     `${r.submitToFinalMs.p50} / ${r.submitToFinalMs.p99}`,
     r.rejected,
+    `${r.cpuCores?.nodes ?? '?'} / ${r.cpuCores?.load ?? '?'}`,
   ]));
 }
 console.log('');
@@ -52,10 +56,15 @@ console.log(row(Array(7).fill('---')));
 for (const r of reads) {
   const p = r.enterpriseProfile;
   const s = r.stateGetStorage;
-  console.log(row([r.label, r.enterprises, `${p.p50Ms} / ${p.p99Ms}`, p.perSecond, `${s.p50Ms} / ${s.p99Ms}`, s.perSecond, r.errors]));
+  const when = r.label.endsWith('under-load') ? 'under remark load' : 'idle';
+  console.log(row([when, r.enterprises, `${p.p50Ms} / ${p.p99Ms}`, p.perSecond, `${s.p50Ms} / ${s.p99Ms}`, s.perSecond, r.errors]));
 }
-if (state) {
-  console.log(`node with ${state.enterprises} enterprises: resident memory ${(state.rssKiB / 1024).toFixed(0)} MiB, database ${(state.databaseBytes / 2 ** 20).toFixed(1)} MiB`);
+console.log('');
+console.log(row(['enterprises', 'records each', 'genesis built in s', 'resident MiB', 'peak resident MiB', 'database MiB']));
+console.log(row(Array(6).fill('---')));
+for (const st of states) {
+  const mib = (kib) => (kib / 1024).toFixed(0);
+  console.log(row([st.enterprises, st.recordsEach, st.genesisSeconds, mib(st.rssKiB), mib(st.peakRssKiB), (st.databaseBytes / 2 ** 20).toFixed(1)]));
 }
 console.log('');
 console.log(`weights (benchmark pallet, ParityDB costs), each call against frame_system::remark; extrinsic base ${weightTable.extrinsicBaseUs} µs`);

@@ -4,7 +4,9 @@
 # registered accounts over several connections), prints a table and writes it as JSON.
 #
 #   BENCH_SECONDS=30      seconds of sending per measurement
-#   BENCH_SMOKE=1         a few seconds each and small counts: proves the harness works (CI)
+#   BENCH_SMOKE=1         one node, a few seconds each and small counts: proves the harness
+#                         works (CI)
+#   BENCH_LARGE_RECORDS=N records each of the million generated enterprises (default 0)
 #   BENCH_OUT=<file>      where the JSON goes (default $CARGO_TARGET_DIR/bench/latest.json)
 #   BENCH_SKIP_BUILD=1    use the binaries already built
 #
@@ -19,16 +21,28 @@ cd "$ROOT"
 SECONDS_EACH="${BENCH_SECONDS:-30}"
 SETTLE=60
 MAX_TX=60000
-ACCOUNTS=512
-ENTERPRISES=3000
+ACCOUNTS=512          # remark signers
+GRANT_ACCOUNTS=4096   # enterprises granting consents
+BATCH=256             # records per attestRecords transaction
+# (c) and (d): generated enterprises and records each, small and large.
+SMALL=10000
+SMALL_RECORDS=10
+LARGE=1000000
+LARGE_RECORDS="${BENCH_LARGE_RECORDS:-0}"
 WRITER_LEAD=20
-if [ "${BENCH_SMOKE:-0}" = 1 ]; then
-    SECONDS_EACH=3
+SMOKE="${BENCH_SMOKE:-0}"
+if [ "$SMOKE" = 1 ]; then
+    # One node for everything, small counts, no four-node network and no large state.
+    SECONDS_EACH=2
     SETTLE=30
-    MAX_TX=300
+    MAX_TX=200
     ACCOUNTS=16
-    ENTERPRISES=50
-    WRITER_LEAD=8
+    GRANT_ACCOUNTS=16
+    BATCH=16
+    SMALL=50
+    SMALL_RECORDS=2
+    LARGE=0
+    WRITER_LEAD=3
 fi
 OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench/latest.json}"
 WORK="$(mktemp -d /tmp/banktax-bench.XXXXXX)"
@@ -53,9 +67,10 @@ fi
 NODE="$(require_node)"
 LOAD="$CARGO_TARGET_DIR/release/banktax-load"
 
-# Waits until a node answers JSON-RPC on port $1.
+# Waits until a node answers JSON-RPC on port $1, for at most $2 seconds (60).
 wait_for_rpc() {
-    for _ in $(seq 1 120); do
+    local tries=$(( ${2:-60} * 2 ))
+    for _ in $(seq 1 "$tries"); do
         if curl -s -H 'content-type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
             "http://127.0.0.1:$1" >/dev/null 2>&1; then
             return 0
@@ -66,26 +81,47 @@ wait_for_rpc() {
     exit 1
 }
 
-# Starts a fresh development node on port $1, with a transaction pool large enough for the load.
-start_dev() {
-    local port="$1" base="$WORK/dev-$1"
-    "$NODE" --dev --base-path "$base" --rpc-port "$port" --port $((port + 1000)) \
-        --pool-limit 16384 --pool-kbytes 131072 --rpc-max-connections 1000 \
-        --no-prometheus --no-telemetry >"$base.log" 2>&1 &
+# The development chain's spec with $1 generated enterprises of $2 records each in its genesis
+# (pallet_tax_records::SyntheticRegister): a province's worth of state without registering it.
+generated_spec() {
+    local spec="$WORK/generated-$1-$2.json"
+    "$NODE" build-spec --chain dev 2>/dev/null \
+        | node "$ROOT/scripts/generated-spec.mjs" "$1" "$2" >"$spec"
+    echo "$spec"
+}
+
+# Starts a development node on port $1 from chain spec $2 (a file, or "dev"), with a
+# transaction pool large enough for the load; keeps its base path if it has one already.
+start_node() {
+    local port="$1" chain="$2" base="$WORK/node-$1"
+    # A fixed node key: the node is alone on loopback, and needs one to author.
+    "$NODE" --chain "$chain" --alice --force-authoring --base-path "$base" \
+        --node-key 0000000000000000000000000000000000000000000000000000000000000001 \
+        --rpc-port "$port" --port $((port + 1000)) \
+        --pool-limit 16384 --pool-kbytes 262144 --rpc-max-connections 1000 \
+        --no-prometheus --no-telemetry --no-mdns >>"$base.log" 2>&1 &
     pids+=($!)
-    wait_for_rpc "$port"
+    node_pid=$!
+    wait_for_rpc "$port" "${3:-60}"
+}
+
+# A fresh development node on port 9960, unless the smoke run's one node is already up.
+fresh_dev() {
+    if [ "$SMOKE" = 1 ] && [ "${#pids[@]}" -gt 0 ]; then return; fi
+    stop_nodes
+    rm -rf "$WORK/node-9960" "$WORK/node-9960.log"
+    start_node 9960 "${1:-dev}"
 }
 
 results=()
-# measure <name> <load arguments...>: one dev node, one run.
+# measure_dev <name> <load arguments...>: one run on a fresh development node.
 measure_dev() {
     local name="$1"
     shift
     echo "==> $name on a development node" >&2
-    start_dev 9960
+    fresh_dev
     "$LOAD" --url ws://127.0.0.1:9960 --seconds "$SECONDS_EACH" --settle "$SETTLE" \
-        --max-transactions "$MAX_TX" "$@" >"$WORK/$name.json"
-    stop_nodes
+        --max-transactions "$MAX_TX" --node-pid "$node_pid" "$@" >"$WORK/$name.json"
     results+=("$WORK/$name.json")
 }
 
@@ -103,6 +139,7 @@ finalized_number() {
 measure_local() {
     local name="$1" rate="$2"
     echo "==> $name: remarks at $rate/s on the four-node local network" >&2
+    stop_nodes
     TESTNET_DIR="$WORK/local-$name" TESTNET_FIRST_RPC_PORT=9970 "$ROOT/scripts/testnet.sh" --purge >/dev/null 2>&1 &
     pids+=($!)
     for port in 9970 9971 9972 9973; do wait_for_rpc "$port"; done
@@ -110,8 +147,11 @@ measure_local() {
         [ "$(finalized_number 9970 || echo 0)" -ge 1 ] 2>/dev/null && break
         sleep 1
     done
+    local node_pids=()
+    for pid in $(pgrep -f "banktax-node.*local-$name"); do node_pids+=(--node-pid "$pid"); done
     "$LOAD" --url ws://127.0.0.1:9970 --url ws://127.0.0.1:9971 --url ws://127.0.0.1:9972 \
         --url ws://127.0.0.1:9973 --connections 1 --workload remark --accounts "$ACCOUNTS" \
+        "${node_pids[@]}" \
         --authority //tax-authority \
         --rate "$rate" --seconds "$SECONDS_EACH" --settle "$SETTLE" --max-transactions "$MAX_TX" \
         >"$WORK/$name.json"
@@ -119,43 +159,74 @@ measure_local() {
     results+=("$WORK/$name.json")
 }
 
-# (c) and (d): profile and storage reads with ENTERPRISES registered enterprises, idle and while
-# remarks load the node; then the node's resident memory and database size.
+# (c) and (d): profile and storage reads of $1 generated enterprises with $2 records each, idle
+# and while remarks load the node; then the node's resident memory and database size. The node
+# builds the genesis, is restarted (so memory is that of a running node, not of building the
+# genesis), and measured.
 measure_reads() {
-    echo "==> reads with $ENTERPRISES enterprises, idle and under load" >&2
-    start_dev 9960
-    local node_pid="${pids[-1]}"
-    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$ENTERPRISES" \
-        --seconds "$SECONDS_EACH" >"$WORK/reads-idle.json"
+    local enterprises="$1" records="$2" label="$1"
+    echo "==> reads with $enterprises generated enterprises of $records records, idle and under load" >&2
+    local started genesis_seconds
+    if [ "$SMOKE" != 1 ]; then
+        stop_nodes
+        rm -rf "$WORK/node-9960" "$WORK/node-9960.log"
+        local spec
+        spec=$(generated_spec "$enterprises" "$records")
+        started=$(date +%s%N)
+        start_node 9960 "$spec" 1800
+        genesis_seconds=$(( ($(date +%s%N) - started) / 1000000000 ))
+        stop_nodes
+        start_node 9960 "$spec" 600
+    else
+        genesis_seconds=0
+    fi
+    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$enterprises" \
+        --seconds "$SECONDS_EACH" >"$WORK/reads-$label-idle.json"
     "$LOAD" --url ws://127.0.0.1:9960 --workload remark --accounts "$ACCOUNTS" \
         --seconds $((SECONDS_EACH + WRITER_LEAD)) --settle 5 --max-transactions "$MAX_TX" \
         >"$WORK/writer.json" &
     local writer=$!
     sleep "$WRITER_LEAD"
-    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$ENTERPRISES" \
-        --seconds "$SECONDS_EACH" >"$WORK/reads-under-load.json"
+    "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$enterprises" \
+        --seconds "$SECONDS_EACH" >"$WORK/reads-$label-under-load.json"
     wait "$writer"
-    local rss_kib db_bytes
+    local rss_kib hwm_kib db_bytes
     rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$node_pid/status")
-    db_bytes=$(du -sb "$WORK/dev-9960" | cut -f1)
-    printf '{"enterprises": %s, "rssKiB": %s, "databaseBytes": %s}\n' \
-        "$ENTERPRISES" "$rss_kib" "$db_bytes" >"$WORK/state.json"
-    stop_nodes
-    results+=("$WORK/reads-idle.json" "$WORK/reads-under-load.json" "$WORK/state.json")
+    hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
+    db_bytes=$(du -sb "$WORK/node-9960" | cut -f1)
+    printf '{"enterprises": %s, "recordsEach": %s, "genesisSeconds": %s, "rssKiB": %s, "peakRssKiB": %s, "databaseBytes": %s}\n' \
+        "$enterprises" "$records" "$genesis_seconds" "$rss_kib" "$hwm_kib" "$db_bytes" >"$WORK/state-$label.json"
+    results+=("$WORK/reads-$label-idle.json" "$WORK/reads-$label-under-load.json" "$WORK/state-$label.json")
 }
+
+if [ "$SMOKE" = 1 ]; then
+    # The smoke run's one node carries the generated enterprises its reads read.
+    start_node 9960 "$(generated_spec "$SMALL" "$SMALL_RECORDS")"
+fi
 
 # (a) sustained included rate, each workload alone on a development node.
 measure_dev remark --workload remark --accounts "$ACCOUNTS"
 measure_dev attest --workload attest
+measure_dev attest-batch --workload attest --batch "$BATCH" --in-flight 16
+measure_dev attest-sorted --workload attest --batch "$BATCH" --runs-of 12 --in-flight 16
+measure_dev grant --workload grant --accounts "$GRANT_ACCOUNTS"
+measure_dev access --workload access
+if [ "$SMOKE" != 1 ]; then
+    measure_dev repay --workload repay
+fi
 
 # (b) latency on the local network at half and 90 % of the remark rate found in (a).
-baseline=$(node -e "console.log(Math.max(1, Math.floor(JSON.parse(require('fs').readFileSync('$WORK/remark.json')).includedPerSecond)))")
-if [ "${BENCH_SMOKE:-0}" = 1 ]; then baseline=20; fi
-measure_local local-half $((baseline / 2))
-if [ "${BENCH_SMOKE:-0}" != 1 ]; then
+if [ "$SMOKE" != 1 ]; then
+    baseline=$(node -e "console.log(Math.max(1, Math.floor(JSON.parse(require('fs').readFileSync('$WORK/remark.json')).includedPerSecond)))")
+    measure_local local-half $((baseline / 2))
     measure_local local-90 $((baseline * 9 / 10))
 fi
 
-measure_reads
+# (c) and (d) at a province's scale.
+measure_reads "$SMALL" "$SMALL_RECORDS"
+if [ "$LARGE" -gt 0 ]; then
+    measure_reads "$LARGE" "$LARGE_RECORDS"
+fi
+stop_nodes
 
 node "$ROOT/scripts/bench-table.mjs" "$OUT" "${results[@]}"

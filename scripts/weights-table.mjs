@@ -2,7 +2,8 @@
 // frame_system::remark, read from the generated weights.rs files: base compute, database
 // reads and writes at ParityDB's costs (read 8 µs, write 50 µs; see frame_support's
 // ParityDbWeight), their total, and the total with the extrinsic base weight, each as a
-// multiple of remark's. Components (e.g. a list's length) at zero.
+// multiple of remark's. Components (e.g. a list's length) at zero, and each component's cost
+// per unit in a row of its own ("per e").
 //   node scripts/weights-table.mjs            prints the table
 //   import { weights } from './weights-table.mjs'
 
@@ -21,11 +22,19 @@ function parse(file) {
   const body = text.slice(start === -1 ? 0 : start);
   const calls = {};
   for (const match of body.matchAll(/fn (\w+)\(([^)]*)\) -> Weight \{([\s\S]*?)\n\t\}/g)) {
-    const [, name, , code] = match;
+    const [, name, params, code] = match;
     if (calls[name]) break; // the second impl (for ()) starts
-    const compute = Number(code.match(/Weight::from_parts\(([\d_]+), 0\)/)?.[1].replaceAll('_', '') ?? 0);
-    const count = (kind) => Number(code.match(new RegExp(`DbWeight::get\\(\\)\\.${kind}\\((\\d+)\\)`))?.[1] ?? 0);
-    calls[name] = { computeUs: compute / 1e6, reads: count('reads'), writes: count('writes') };
+    const number = (m) => Number(m?.[1].replaceAll('_', '') ?? 0);
+    const compute = number(code.match(/Weight::from_parts\(([\d_]+), 0\)\n/));
+    const count = (kind) => number(code.match(new RegExp(`DbWeight::get\\(\\)\\.${kind}\\((\\d+)\\)`)));
+    const per = {};
+    for (const [, v] of params.matchAll(/(\w+): u32/g)) {
+      const slope = number(code.match(new RegExp(`Weight::from_parts\\(([\\d_]+), 0\\)\\.saturating_mul\\(${v}\\.into`)));
+      const perCount = (kind) =>
+        number(code.match(new RegExp(`DbWeight::get\\(\\)\\.${kind}\\(\\(([\\d_]+)_u64\\)\\.saturating_mul\\(${v}\\.into`)));
+      per[v] = { computeUs: slope / 1e6, reads: perCount('reads'), writes: perCount('writes') };
+    }
+    calls[name] = { computeUs: compute / 1e6, reads: count('reads'), writes: count('writes'), per };
   }
   return calls;
 }
@@ -50,7 +59,11 @@ export function weights() {
   };
   add('frame_system', 'remark', remark);
   for (const pallet of ['institutions', 'tax-records', 'consent', 'loans', 'governance']) {
-    for (const [name, w] of Object.entries(parse(`pallets/${pallet}/src/weights.rs`))) add(pallet, name, w);
+    for (const [name, w] of Object.entries(parse(`pallets/${pallet}/src/weights.rs`))) {
+      add(pallet, name, w);
+      // Per-byte slopes (a fraction of a µs) would only add rows of zeros.
+      for (const [v, slope] of Object.entries(w.per)) if (total(slope) >= 0.1) add(pallet, `${name}, per ${v}`, slope);
+    }
   }
   return { extrinsicBaseUs, rows };
 }

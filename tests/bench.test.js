@@ -1,7 +1,8 @@
-// The performance harness cannot rot: a short run of scripts/bench.sh (BENCH_SMOKE=1) loads a
-// development node and the four-node local network, and every transaction it sends must be
-// counted in a block and final, with its latencies; its reads must be answered, idle and under
-// load, and the node's memory and database size reported.
+// The performance harness cannot rot: a short run of scripts/bench.sh (BENCH_SMOKE=1) loads one
+// development node, whose genesis holds generated enterprises, with each workload in turn, and
+// every transaction it sends must be counted in a block and final, with its latencies; its
+// reads of the generated enterprises must be answered, idle and under load, and the node's
+// memory and database size reported.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,10 +19,13 @@ test('scripts/bench.sh runs every measurement and writes its table as JSON', () 
     timeout: 300_000,
   });
   assert.match(printed, /\| workload \| nodes \| sent \| included\/s \|/);
-  const { commit, machine, runs, reads, state } = JSON.parse(readFileSync(out, 'utf8'));
+  const { commit, machine, runs, reads, states } = JSON.parse(readFileSync(out, 'utf8'));
   assert.match(commit, /^[0-9a-f]{7,}$|^unknown$/);
   assert.match(machine, /cores/);
-  assert.deepEqual(runs.map((r) => [r.workload, r.nodes]), [['remark', 1], ['attest', 1], ['remark', 4]]);
+  assert.deepEqual(
+    runs.map((r) => [r.workload, r.recordsPerTransaction]),
+    [['remark', 0], ['attest', 1], ['attest', 16], ['attest', 16], ['grant', 0], ['access', 0]],
+  );
   for (const run of runs) {
     assert.ok(run.submitted > 0, `${run.workload}: nothing sent`);
     assert.equal(run.rejected, 0, `${run.workload}: ${JSON.stringify(run.rejectedBy)}`);
@@ -32,8 +36,17 @@ test('scripts/bench.sh runs every measurement and writes its table as JSON', () 
     assert.ok(run.submitToFinalMs.p50 >= run.submitToBlockMs.p50, `${run.workload}: final before in block`);
   }
   assert.equal(runs[0].ratioToRemark, 1);
+  assert.deepEqual(runs.map((r) => r.runsOf), [0, 1, 1, 12, 0, 0]);
+  const batched = runs[2];
+  assert.ok(
+    Math.abs(batched.recordsPerSecond - 16 * batched.includedPerSecond) <= 1,
+    `records/s ${batched.recordsPerSecond} is 16 × ${batched.includedPerSecond} transactions/s`,
+  );
 
-  assert.deepEqual(reads.map((r) => [r.label, r.enterprises]), [['reads-idle', 50], ['reads-under-load', 50]]);
+  assert.deepEqual(
+    reads.map((r) => [r.label, r.enterprises, r.generated]),
+    [['reads-50-idle', 50, true], ['reads-50-under-load', 50, true]],
+  );
   for (const r of reads) {
     assert.equal(r.errors, 0, `${r.label}: errors`);
     for (const read of [r.enterpriseProfile, r.stateGetStorage]) {
@@ -41,7 +54,9 @@ test('scripts/bench.sh runs every measurement and writes its table as JSON', () 
       assert.ok(read.p99Ms >= read.p50Ms && read.p50Ms > 0);
     }
   }
-  assert.equal(state.enterprises, 50);
-  assert.ok(state.rssKiB > 10_000, `resident memory ${state.rssKiB} KiB`);
+  assert.equal(states.length, 1);
+  const [state] = states;
+  assert.deepEqual([state.enterprises, state.recordsEach], [50, 2]);
+  assert.ok(state.rssKiB > 10_000 && state.peakRssKiB >= state.rssKiB, `resident memory ${state.rssKiB} KiB`);
   assert.ok(state.databaseBytes > 100_000, `database ${state.databaseBytes} bytes`);
 });

@@ -17,17 +17,21 @@
 //! (`//load//<i>` under the development phrase).
 
 use crate::{
-	chain::{block_number, storage_prefix, Chain, Connection, Signer},
+	chain::{block_number, storage_prefix, Chain, Connection, Signer, Signing, Wait},
 	to_hex, CliResult,
 };
-use banktax_primitives::{Period, RecordKind, Uscc};
-use banktax_runtime::{AccountId, Hash, RuntimeCall};
+use banktax_primitives::{
+	ConsentId, DataScope, DisclosureLevel, Period, Purpose, Rating, RecordId, RecordKind, Uscc,
+};
+use banktax_runtime::{AccountId, Hash, RuntimeCall, RuntimeEvent};
+use banktax_runtime_api::EnterpriseProfile;
 use clap::{Parser, ValueEnum};
 use codec::Encode;
 use jsonrpsee::{
 	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
 };
+use pallet_loans::{LoanId, ProductTerms, RepaymentStyle};
 use serde_json::{json, Value};
 use sp_runtime::generic::Era;
 use std::{
@@ -41,6 +45,12 @@ use tokio::sync::Semaphore;
 const CONTROLLERS_PER_ENTERPRISE: u32 = 8;
 /// Records the attest workload files for one enterprise (the runtime allows 1 024).
 const RECORDS_PER_ENTERPRISE: u32 = 1_000;
+/// Enterprises whose records the attest workload files, a month of returns at a time.
+const ATTEST_ENTERPRISES: u32 = 256;
+/// Consents one enterprise may hold with one bank at a time (the runtime's `MaxActiveConsents`).
+const CONSENTS_PER_BANK: u32 = 8;
+/// Enterprises under whose consents and loans the access and repay workloads run.
+const BANK_CUSTOMERS: u32 = 16;
 /// The sealed size of an attested record in the attest workload.
 const CIPHERTEXT_LEN: usize = 1_024;
 
@@ -48,10 +58,20 @@ const CIPHERTEXT_LEN: usize = 1_024;
 pub enum Workload {
 	/// `system.remark` of 32 bytes from the load's accounts: the baseline.
 	Remark,
-	/// `taxRecords.attestRecord` with a 1 KiB sealed record, from the tax authority.
+	/// Tax records of 1 KiB sealed, from the tax authority: `taxRecords.attestRecord`, or
+	/// `taxRecords.attestRecords` of `--batch` records (a month's returns of that many
+	/// enterprises) per transaction.
 	Attest,
-	/// No transactions: `banktax_enterpriseProfile` of `--enterprises` registered enterprises
-	/// and `state_getStorage` of their controllers' accounts, as fast as the node answers.
+	/// `consent.grantConsent` from `--accounts` enterprises' controllers to the `--bank`s.
+	Grant,
+	/// `consent.recordAccess` by the first `--bank`, under consents of 16 enterprises.
+	Access,
+	/// `loans.recordRepayment` by the first `--bank`, on loans to 16 enterprises.
+	Repay,
+	/// No transactions: `banktax_enterpriseProfile` of `--enterprises` enterprises and
+	/// `state_getStorage` of their controllers' accounts, as fast as the node answers. Reads
+	/// the genesis's generated enterprises if it has them (`SyntheticRegister`), else
+	/// registers enterprises first.
 	Reads,
 }
 
@@ -90,6 +110,20 @@ pub struct LoadArgs {
 	/// The tax authority's signing key.
 	#[arg(long, default_value = "//Alice")]
 	pub authority: String,
+	/// A bank's signing key, for the workloads that involve banks; repeat for several.
+	#[arg(long = "bank", default_values_t = ["//Bob".to_string(), "//Charlie".to_string()])]
+	pub banks: Vec<String>,
+	/// A node process on this machine whose CPU use to report while the load is sent; repeat
+	/// for several.
+	#[arg(long = "node-pid")]
+	pub node_pids: Vec<u32>,
+	/// Records per transaction in the attest workload.
+	#[arg(long, default_value_t = 1)]
+	pub batch: u32,
+	/// Consecutive records of one enterprise in the attest workload: 1 for a month's returns
+	/// of many enterprises, 12 for each enterprise's year of them.
+	#[arg(long, default_value_t = 1)]
+	pub runs_of: u32,
 }
 
 /// What happened to one transaction.
@@ -120,9 +154,11 @@ pub async fn run(args: LoadArgs) -> CliResult<Value> {
 	let watcher =
 		tokio::spawn(watch(first.clone(), ledger.clone(), permits.clone(), args.rate == 0));
 
+	let cpu_before = CpuTimes::now(&args.node_pids);
 	let started = Instant::now();
 	let rejected = send(&args, transactions, ledger.clone(), permits).await?;
 	let sending = started.elapsed();
+	let cpu = CpuTimes::now(&args.node_pids).cores_since(&cpu_before, sending);
 	eprintln!("… sent for {:.1} s; waiting for blocks and finality", sending.as_secs_f64());
 	let settled = Instant::now() + Duration::from_secs(args.settle);
 	while Instant::now() < settled && !all_final(&ledger) {
@@ -130,7 +166,9 @@ pub async fn run(args: LoadArgs) -> CliResult<Value> {
 	}
 	watcher.abort();
 
-	Ok(report(&args, &ledger, started, sending, rejected))
+	let mut report = report(&args, &ledger, started, sending, rejected);
+	report["cpuCores"] = cpu;
+	Ok(report)
 }
 
 /// Whether every transaction sent is in a finalised block.
@@ -152,69 +190,358 @@ async fn signed_load(
 		0 => args.max_transactions,
 		rate => rate.saturating_mul(args.seconds as u32).min(args.max_transactions),
 	};
-	let genesis = chain.genesis();
+	let mut load = Presigned::new(chain);
 	match args.workload {
 		Workload::Remark => {
-			let signers: Vec<Signer> = (0..args.accounts)
-				.map(|i| Signer::from_suri(&format!("//load//{i}")))
-				.collect::<CliResult<_>>()?;
-			let accounts: Vec<AccountId> = signers.iter().map(Signer::account).collect();
-			register(chain, authority, &accounts, 0, Series::Remark).await?;
-			let mut nonces = vec![0u32; signers.len()];
-			let mut signed = Vec::with_capacity(count as usize);
+			let signers = load_signers("//load", args.accounts)?;
+			register(chain, authority, &accounts_of(&signers), 0, Series::Remark).await?;
 			for n in 0..count as usize {
-				let who = n % signers.len();
 				let call = RuntimeCall::System(frame_system::Call::remark {
 					remark: (n as u64).to_le_bytes().repeat(4),
 				});
-				let tx =
-					chain.sign_with(&signers[who], call, nonces[who], Era::Immortal, genesis)?;
-				nonces[who] = nonces[who].saturating_add(1);
-				signed.push(encode(&tx));
+				load.sign(&signers[n % signers.len()], call).await?;
 			}
-			Ok(signed)
 		}
 		Workload::Attest => {
 			// One throwaway controller per enterprise: the records need registered enterprises.
-			let enterprises = count.div_ceil(RECORDS_PER_ENTERPRISE);
-			let holders: Vec<AccountId> = (0..enterprises)
-				.map(|i| Signer::from_suri(&format!("//load//holder//{i}")).map(|s| s.account()))
-				.collect::<CliResult<_>>()?;
-			let usccs = register(chain, authority, &holders, 1, Series::Attest).await?;
-			let mut nonce = chain.next_nonce(&authority.account()).await?;
-			let mut signed = Vec::with_capacity(count as usize);
-			for n in 0..count {
-				let uscc = usccs[(n / RECORDS_PER_ENTERPRISE) as usize];
-				let k = n % RECORDS_PER_ENTERPRISE;
-				let period =
-					Period::Month { year: 2015 + (k / 12) as u16, month: (k % 12) as u8 + 1 };
-				let mut ciphertext = vec![banktax_primitives::privacy::FORMAT_VERSION];
-				ciphertext.extend((n as u64).to_le_bytes().repeat(CIPHERTEXT_LEN / 8));
-				ciphertext.truncate(CIPHERTEXT_LEN);
-				let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
-					uscc: *uscc.as_bytes(),
-					period,
-					kind: RecordKind::VatReturn,
-					attestation: pallet_tax_records::Attestation {
-						schema_version: banktax_primitives::privacy::SCHEMA_VERSION,
-						rating: None,
-						commitment: sp_crypto_hashing::blake2_256(&n.to_le_bytes()),
-						ciphertext,
-					},
-				});
-				signed.push(encode(&chain.sign_with(
-					authority,
-					call,
-					nonce,
-					Era::Immortal,
-					genesis,
-				)?));
-				nonce = nonce.saturating_add(1);
+			let holders = load_signers("//load//holder", ATTEST_ENTERPRISES)?;
+			let usccs =
+				register(chain, authority, &accounts_of(&holders), 1, Series::Attest).await?;
+			let batch = args.batch.max(1);
+			let records =
+				count.saturating_mul(batch).min(ATTEST_ENTERPRISES * RECORDS_PER_ENTERPRISE);
+			let runs_of = args.runs_of.max(1);
+			let records: Vec<_> = (0..records).map(|n| load_record(&usccs, runs_of, n)).collect();
+			for chunk in records.chunks(batch as usize) {
+				let call = match chunk {
+					[one] => RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
+						uscc: one.uscc,
+						period: one.period,
+						kind: one.kind,
+						attestation: one.attestation.clone(),
+					}),
+					many => RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records {
+						records: many
+							.to_vec()
+							.try_into()
+							.map_err(|_| "--batch is larger than the chain allows")?,
+					}),
+				};
+				load.sign(authority, call).await?;
 			}
-			Ok(signed)
 		}
-		Workload::Reads => Err("the reads workload signs nothing".into()),
+		Workload::Grant => {
+			let signers = load_signers("//load//grant", args.accounts)?;
+			register(chain, authority, &accounts_of(&signers), 1, Series::Grant).await?;
+			let banks = bank_accounts(args)?;
+			let expires_at = chain.blocks_from_now(30 * banktax_runtime::DAYS, "consent").await?;
+			let most = (signers.len() * banks.len()) as u32 * CONSENTS_PER_BANK;
+			for n in 0..count.min(most) as usize {
+				let bank = banks[(n / signers.len()) % banks.len()].clone();
+				let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
+					bank,
+					purpose: Purpose::CreditAssessment,
+					scope: summaries_scope()?,
+					disclosure: DisclosureLevel::WholeRecords,
+					expires_at,
+					notice: sp_crypto_hashing::blake2_256(&n.to_le_bytes()),
+				});
+				load.sign(&signers[n % signers.len()], call).await?;
+			}
+		}
+		Workload::Access => {
+			let bank_suri = first_bank(args)?;
+			let bank = Signer::from_suri(bank_suri)?;
+			let customers = customers(chain, authority, bank_suri, false).await?;
+			for n in 0..count as usize {
+				let customer = &customers[n % customers.len()];
+				let call = RuntimeCall::Consent(pallet_consent::Call::record_access {
+					consent: customer.consent,
+					record: customer.summary,
+					purpose: Purpose::CreditAssessment,
+				});
+				load.sign(&bank, call).await?;
+			}
+		}
+		Workload::Repay => {
+			let bank_suri = first_bank(args)?;
+			let bank = Signer::from_suri(bank_suri)?;
+			let customers = customers(chain, authority, bank_suri, true).await?;
+			for n in 0..count as usize {
+				let customer = &customers[n % customers.len()];
+				let loan = customer.loan.ok_or("a customer has no loan")?;
+				// One fen at a time: every repayment is one of the loan's many.
+				let call = RuntimeCall::Loans(pallet_loans::Call::record_repayment {
+					loan,
+					principal: 1,
+					interest: 0,
+				});
+				load.sign(&bank, call).await?;
+			}
+		}
+		Workload::Reads => return Err("the reads workload signs nothing".into()),
 	}
+	Ok(load.signed)
+}
+
+/// Transactions signed ahead, each signer's with consecutive nonces from its next one.
+struct Presigned<'a> {
+	chain: &'a Chain,
+	nonces: HashMap<AccountId, u32>,
+	signed: Vec<(Hash, String)>,
+}
+
+impl<'a> Presigned<'a> {
+	fn new(chain: &'a Chain) -> Self {
+		Self { chain, nonces: HashMap::new(), signed: Vec::new() }
+	}
+
+	async fn sign(&mut self, signer: &Signer, call: RuntimeCall) -> CliResult<()> {
+		let who = signer.account();
+		let nonce = match self.nonces.get(&who) {
+			Some(nonce) => *nonce,
+			None => self.chain.next_nonce(&who).await?,
+		};
+		let tx = self.chain.sign_with(signer, call, nonce, Era::Immortal, self.chain.genesis())?;
+		self.nonces.insert(who, nonce.saturating_add(1));
+		self.signed.push(encode(&tx));
+		Ok(())
+	}
+
+	/// Sends everything signed so far and waits until it is all in blocks (each signer's
+	/// nonce on chain has moved past it).
+	async fn send_and_wait(&mut self) -> CliResult<()> {
+		for (_, hex) in self.signed.drain(..) {
+			let _: Hash = self.chain.rpc("author_submitExtrinsic", rpc_params![hex]).await?;
+		}
+		let deadline = Instant::now() + Duration::from_secs(300);
+		for (who, next) in &self.nonces {
+			loop {
+				let on_chain: u32 =
+					self.chain.runtime_call("AccountNonceApi_account_nonce", who.clone()).await?;
+				if on_chain >= *next {
+					break;
+				}
+				if Instant::now() > deadline {
+					return Err("the load's set-up transactions were not in blocks in time".into());
+				}
+				tokio::time::sleep(Duration::from_millis(500)).await;
+			}
+		}
+		Ok(())
+	}
+}
+
+/// `count` signers `<prefix>//<i>` under the development phrase.
+fn load_signers(prefix: &str, count: u32) -> CliResult<Vec<Signer>> {
+	(0..count).map(|i| Signer::from_suri(&format!("{prefix}//{i}"))).collect()
+}
+
+fn accounts_of(signers: &[Signer]) -> Vec<AccountId> {
+	signers.iter().map(Signer::account).collect()
+}
+
+fn bank_accounts(args: &LoadArgs) -> CliResult<Vec<AccountId>> {
+	let banks: Vec<AccountId> = args
+		.banks
+		.iter()
+		.map(|b| Signer::from_suri(b).map(|s| s.account()))
+		.collect::<CliResult<_>>()?;
+	if banks.is_empty() {
+		return Err("the workload needs a --bank".into());
+	}
+	Ok(banks)
+}
+
+fn first_bank(args: &LoadArgs) -> CliResult<&str> {
+	args.banks.first().map(String::as_str).ok_or_else(|| "the workload needs a --bank".into())
+}
+
+/// Annual summaries of 2023 to 2025: what a credit assessment reads.
+fn summaries_scope() -> CliResult<DataScope> {
+	Ok(DataScope {
+		kinds: vec![RecordKind::AnnualSummary].try_into().map_err(|_| "one kind fits")?,
+		first_year: 2023,
+		last_year: 2025,
+	})
+}
+
+/// The `n`th record of the attest workload, 1 KiB sealed: records come in runs of `runs_of`
+/// months of one enterprise, enterprise after enterprise; a month's VAT returns if 1.
+fn load_record(usccs: &[Uscc], runs_of: u32, n: u32) -> pallet_tax_records::BatchedRecord {
+	let enterprises = usccs.len().max(1) as u32;
+	let run = n / runs_of;
+	let (e, k) = (run % enterprises, (run / enterprises) * runs_of + n % runs_of);
+	let period = Period::Month { year: 2015 + (k / 12) as u16, month: (k % 12) as u8 + 1 };
+	let mut ciphertext = vec![banktax_primitives::privacy::FORMAT_VERSION];
+	ciphertext.extend((u64::from(n)).to_le_bytes().repeat(CIPHERTEXT_LEN / 8));
+	ciphertext.truncate(CIPHERTEXT_LEN);
+	pallet_tax_records::BatchedRecord {
+		uscc: usccs.get(e as usize).map(|u| *u.as_bytes()).unwrap_or([b'0'; 18]),
+		period,
+		kind: RecordKind::VatReturn,
+		attestation: pallet_tax_records::Attestation {
+			schema_version: banktax_primitives::privacy::SCHEMA_VERSION,
+			rating: None,
+			commitment: sp_crypto_hashing::blake2_256(&n.to_le_bytes()),
+			ciphertext,
+		},
+	}
+}
+
+/// An enterprise the bank of the access and repay workloads serves.
+struct Customer {
+	consent: ConsentId,
+	summary: RecordId,
+	loan: Option<LoanId>,
+}
+
+/// Makes `BANK_CUSTOMERS` enterprises customers of `bank` through the chain, as the story
+/// goes: registered, their 2024 summary attested (rated A), consent granted to the bank, and,
+/// `with_loans`, a loan of 1 000 000 yuan over 12 months applied for, approved, accepted and
+/// disbursed. Reads every step back.
+async fn customers(
+	chain: &Chain,
+	authority: &Signer,
+	bank_suri: &str,
+	with_loans: bool,
+) -> CliResult<Vec<Customer>> {
+	let bank = Signer::from_suri(bank_suri)?;
+	let series = if with_loans { Series::Repay } else { Series::Access };
+	let prefix = format!("//load//customer//{}", series as u8);
+	let controllers = load_signers(&prefix, BANK_CUSTOMERS)?;
+	let usccs = register(chain, authority, &accounts_of(&controllers), 1, series).await?;
+	let mut load = Presigned::new(chain);
+	let summaries: Vec<_> = usccs
+		.iter()
+		.map(|uscc| {
+			let mut record = load_record(std::slice::from_ref(uscc), 1, 0);
+			record.period = Period::Year(2024);
+			record.kind = RecordKind::AnnualSummary;
+			record.attestation.rating = Some(Rating::A);
+			record
+		})
+		.collect();
+	let records = summaries.try_into().map_err(|_| "too many customers for one batch")?;
+	load.sign(
+		authority,
+		RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records { records }),
+	)
+	.await?;
+	let expires_at = chain.blocks_from_now(30 * banktax_runtime::DAYS, "consent").await?;
+	for controller in &controllers {
+		let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
+			bank: bank.account(),
+			purpose: Purpose::CreditAssessment,
+			scope: summaries_scope()?,
+			disclosure: DisclosureLevel::WholeRecords,
+			expires_at,
+			notice: [0; 32],
+		});
+		load.sign(controller, call).await?;
+	}
+	load.send_and_wait().await?;
+	let mut customers = Vec::new();
+	for uscc in &usccs {
+		let profile = profile(chain, uscc).await?;
+		let consent =
+			profile.consents.first().map(|c| c.id).ok_or("a customer's consent is missing")?;
+		let summary =
+			profile.records.first().map(|r| r.id).ok_or("a customer's summary is missing")?;
+		customers.push(Customer { consent, summary, loan: None });
+	}
+	if with_loans {
+		lend(chain, bank_suri, &controllers, &usccs, &mut customers).await?;
+	}
+	eprintln!("… {} customers of the bank ready", customers.len());
+	Ok(customers)
+}
+
+/// Takes each customer through a loan with `bank`: product, application, approval,
+/// acceptance, disbursement.
+async fn lend(
+	chain: &Chain,
+	bank_suri: &str,
+	controllers: &[Signer],
+	usccs: &[Uscc],
+	customers: &mut [Customer],
+) -> CliResult<()> {
+	const AMOUNT: u128 = 100_000_000; // 1 000 000 yuan, in fen
+	let terms = ProductTerms {
+		ratings: vec![Rating::A].try_into().map_err(|_| "one rating fits")?,
+		max_amount: AMOUNT,
+		max_term_months: 12,
+		min_rate_bps: 300,
+		max_rate_bps: 800,
+		style: RepaymentStyle::EqualInstalments,
+		exposure_cap: AMOUNT.saturating_mul(2),
+		default_after_days: 90,
+	};
+	let bank = Signer::from_suri(bank_suri)?;
+	let signing = Signing { suri: Some(bank_suri.into()), key_file: None, wait: Wait::InBlock };
+	let call = RuntimeCall::Loans(pallet_loans::Call::publish_product { terms });
+	let product = chain.submit(&signing, call).await?.find(|event| match event {
+		RuntimeEvent::Loans(pallet_loans::Event::ProductPublished { product, .. }) => {
+			Some(*product)
+		}
+		_ => None,
+	})?;
+	let mut load = Presigned::new(chain);
+	for (controller, customer) in controllers.iter().zip(customers.iter()) {
+		let call = RuntimeCall::Loans(pallet_loans::Call::apply_for_loan {
+			product,
+			amount: AMOUNT,
+			term_months: 12,
+			summary: customer.summary,
+		});
+		load.sign(controller, call).await?;
+	}
+	load.send_and_wait().await?;
+	for (uscc, customer) in usccs.iter().zip(customers.iter_mut()) {
+		customer.loan = profile(chain, uscc).await?.loans.first().map(|l| l.id);
+	}
+	let offer_expires_at = chain.blocks_from_now(banktax_runtime::DAYS, "offer").await?;
+	for customer in customers.iter() {
+		let call = RuntimeCall::Loans(pallet_loans::Call::approve_loan {
+			loan: customer.loan.ok_or("a customer's application is missing")?,
+			amount: AMOUNT,
+			rate_bps: 400,
+			term_months: 12,
+			offer_expires_at,
+			records: vec![customer.summary],
+		});
+		load.sign(&bank, call).await?;
+	}
+	load.send_and_wait().await?;
+	for (controller, customer) in controllers.iter().zip(customers.iter()) {
+		let loan = customer.loan.ok_or("a customer's loan is missing")?;
+		load.sign(controller, RuntimeCall::Loans(pallet_loans::Call::accept_offer { loan }))
+			.await?;
+	}
+	load.send_and_wait().await?;
+	for customer in customers.iter() {
+		let loan = customer.loan.ok_or("a customer's loan is missing")?;
+		load.sign(&bank, RuntimeCall::Loans(pallet_loans::Call::record_disbursement { loan }))
+			.await?;
+	}
+	load.send_and_wait().await?;
+	for uscc in usccs {
+		let repaying = profile(chain, uscc)
+			.await?
+			.loans
+			.first()
+			.is_some_and(|l| matches!(l.state, pallet_loans::LoanState::Repaying));
+		if !repaying {
+			return Err(format!("the loan to {uscc} is not being repaid after set-up").into());
+		}
+	}
+	Ok(())
+}
+
+async fn profile(chain: &Chain, uscc: &Uscc) -> CliResult<EnterpriseProfile<AccountId, u32>> {
+	let profile: Option<EnterpriseProfile<AccountId, u32>> =
+		chain.runtime_call("BankTaxApi_enterprise_profile", *uscc).await?;
+	profile.ok_or_else(|| format!("{uscc} is not registered").into())
 }
 
 fn encode(tx: &banktax_runtime::UncheckedExtrinsic) -> (Hash, String) {
@@ -229,6 +556,9 @@ enum Series {
 	Remark = 4,
 	Attest = 5,
 	Reads = 6,
+	Grant = 7,
+	Access = 8,
+	Repay = 3,
 }
 
 /// The code of the `i`th enterprise of a series.
@@ -250,7 +580,7 @@ async fn register(
 	series: Series,
 ) -> CliResult<Vec<Uscc>> {
 	let per = if per_enterprise == 0 { CONTROLLERS_PER_ENTERPRISE } else { per_enterprise };
-	let mut nonce = chain.next_nonce(&authority.account()).await?;
+	let mut load = Presigned::new(chain);
 	let mut usccs = Vec::new();
 	for (i, group) in accounts.chunks(per as usize).enumerate() {
 		let uscc = load_uscc(series, i)?;
@@ -258,84 +588,44 @@ async fn register(
 			uscc: *uscc.as_bytes(),
 			controllers: group.to_vec(),
 		});
-		let tx = chain.sign_with(authority, call, nonce, Era::Immortal, chain.genesis())?;
-		let (_, hex) = encode(&tx);
-		let _: Hash = chain.rpc("author_submitExtrinsic", rpc_params![hex]).await?;
-		nonce = nonce.saturating_add(1);
+		load.sign(authority, call).await?;
 		usccs.push(uscc);
 	}
-	// Registered once the tax authority's nonce on chain has moved past them all; 256 of its
-	// transactions fit in a block.
-	let deadline = Instant::now() + Duration::from_secs(120 + usccs.len() as u64 / 40);
-	loop {
-		let on_chain: u32 =
-			chain.runtime_call("AccountNonceApi_account_nonce", authority.account()).await?;
-		if on_chain >= nonce {
-			break;
-		}
-		if Instant::now() > deadline {
-			return Err("the load's enterprises were not registered in time".into());
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
+	load.send_and_wait().await?;
 	eprintln!("… {} enterprises registered for {} accounts", usccs.len(), accounts.len());
 	Ok(usccs)
 }
 
-/// The reads workload: registers the enterprises if they are not there yet, then asks for
-/// profiles and account storage over every connection for `--seconds`.
+/// The reads workload: asks for profiles and account storage over every connection for
+/// `--seconds`, each of an enterprise picked at random.
 async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<Value> {
-	let n = args.enterprises.max(1) as usize;
-	let controllers: Vec<AccountId> = (0..n)
-		.map(|i| Signer::from_suri(&format!("//load//reader//{i}")).map(|s| s.account()))
-		.collect::<CliResult<_>>()?;
-	let last = load_uscc(Series::Reads, n - 1)?;
-	let there: Result<Value, _> =
-		chain.client().request("banktax_enterpriseProfile", rpc_params![last.to_string()]).await;
-	let usccs = match there {
-		Ok(_) => (0..n).map(|i| load_uscc(Series::Reads, i)).collect::<CliResult<Vec<_>>>()?,
-		Err(_) => register(chain, authority, &controllers, 1, Series::Reads).await?,
-	};
-	let account_keys: Vec<String> = controllers
-		.iter()
-		.map(|a| {
-			let raw: &[u8] = a.as_ref();
-			let key = [
-				storage_prefix(b"System", b"Account").as_slice(),
-				&sp_crypto_hashing::blake2_128(raw),
-				raw,
-			]
-			.concat();
-			to_hex(&key)
-		})
-		.collect();
-	let usccs: Arc<Vec<String>> = Arc::new(usccs.iter().map(Uscc::to_string).collect());
-	let account_keys = Arc::new(account_keys);
+	let n = args.enterprises.max(1);
+	let targets = Arc::new(read_targets(chain, authority, n).await?);
 	let clients = connections(args).await?;
 	let started = Instant::now();
 	let deadline = started + Duration::from_secs(args.seconds);
 	let mut tasks = Vec::new();
 	for (c, client) in clients.into_iter().enumerate() {
-		let (usccs, account_keys) = (usccs.clone(), account_keys.clone());
+		let targets = targets.clone();
 		tasks.push(tokio::spawn(async move {
 			let (mut profile, mut storage, mut errors) = (Vec::new(), Vec::new(), 0u32);
-			let mut i = c.wrapping_mul(7919);
+			// xorshift64: a cheap uniform pick, so that a large state is read all over.
+			let mut state = 0x9e37_79b9_7f4a_7c15_u64 ^ (c as u64 + 1);
 			while Instant::now() < deadline {
-				i = i.wrapping_add(1);
+				state ^= state << 13;
+				state ^= state >> 7;
+				state ^= state << 17;
+				let (uscc, account_key) = targets.at(state);
 				let t = Instant::now();
-				let answer: Result<Value, _> = client
-					.client()
-					.request("banktax_enterpriseProfile", rpc_params![&usccs[i % usccs.len()]])
-					.await;
+				let answer: Result<Value, _> =
+					client.client().request("banktax_enterpriseProfile", rpc_params![uscc]).await;
 				match answer {
 					Ok(_) => profile.push(t.elapsed().as_secs_f64() * 1e3),
 					Err(_) => errors += 1,
 				}
 				let t = Instant::now();
-				let answer: Result<Option<String>, _> = client
-					.client()
-					.request("state_getStorage", rpc_params![&account_keys[i % account_keys.len()]])
-					.await;
+				let answer: Result<Option<String>, _> =
+					client.client().request("state_getStorage", rpc_params![account_key]).await;
 				match answer {
 					Ok(_) => storage.push(t.elapsed().as_secs_f64() * 1e3),
 					Err(_) => errors += 1,
@@ -364,12 +654,77 @@ async fn reads(chain: &Chain, args: &LoadArgs, authority: &Signer) -> CliResult<
 	Ok(json!({
 		"workload": "reads",
 		"enterprises": n,
+		"generated": matches!(*targets, ReadTargets::Generated(_)),
 		"connections": args.urls.len() * args.connections.max(1),
 		"seconds": (seconds * 10.0).round() / 10.0,
 		"enterpriseProfile": summary(profile),
 		"stateGetStorage": summary(storage),
 		"errors": errors,
 	}))
+}
+
+/// The enterprises the reads workload reads.
+enum ReadTargets {
+	/// The genesis's generated enterprises `0..n`.
+	Generated(u32),
+	/// Enterprises registered for the workload: (code, controller's `System::Account` key).
+	Registered(Vec<(String, String)>),
+}
+
+impl ReadTargets {
+	/// The code and controller account key of the enterprise that `pick` falls on.
+	fn at(&self, pick: u64) -> (String, String) {
+		match self {
+			ReadTargets::Generated(n) => {
+				let i = (pick % u64::from((*n).max(1))) as u32;
+				let uscc = pallet_tax_records::synthetic_uscc(i).map(|u| u.to_string());
+				let account = AccountId::from(pallet_tax_records::synthetic_controller_seed(i));
+				(uscc.unwrap_or_default(), account_key(&account))
+			}
+			ReadTargets::Registered(targets) => {
+				let i = (pick % targets.len().max(1) as u64) as usize;
+				targets.get(i).cloned().unwrap_or_default()
+			}
+		}
+	}
+}
+
+/// The genesis's generated enterprises if there are `n` of them; else `n` enterprises
+/// registered for the workload, registered now if they are not there yet.
+async fn read_targets(chain: &Chain, authority: &Signer, n: u32) -> CliResult<ReadTargets> {
+	let there = |uscc: Uscc| async move {
+		let answer: Result<Value, _> = chain
+			.client()
+			.request("banktax_enterpriseProfile", rpc_params![uscc.to_string()])
+			.await;
+		answer.is_ok()
+	};
+	let last_generated = pallet_tax_records::synthetic_uscc(n - 1).ok_or("too many enterprises")?;
+	if there(last_generated).await {
+		eprintln!("… reading {n} generated enterprises");
+		return Ok(ReadTargets::Generated(n));
+	}
+	let controllers = accounts_of(&load_signers("//load//reader", n)?);
+	let usccs = if there(load_uscc(Series::Reads, n as usize - 1)?).await {
+		(0..n as usize).map(|i| load_uscc(Series::Reads, i)).collect::<CliResult<Vec<_>>>()?
+	} else {
+		register(chain, authority, &controllers, 1, Series::Reads).await?
+	};
+	Ok(ReadTargets::Registered(
+		usccs.iter().zip(&controllers).map(|(u, a)| (u.to_string(), account_key(a))).collect(),
+	))
+}
+
+/// The `System::Account` storage key of `account`, as hex.
+fn account_key(account: &AccountId) -> String {
+	let raw: &[u8] = account.as_ref();
+	let key = [
+		storage_prefix(b"System", b"Account").as_slice(),
+		&sp_crypto_hashing::blake2_128(raw),
+		raw,
+	]
+	.concat();
+	to_hex(&key)
 }
 
 /// `--connections` connections to each node of `--url`.
@@ -553,11 +908,18 @@ fn report(
 		_ => sending,
 	}
 	.as_secs_f64();
+	let records_each = if args.workload == Workload::Attest { args.batch.max(1) } else { 0 };
 	json!({
 		"workload": format!("{:?}", args.workload).to_lowercase(),
 		"nodes": args.urls.len(),
 		"connections": args.urls.len() * args.connections.max(1),
-		"accounts": if args.workload == Workload::Remark { args.accounts } else { 1 },
+		"accounts": match args.workload {
+			Workload::Remark | Workload::Grant => args.accounts,
+			_ => 1,
+		},
+		"recordsPerTransaction": records_each,
+		"runsOf": if records_each > 0 { args.runs_of.max(1) } else { 0 },
+		"recordsPerSecond": ((records_each as f64 * included as f64 / span.max(1e-3)) * 10.0).round() / 10.0,
 		"targetRate": args.rate,
 		"seconds": (sending.as_secs_f64() * 10.0).round() / 10.0,
 		"submitted": sent.len(),
@@ -569,6 +931,45 @@ fn report(
 		"submitToBlockMs": latency(|f| f.in_block),
 		"submitToFinalMs": latency(|f| f.finalized),
 	})
+}
+
+/// CPU seconds used so far by the node processes and by this one (Linux `/proc`).
+struct CpuTimes {
+	nodes: Option<f64>,
+	load: Option<f64>,
+}
+
+impl CpuTimes {
+	fn now(node_pids: &[u32]) -> Self {
+		let nodes = node_pids
+			.iter()
+			.map(|pid| cpu_seconds(&format!("/proc/{pid}/stat")))
+			.sum::<Option<f64>>()
+			.filter(|_| !node_pids.is_empty());
+		Self { nodes, load: cpu_seconds("/proc/self/stat") }
+	}
+
+	/// Cores used on average since `before`, over `elapsed`: `{ nodes, load }`.
+	fn cores_since(&self, before: &CpuTimes, elapsed: Duration) -> Value {
+		let cores = |now: Option<f64>, then: Option<f64>| {
+			let used = now? - then?;
+			Some((used / elapsed.as_secs_f64().max(1e-3) * 100.0).round() / 100.0)
+		};
+		json!({ "nodes": cores(self.nodes, before.nodes), "load": cores(self.load, before.load) })
+	}
+}
+
+/// User and system CPU seconds of the process whose `stat` file is `path`.
+fn cpu_seconds(path: &str) -> Option<f64> {
+	// Clock ticks per second of /proc's times: USER_HZ, 100 on Linux.
+	const TICKS: f64 = 100.0;
+	let stat = std::fs::read_to_string(path).ok()?;
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	let rest = stat.get(stat.rfind(')')? + 2..)?;
+	let fields: Vec<&str> = rest.split_whitespace().collect();
+	let utime: f64 = fields.get(11)?.parse().ok()?;
+	let stime: f64 = fields.get(12)?.parse().ok()?;
+	Some((utime + stime) / TICKS)
 }
 
 /// The `p`th percentile of sorted `values` (nearest rank); 0 for none.
@@ -584,6 +985,32 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn this_process_has_cpu_times() {
+		let spent = cpu_seconds("/proc/self/stat").expect("Linux /proc");
+		let busy = (0..2_000_000u64).fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(b));
+		assert!(busy != 1);
+		assert!(cpu_seconds("/proc/self/stat").expect("Linux /proc") >= spent);
+		assert_eq!(cpu_seconds("/proc/0/stat"), None);
+	}
+
+	#[test]
+	fn attest_records_are_unique_and_come_in_runs() {
+		let usccs: Vec<Uscc> =
+			(0..3).map(|i| load_uscc(Series::Attest, i).expect("a code")).collect();
+		for runs_of in [1, 12] {
+			let records: Vec<_> = (0..72).map(|n| load_record(&usccs, runs_of, n)).collect();
+			let keys: std::collections::HashSet<_> =
+				records.iter().map(|r| (r.uscc, r.period)).collect();
+			assert_eq!(keys.len(), records.len(), "no (enterprise, month) twice");
+			assert!(records.iter().all(|r| r.period.is_valid()));
+			let (runs, _, rated) =
+				pallet_tax_records::Pallet::<banktax_runtime::Runtime>::batch_shape(&records);
+			assert_eq!(runs, 72 / runs_of);
+			assert_eq!(rated, 0);
+		}
+	}
 
 	#[test]
 	fn percentiles_are_nearest_rank() {

@@ -38,6 +38,34 @@ pub type Service = sc_service::PartialComponents<
 	(GrandpaBlockImport, GrandpaLinkHalf, Option<Telemetry>),
 >;
 
+/// Builds the genesis block from the chain spec only when the client asks for it: when the
+/// database has none yet. (Substrate's own builder computes the whole genesis storage as it is
+/// made, at every start; a large genesis, such as the generated enterprises of
+/// `scripts/bench.sh`, then costs a minute and gigabytes of memory at each restart.)
+struct GenesisOnFirstStart<E> {
+	chain_spec: Box<dyn sc_service::ChainSpec>,
+	commit_genesis_state: bool,
+	backend: Arc<FullBackend>,
+	executor: E,
+}
+
+impl<E> sc_chain_spec::BuildGenesisBlock<Block> for GenesisOnFirstStart<E>
+where
+	E: sc_executor::RuntimeVersionOf + sp_core::traits::CodeExecutor,
+{
+	type BlockImportOperation = <FullBackend as Backend<Block>>::BlockImportOperation;
+
+	fn build_genesis_block(self) -> sp_blockchain::Result<(Block, Self::BlockImportOperation)> {
+		sc_chain_spec::GenesisBlockBuilder::new(
+			self.chain_spec.as_storage_builder(),
+			self.commit_genesis_state,
+			self.backend,
+			self.executor,
+		)?
+		.build_genesis_block()
+	}
+}
+
 /// Builds the client, database, transaction pool and import queue.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let telemetry = config
@@ -52,14 +80,25 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.transpose()?;
 
 	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let mut db_config = config.db_config();
+	// Keep the blocks that carry GRANDPA justifications even when pruning, so that warp sync
+	// can prove finality from them.
+	db_config.pruning_filters = vec![Arc::new(sc_consensus_grandpa::GrandpaPruningFilter)];
+	let backend = sc_service::new_db_backend(db_config)?;
+	let genesis = GenesisOnFirstStart {
+		chain_spec: config.chain_spec.cloned_box(),
+		commit_genesis_state: !config.no_genesis(),
+		backend: backend.clone(),
+		executor: executor.clone(),
+	};
 	let (client, backend, keystore_container, task_manager) =
-		sc_service::new_full_parts::<Block, RuntimeApi, _>(
+		sc_service::new_full_parts_with_genesis_builder::<Block, RuntimeApi, _, _>(
 			config,
 			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
 			executor,
-			// Keep the blocks that carry GRANDPA justifications even when pruning, so that
-			// warp sync can prove finality from them.
-			vec![Arc::new(sc_consensus_grandpa::GrandpaPruningFilter)],
+			backend,
+			genesis,
+			false,
 		)?;
 	let client = Arc::new(client);
 
@@ -307,7 +346,12 @@ pub fn new_full<
 			network,
 			sync: sync_service,
 			notification_service: grandpa_notification_service,
-			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
+			// Vote for the best block, not two behind it as Substrate's default does to let BABE
+			// forks settle: Aura on a few known validators rarely forks, and those two blocks
+			// were six of the seconds a bank waits for finality. GRANDPA stays safe either way.
+			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::new()
+				.add(sc_consensus_grandpa::ThreeQuartersOfTheUnfinalizedChain)
+				.build(),
 			prometheus_registry,
 			shared_voter_state: SharedVoterState::empty(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),

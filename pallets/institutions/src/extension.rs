@@ -18,7 +18,8 @@ use sp_runtime::{
 
 /// Lets a signed transaction through only if its signer is a member
 /// ([`Config::TransactionMembers`]), and at most [`Config::MaxTransactionsPerBlock`] of one
-/// signer's transactions into a block.
+/// signer's transactions into a block ([`Config::MaxInstitutionTransactionsPerBlock`] if the
+/// signer is an active institution).
 ///
 /// There is no fee on this chain, so membership and quotas are what keep block space for its
 /// users. The checks run when the transaction pool validates a transaction, before it takes any
@@ -52,6 +53,14 @@ pub enum Counted<AccountId, BlockNumber> {
 }
 
 impl<T: Config + Send + Sync> CheckMembership<T> {
+	/// How many of `who`'s transactions a block may hold.
+	fn quota(who: &T::AccountId) -> u32 {
+		match <crate::Pallet<T> as banktax_primitives::InstitutionInspect<_>>::active_role(who) {
+			Some(_) => T::MaxInstitutionTransactionsPerBlock::get(),
+			None => T::MaxTransactionsPerBlock::get(),
+		}
+	}
+
 	/// The signer's transactions in the current block so far.
 	fn count_in_block(who: &T::AccountId) -> (BlockNumberFor<T>, u32) {
 		let now = frame_system::Pallet::<T>::block_number();
@@ -89,7 +98,7 @@ impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMemb
 			return Err(InvalidTransaction::BadSigner.into());
 		}
 		let (block, count) = Self::count_in_block(who);
-		if count >= T::MaxTransactionsPerBlock::get() {
+		if count >= Self::quota(who) {
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}
 		let val = Counted::Signed { who: who.clone(), block, count };

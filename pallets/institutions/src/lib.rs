@@ -102,9 +102,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinValidators: Get<u32>;
 
-		/// How many signed transactions one account may have in one block.
+		/// How many signed transactions one account that is not an active institution's (an
+		/// enterprise's controller) may have in one block.
 		#[pallet::constant]
 		type MaxTransactionsPerBlock: Get<u32>;
+
+		/// How many signed transactions an active institution's account may have in one block.
+		/// Institutions are few, admitted by vote and suspendable, and their bulk work (a
+		/// bureau's uploads, a bank's access records and repayments) is what the chain is for.
+		#[pallet::constant]
+		type MaxInstitutionTransactionsPerBlock: Get<u32>;
 
 		/// Session length when genesis does not set one.
 		#[pallet::constant]

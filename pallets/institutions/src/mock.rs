@@ -106,15 +106,21 @@ pub fn give_keys(validator: AccountId) {
 	pallet_session::NextKeys::<Test>::insert(validator, UintAuthorityId(validator));
 }
 
+frame_support::parameter_types! {
+	/// A member that is not an institution (on the chain: an enterprise's controller).
+	pub const EnterpriseMember: AccountId = 77;
+}
+
 impl pallet_institutions::Config for Test {
 	type GovernanceOrigin =
 		pallet_collective::EnsureProportionAtLeast<AccountId, pallet_collective::Instance1, 2, 3>;
 	type Council = Council;
 	type Nodes = TestNodes;
-	type TransactionMembers = Institutions;
+	type TransactionMembers = (Institutions, frame_support::traits::Equals<EnterpriseMember>);
 	type MaxInstitutions = ConstU32<8>;
 	type MinValidators = ConstU32<3>;
 	type MaxTransactionsPerBlock = ConstU32<3>;
+	type MaxInstitutionTransactionsPerBlock = ConstU32<5>;
 	type DefaultSessionLength = ConstU64<10>;
 	type WeightInfo = ();
 }

@@ -359,14 +359,20 @@ fn the_pool_check_runs_before_dispatch() {
 #[test]
 fn an_account_has_a_quota_per_block() {
 	new_test_ext().execute_with(|| {
-		// MaxTransactionsPerBlock is 3 in the mock.
+		// MaxTransactionsPerBlock is 3 in the mock, MaxInstitutionTransactionsPerBlock 5;
+		// account 77 is a member but no institution.
 		for _ in 0..3 {
-			assert_eq!(validate(2), Ok(()));
+			assert_eq!(validate(77), Ok(()));
+		}
+		assert_eq!(validate(77), Err(InvalidTransaction::ExhaustsResources));
+		for _ in 0..5 {
+			assert_eq!(validate(2), Ok(()), "an institution has the larger quota");
 		}
 		assert_eq!(validate(2), Err(InvalidTransaction::ExhaustsResources));
 		assert_eq!(validate(3), Ok(()), "the quota is per account");
 		System::set_block_number(2);
 		assert_eq!(validate(2), Ok(()), "the quota is per block");
+		assert_eq!(validate(77), Ok(()));
 		assert_eq!(TransactionsInBlock::<Test>::get(2), Some((2, 1)));
 	});
 }

@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_institutions`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-26, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-27, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -59,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `86737`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_140_193_000 picoseconds.
-		Weight::from_parts(1_247_673_000, 0)
+		// Minimum execution time: 1_150_539_000 picoseconds.
+		Weight::from_parts(1_352_358_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(141))
 			.saturating_add(T::DbWeight::get().writes(13))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_448_060_000 picoseconds.
-		Weight::from_parts(1_609_109_000, 0)
+		// Minimum execution time: 1_505_045_000 picoseconds.
+		Weight::from_parts(1_780_203_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -105,8 +105,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83444`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_064_351_000 picoseconds.
-		Weight::from_parts(1_202_865_000, 0)
+		// Minimum execution time: 1_096_698_000 picoseconds.
+		Weight::from_parts(1_390_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_445_777_000 picoseconds.
-		Weight::from_parts(1_557_883_000, 0)
+		// Minimum execution time: 1_491_545_000 picoseconds.
+		Weight::from_parts(2_053_479_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -155,8 +155,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3406`
 		//  Estimated: `3985`
-		// Minimum execution time: 70_084_000 picoseconds.
-		Weight::from_parts(89_442_000, 0)
+		// Minimum execution time: 62_523_000 picoseconds.
+		Weight::from_parts(103_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -175,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `18664`
 		//  Estimated: `20149`
-		// Minimum execution time: 208_490_000 picoseconds.
-		Weight::from_parts(252_095_000, 0)
+		// Minimum execution time: 194_799_000 picoseconds.
+		Weight::from_parts(248_700_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -189,8 +189,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2372`
 		//  Estimated: `3985`
-		// Minimum execution time: 45_177_000 picoseconds.
-		Weight::from_parts(65_808_000, 0)
+		// Minimum execution time: 42_764_000 picoseconds.
+		Weight::from_parts(55_242_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -205,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2372`
 		//  Estimated: `3985`
-		// Minimum execution time: 30_285_000 picoseconds.
-		Weight::from_parts(36_104_000, 0)
+		// Minimum execution time: 37_115_000 picoseconds.
+		Weight::from_parts(45_798_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -216,49 +216,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn admit() -> Weight {
-		Weight::from_parts(1_247_673_000, 0)
+		Weight::from_parts(1_352_358_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(141))
 			.saturating_add(ParityDbWeight::get().writes(13))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(1_609_109_000, 0)
+		Weight::from_parts(1_780_203_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(1_202_865_000, 0)
+		Weight::from_parts(1_390_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(1_557_883_000, 0)
+		Weight::from_parts(2_053_479_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_validator() -> Weight {
-		Weight::from_parts(89_442_000, 0)
+		Weight::from_parts(103_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_node() -> Weight {
-		Weight::from_parts(252_095_000, 0)
+		Weight::from_parts(248_700_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn rotate_encryption_key() -> Weight {
-		Weight::from_parts(65_808_000, 0)
+		Weight::from_parts(55_242_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_membership() -> Weight {
-		Weight::from_parts(36_104_000, 0)
+		Weight::from_parts(45_798_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))

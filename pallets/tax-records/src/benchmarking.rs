@@ -1,14 +1,15 @@
 //! Benchmarks, each in its worst case: most controllers, longest ciphertext, an annual summary
-//! (which also keeps the rating index).
+//! (which also keeps the rating index), unless a component says how many.
 
 use super::*;
 use alloc::{vec, vec::Vec};
 use banktax_primitives::{
 	privacy::{FORMAT_VERSION, MAX_SEALED_RECORD_LEN, SCHEMA_VERSION},
-	Period, Rating, RecordId, RecordKind, Uscc, USCC_LEN,
+	Period, Rating, RecordId, RecordKind, Uscc, FIRST_YEAR, USCC_LEN,
 };
 use frame_benchmarking::v2::*;
 use frame_support::traits::Get;
+use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 
 /// The `n`th benchmark enterprise's code.
@@ -38,6 +39,10 @@ fn summary(len: u32) -> Attestation {
 		commitment: [0xcd; 32],
 		ciphertext: ciphertext(len),
 	}
+}
+
+fn monthly(len: u32) -> Attestation {
+	Attestation { rating: None, ..summary(len) }
 }
 
 fn registered<T: Config>(authority: &T::AccountId) -> Result<[u8; USCC_LEN], BenchmarkError> {
@@ -130,6 +135,50 @@ mod benchmarks {
 		);
 
 		assert_eq!(NextRecordId::<T>::get(), 1);
+		Ok(())
+	}
+
+	/// `e` enterprises, with `c` more records spread over them, `r` of all the records annual
+	/// summaries (rated), the rest monthly VAT returns; every ciphertext of the longest length.
+	#[benchmark]
+	fn attest_records(
+		e: Linear<1, { T::MaxRecordsPerBatch::get() / 2 }>,
+		c: Linear<0, { T::MaxRecordsPerBatch::get() / 2 }>,
+		r: Linear<0, { T::MaxRecordsPerBatch::get() / 2 }>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let origin = RawOrigin::Signed(authority.clone());
+		let mut rated_left = r;
+		let mut records = Vec::new();
+		for j in 0..e {
+			let uscc = code(j);
+			Pallet::<T>::register_enterprise(
+				origin.clone().into(),
+				uscc,
+				controllers::<T>(j, T::MaxControllers::get()),
+			)?;
+			let own = 1 + c / e + u32::from(j < c % e);
+			for k in 0..own {
+				let rated = rated_left > 0;
+				rated_left = rated_left.saturating_sub(1);
+				let year = FIRST_YEAR + k as u16;
+				let (period, kind, attestation) = if rated {
+					(Period::Year(year), RecordKind::AnnualSummary, summary(MAX_SEALED_RECORD_LEN))
+				} else {
+					let month = Period::Month { year, month: 1 };
+					(month, RecordKind::VatReturn, monthly(MAX_SEALED_RECORD_LEN))
+				};
+				records.push(BatchedRecord { uscc, period, kind, attestation });
+			}
+		}
+		let count = records.len() as u64;
+		let records: BoundedVec<_, T::MaxRecordsPerBatch> =
+			records.try_into().map_err(|_| BenchmarkError::Stop("batch too long"))?;
+
+		#[extrinsic_call]
+		_(origin, records);
+
+		assert_eq!(NextRecordId::<T>::get(), count);
 		Ok(())
 	}
 

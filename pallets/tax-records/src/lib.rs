@@ -29,6 +29,17 @@
 //! erroneous one needs a reason code and leaves it on chain, marked revoked. Attesting the same
 //! (enterprise, period, kind) again without amending is refused.
 //!
+//! **Bulk uploads.** A tax bureau files records by the thousand (every enterprise's monthly
+//! returns), so [`attest_records`](Pallet::attest_records) takes up to `MaxRecordsPerBatch` of
+//! them in one transaction: one signature and one membership check for the lot. A batch is all
+//! or nothing. It is charged per record and per run of consecutive records of one enterprise
+//! (whose register entry is then read and written once), so sorting a batch by enterprise makes
+//! it cheaper.
+//!
+//! **Measuring at scale.** The genesis may fill the register with generated enterprises and
+//! records ([`SyntheticRegister`]), so a node can be measured with a province's worth of state
+//! without registering it block by block.
+//!
 //! Other pallets see records through `banktax_primitives::RecordInspect` and enterprises
 //! through `banktax_primitives::EnterpriseInspect`.
 //!
@@ -40,6 +51,7 @@
 //! | [`set_controllers`](Pallet::set_controllers) | an active tax authority | [`Event::ControllersChanged`] |
 //! | [`deregister_enterprise`](Pallet::deregister_enterprise) | an active tax authority | [`Event::EnterpriseDeregistered`] |
 //! | [`attest_record`](Pallet::attest_record) | an active tax authority | [`Event::RecordAttested`] |
+//! | [`attest_records`](Pallet::attest_records) | an active tax authority | [`Event::RecordAttested`] for each record |
 //! | [`amend_record`](Pallet::amend_record) | an active tax authority | [`Event::RecordAmended`] |
 //! | [`revoke_record`](Pallet::revoke_record) | an active tax authority | [`Event::RecordRevoked`] |
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -102,6 +114,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRecordsPerEnterprise: Get<u32>;
 
+		/// Most records in one [`attest_records`](Pallet::attest_records) batch.
+		#[pallet::constant]
+		type MaxRecordsPerBatch: Get<u32>;
+
 		type WeightInfo: WeightInfo;
 
 		/// Supplies benchmarks with an active tax authority.
@@ -158,6 +174,22 @@ pub mod pallet {
 		u16,
 		(banktax_primitives::Rating, RecordId),
 	>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Generated enterprises and records to start with, if any.
+		pub synthetic: Option<SyntheticRegister<T::AccountId>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(register) = &self.synthetic {
+				Pallet::<T>::fill_register(register);
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -229,6 +261,8 @@ pub mod pallet {
 		TooManyRecords,
 		/// Record numbers are exhausted.
 		RecordIdOverflow,
+		/// A batch needs at least one record.
+		EmptyBatch,
 	}
 
 	#[pallet::call]
@@ -415,6 +449,54 @@ pub mod pallet {
 			Self::deposit_event(Event::RecordRevoked { record, reason });
 			Ok(())
 		}
+
+		/// Attests every record of `records`, in order, as [`attest_record`] would one by one;
+		/// if one of them is refused, none is attested, and the error is that record's.
+		///
+		/// Caller: an active tax authority. Emits [`Event::RecordAttested`] for each record.
+		///
+		/// [`attest_record`]: Pallet::attest_record
+		#[pallet::call_index(6)]
+		#[pallet::weight({
+			let (runs, continuing, rated) = Pallet::<T>::batch_shape(records);
+			T::WeightInfo::attest_records(runs, continuing, rated)
+		})]
+		pub fn attest_records(
+			origin: OriginFor<T>,
+			records: BoundedVec<BatchedRecord, T::MaxRecordsPerBatch>,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
+			let mut next = NextRecordId::<T>::get();
+			// The register entry of the run being filed; written back when the run ends.
+			let mut open: Option<(Uscc, EnterpriseOf<T>)> = None;
+			for BatchedRecord { uscc, period, kind, attestation } in records {
+				let enterprise = Self::parse_uscc(&uscc)?;
+				let mut entry = match open.take() {
+					Some((code, entry)) if code == enterprise => entry,
+					ended => {
+						if let Some((code, entry)) = ended {
+							Enterprises::<T>::insert(code, entry);
+						}
+						Self::registered_entry(enterprise)?
+					}
+				};
+				ensure!(
+					!CurrentRecords::<T>::contains_key(enterprise, (period, kind)),
+					Error::<T>::RecordExists
+				);
+				let record =
+					Self::new_record(enterprise, period, kind, attestation, who.clone(), None, 1)?;
+				let id = Self::file(&mut entry, record, &mut next)?;
+				Self::deposit_event(Event::RecordAttested { record: id, enterprise, period, kind });
+				open = Some((enterprise, entry));
+			}
+			if let Some((code, entry)) = open {
+				Enterprises::<T>::insert(code, entry);
+			}
+			NextRecordId::<T>::put(next);
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -536,10 +618,25 @@ pub mod pallet {
 		/// Stores `record` as the current version of its (enterprise, period, kind) under a
 		/// new number, which it returns.
 		fn store(mut entry: EnterpriseOf<T>, record: RecordOf<T>) -> Result<RecordId, Error<T>> {
+			let enterprise = record.enterprise;
+			let mut next = NextRecordId::<T>::get();
+			let id = Self::file(&mut entry, record, &mut next)?;
+			NextRecordId::<T>::put(next);
+			Enterprises::<T>::insert(enterprise, entry);
+			Ok(id)
+		}
+
+		/// Stores `record` under number `next` and moves `next` on; counts it in `entry`. The
+		/// caller writes `entry` and `next` back, once for however many records it files.
+		fn file(
+			entry: &mut EnterpriseOf<T>,
+			record: RecordOf<T>,
+			next: &mut RecordId,
+		) -> Result<RecordId, Error<T>> {
 			let count = entry.record_count.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
 			ensure!(count <= T::MaxRecordsPerEnterprise::get(), Error::<T>::TooManyRecords);
-			let id = NextRecordId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
+			let id = *next;
+			*next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
 			let enterprise = record.enterprise;
 			if let Some(rating) = record.rating {
 				Ratings::<T>::insert(enterprise, record.period.year(), (rating, id));
@@ -547,10 +644,53 @@ pub mod pallet {
 			CurrentRecords::<T>::insert(enterprise, (record.period, record.kind), id);
 			RecordsOf::<T>::insert(enterprise, id, ());
 			Records::<T>::insert(id, record);
-			NextRecordId::<T>::put(next);
 			entry.record_count = count;
-			Enterprises::<T>::insert(enterprise, entry);
 			Ok(id)
+		}
+
+		/// How a batch is charged: its runs of consecutive records of one enterprise, the
+		/// records that continue a run, and the records that carry a rating (which also
+		/// update the rating index).
+		pub fn batch_shape(records: &[BatchedRecord]) -> (u32, u32, u32) {
+			let runs = records
+				.iter()
+				.enumerate()
+				.filter(|(i, record)| {
+					(*i).checked_sub(1)
+						.and_then(|previous| records.get(previous))
+						.is_none_or(|previous| previous.uscc != record.uscc)
+				})
+				.count() as u32;
+			let rated = records.iter().filter(|r| r.attestation.rating.is_some()).count() as u32;
+			(runs, (records.len() as u32).saturating_sub(runs), rated)
+		}
+
+		/// Fills the register with `register`'s generated enterprises and records.
+		fn fill_register(register: &SyntheticRegister<T::AccountId>) {
+			let mut next = NextRecordId::<T>::get();
+			for i in 0..register.enterprises {
+				let (Some(enterprise), Some(controller)) =
+					(synthetic_uscc(i), synthetic_controller::<T>(i))
+				else {
+					break;
+				};
+				let mut entry = Enterprise {
+					controllers: BoundedVec::truncate_from(alloc::vec![controller.clone()]),
+					registered_by: register.registered_by.clone(),
+					registered_at: sp_runtime::traits::Zero::zero(),
+					status: EnterpriseStatus::Registered,
+					record_count: 0,
+				};
+				Self::add_controller(&controller, enterprise);
+				for k in 0..register.records_each {
+					let record = synthetic_record::<T>(enterprise, i, k, &register.registered_by);
+					if Self::file(&mut entry, record, &mut next).is_err() {
+						break;
+					}
+				}
+				Enterprises::<T>::insert(enterprise, entry);
+			}
+			NextRecordId::<T>::put(next);
 		}
 
 		/// The enterprise's records, every version, optionally only those of one period
@@ -646,5 +786,71 @@ pub mod pallet {
 		) -> Option<RecordId> {
 			CurrentRecords::<T>::get(enterprise, (*period, kind))
 		}
+	}
+}
+
+/// The code of generated enterprise `i` (see [`SyntheticRegister`]): `9120`, `i` in 13
+/// digits, and the check character.
+pub fn synthetic_uscc(i: u32) -> Option<banktax_primitives::Uscc> {
+	let mut first = *b"91200000000000000";
+	let mut rest = i;
+	for digit in first.iter_mut().rev().take(13) {
+		*digit = b'0'.saturating_add((rest % 10) as u8);
+		rest /= 10;
+	}
+	banktax_primitives::Uscc::complete(&first).ok()
+}
+
+/// The 32 bytes behind generated enterprise `i`'s controller account.
+pub fn synthetic_controller_seed(i: u32) -> [u8; 32] {
+	use sp_runtime::traits::Hash;
+	let preimage = [b"banktax/synthetic-controller".as_slice(), &i.to_le_bytes()].concat();
+	sp_runtime::traits::BlakeTwo256::hash(&preimage).0
+}
+
+/// Generated enterprise `i`'s controller account, if 32 bytes make an account.
+pub fn synthetic_controller<T: frame_system::Config>(i: u32) -> Option<T::AccountId> {
+	use codec::Decode;
+	let seed = synthetic_controller_seed(i);
+	T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::new(&seed)).ok()
+}
+
+/// Generated enterprise `i`'s `k`th record: the VAT return of the `k`th month from January
+/// 2015, sealed in 1 KiB of bytes as random-looking as real ciphertext (so the database holds
+/// what it would hold).
+fn synthetic_record<T: Config>(
+	enterprise: banktax_primitives::Uscc,
+	i: u32,
+	k: u32,
+	attested_by: &T::AccountId,
+) -> RecordOf<T> {
+	use banktax_primitives::{privacy, Period, RecordKind, FIRST_YEAR};
+	use sp_runtime::traits::{BlakeTwo256, Hash, Zero};
+	let seed = |part: u32| {
+		let preimage = [&i.to_le_bytes()[..], &k.to_le_bytes(), &part.to_le_bytes()].concat();
+		BlakeTwo256::hash(&preimage).0
+	};
+	let len = privacy::MAX_SEALED_RECORD_LEN as usize;
+	let mut ciphertext = alloc::vec![privacy::FORMAT_VERSION];
+	let mut part = 0u32;
+	while ciphertext.len() < len {
+		ciphertext.extend_from_slice(&seed(part));
+		part = part.saturating_add(1);
+	}
+	ciphertext.truncate(len);
+	let year = FIRST_YEAR.saturating_add((k / 12).min(u32::from(u16::MAX)) as u16);
+	TaxRecord {
+		enterprise,
+		period: Period::Month { year, month: (k % 12) as u8 + 1 },
+		kind: RecordKind::VatReturn,
+		schema_version: privacy::SCHEMA_VERSION,
+		version: 1,
+		previous: None,
+		rating: None,
+		commitment: seed(u32::MAX),
+		ciphertext: frame_support::BoundedVec::truncate_from(ciphertext),
+		attested_by: attested_by.clone(),
+		attested_at: Zero::zero(),
+		status: RecordStatus::Current,
 	}
 }

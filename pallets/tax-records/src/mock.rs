@@ -25,6 +25,8 @@ pub const CAROL_CO: AccountId = 102;
 pub const MAX_CONTROLLERS: u32 = 3;
 /// Most records of one enterprise here.
 pub const MAX_RECORDS: u32 = 5;
+/// Most records in one batch here.
+pub const MAX_BATCH: u32 = 4;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -57,6 +59,7 @@ impl pallet_tax_records::Config for Test {
 	type Institutions = TestInstitutions;
 	type MaxControllers = ConstU32<MAX_CONTROLLERS>;
 	type MaxRecordsPerEnterprise = ConstU32<MAX_RECORDS>;
+	type MaxRecordsPerBatch = ConstU32<MAX_BATCH>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;
@@ -72,9 +75,7 @@ impl pallet_tax_records::BenchmarkHelper<AccountId> for TestBenchmarkHelper {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = RuntimeGenesisConfig { system: Default::default() }
-		.build_storage()
-		.expect("genesis builds");
+	let storage = RuntimeGenesisConfig::default().build_storage().expect("genesis builds");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -6,9 +6,13 @@ use banktax_primitives::{
 	},
 	EnterpriseInspect, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
 };
-use frame_support::{assert_noop, assert_ok, traits::Contains};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{ConstU32, Contains},
+	BoundedVec,
+};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
-use sp_runtime::DispatchError;
+use sp_runtime::{BuildStorage, DispatchError};
 
 const CODE: &[u8; 18] = b"91350100M000100Y43";
 const OTHER_CODE: &[u8; 18] = b"91110000600037341L";
@@ -618,5 +622,185 @@ fn a_record_adds_its_ciphertext_and_a_fixed_overhead_to_the_state() {
 		// history); an annual summary also enters the rating index.
 		assert!((200..=400).contains(&vat_overhead), "overhead {vat_overhead}");
 		assert!(summary_overhead > vat_overhead, "the rating index costs something");
+	});
+}
+
+// ---- batches -----------------------------------------------------------------------------
+
+fn batched(
+	code: &[u8; 18],
+	(period, kind, attestation): (Period, RecordKind, Attestation),
+) -> BatchedRecord {
+	BatchedRecord { uscc: *code, period, kind, attestation }
+}
+
+fn batch(records: Vec<BatchedRecord>) -> BoundedVec<BatchedRecord, ConstU32<MAX_BATCH>> {
+	records.try_into().expect("within the batch bound")
+}
+
+fn attest_batch(records: Vec<BatchedRecord>) -> frame_support::dispatch::DispatchResult {
+	TaxRecords::attest_records(signed(TAX_AUTHORITY), batch(records))
+}
+
+/// A mixed batch: two enterprises, interleaved, one annual summary.
+fn mixed_batch() -> Vec<BatchedRecord> {
+	vec![
+		batched(CODE, vat(1, 1)),
+		batched(CODE, vat(2, 2)),
+		batched(OTHER_CODE, summary(2024, 3)),
+		batched(CODE, vat(3, 4)),
+	]
+}
+
+#[test]
+fn a_batch_leaves_the_state_that_attesting_one_by_one_leaves() {
+	let one_by_one = new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		register(OTHER_CODE, vec![BOB_CO]);
+		for record in mixed_batch() {
+			let BatchedRecord { uscc, period, kind, attestation } = record;
+			assert_ok!(TaxRecords::attest_record(
+				signed(TAX_AUTHORITY),
+				uscc,
+				period,
+				kind,
+				attestation
+			));
+		}
+		(storage_entries(), System::events().len())
+	});
+	let batched = new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		register(OTHER_CODE, vec![BOB_CO]);
+		let before = System::events().len();
+		assert_ok!(attest_batch(mixed_batch()));
+		assert_eq!(System::events().len() - before, 4, "one event per record");
+		assert_eq!(
+			last_event(),
+			Event::RecordAttested {
+				record: 3,
+				enterprise: enterprise(),
+				period: Period::Month { year: 2025, month: 3 },
+				kind: RecordKind::VatReturn,
+			}
+		);
+		assert_eq!(Enterprises::<Test>::get(enterprise()).expect("registered").record_count, 3);
+		let other = Uscc::parse(OTHER_CODE).expect("a real code");
+		assert_eq!(TaxRecords::latest_rating(&other), Some((2024, Rating::A, 2)));
+		(storage_entries(), System::events().len())
+	});
+	assert_eq!(one_by_one, batched);
+}
+
+#[test]
+fn a_batch_is_all_or_nothing() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		register(OTHER_CODE, vec![BOB_CO]);
+		let twice = vec![
+			batched(CODE, vat(1, 1)),
+			batched(OTHER_CODE, vat(1, 2)),
+			batched(CODE, vat(1, 3)),
+		];
+		assert_noop!(attest_batch(twice), Error::<Test>::RecordExists);
+		let unknown = vec![batched(CODE, vat(1, 1)), batched(b"91440300708461136T", vat(1, 2))];
+		assert_noop!(attest_batch(unknown), Error::<Test>::UnknownEnterprise);
+		let typo = vec![batched(CODE, vat(1, 1)), batched(TYPO, vat(2, 2))];
+		assert_noop!(attest_batch(typo), Error::<Test>::InvalidUscc);
+		let (period, kind, mut broken) = vat(2, 2);
+		broken.ciphertext.truncate(pallet::MIN_CIPHERTEXT_LEN - 1);
+		let malformed = vec![batched(CODE, vat(1, 1)), batched(CODE, (period, kind, broken))];
+		assert_noop!(attest_batch(malformed), Error::<Test>::MalformedCiphertext);
+		assert_noop!(attest_batch(vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(
+			TaxRecords::attest_records(signed(BANK), batch(vec![batched(CODE, vat(1, 1))])),
+			Error::<Test>::NotTaxAuthority
+		);
+		assert_eq!(NextRecordId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn a_batch_counts_towards_the_records_an_enterprise_may_have() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		for month in 1..=2 {
+			attest(vat(month, month));
+		}
+		let fits: Vec<_> = (3..=MAX_RECORDS as u8).map(|m| batched(CODE, vat(m, m))).collect();
+		let too_many = [fits.clone(), vec![batched(CODE, vat(12, 12))]].concat();
+		assert_noop!(attest_batch(too_many), Error::<Test>::TooManyRecords);
+		assert_ok!(attest_batch(fits));
+		assert_eq!(
+			Enterprises::<Test>::get(enterprise()).expect("registered").record_count,
+			MAX_RECORDS
+		);
+	});
+}
+
+#[test]
+fn a_batch_is_charged_by_its_records_runs_and_ratings() {
+	let weight = |records: &[BatchedRecord]| {
+		let (runs, continuing, rated) = TaxRecords::batch_shape(records);
+		(runs, continuing, rated, <() as WeightInfo>::attest_records(runs, continuing, rated))
+	};
+	let sorted =
+		[batched(CODE, vat(1, 1)), batched(CODE, vat(2, 2)), batched(OTHER_CODE, vat(1, 3))];
+	let interleaved =
+		[batched(CODE, vat(1, 1)), batched(OTHER_CODE, vat(1, 3)), batched(CODE, vat(2, 2))];
+	let (runs, continuing, rated, sorted_weight) = weight(&sorted);
+	assert_eq!((runs, continuing, rated), (2, 1, 0));
+	let (runs, continuing, rated, interleaved_weight) = weight(&interleaved);
+	assert_eq!((runs, continuing, rated), (3, 0, 0));
+	assert!(interleaved_weight.ref_time() > sorted_weight.ref_time());
+	assert_eq!(TaxRecords::batch_shape(&mixed_batch()), (3, 1, 1));
+	assert_eq!(TaxRecords::batch_shape(&[]), (0, 0, 0));
+}
+
+// ---- generated register ------------------------------------------------------------------
+
+#[test]
+fn genesis_can_fill_the_register_with_generated_enterprises() {
+	let records_each = MAX_RECORDS + 2;
+	let storage = RuntimeGenesisConfig {
+		tax_records: GenesisConfig {
+			synthetic: Some(SyntheticRegister {
+				enterprises: 3,
+				records_each,
+				registered_by: TAX_AUTHORITY,
+			}),
+		},
+		..Default::default()
+	}
+	.build_storage()
+	.expect("genesis builds");
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		let codes: Vec<Uscc> = (0..3).map(|i| synthetic_uscc(i).expect("a code")).collect();
+		assert_eq!(
+			codes[2].to_string(),
+			format!("91200000000000002{}", codes[2].as_bytes()[17] as char)
+		);
+		assert_eq!(Enterprises::<Test>::iter().count(), 3);
+		for (i, code) in codes.iter().enumerate() {
+			let entry = Enterprises::<Test>::get(code).expect("registered");
+			let controller = synthetic_controller::<Test>(i as u32).expect("an account");
+			assert_eq!(entry.controllers.to_vec(), vec![controller]);
+			assert_eq!(entry.registered_by, TAX_AUTHORITY);
+			assert!(TaxRecords::contains(&controller), "its controller is a member");
+			assert_eq!(
+				entry.record_count, MAX_RECORDS,
+				"capped at the records an enterprise may have"
+			);
+			let records = TaxRecords::records_of(code, None, None);
+			assert_eq!(records.len(), MAX_RECORDS as usize);
+			let (_, first) = &records[0];
+			assert_eq!(first.period, Period::Month { year: 2015, month: 1 });
+			assert_eq!(first.ciphertext.len(), MAX_SEALED_RECORD_LEN as usize);
+			assert_eq!(first.ciphertext[0], banktax_primitives::privacy::FORMAT_VERSION);
+		}
+		assert_eq!(NextRecordId::<Test>::get(), 3 * RecordId::from(MAX_RECORDS));
+		let (_, a) = &TaxRecords::records_of(&codes[0], None, None)[0];
+		let (_, b) = &TaxRecords::records_of(&codes[1], None, None)[0];
+		assert_ne!(a.ciphertext, b.ciphertext, "every record's bytes differ");
 	});
 }

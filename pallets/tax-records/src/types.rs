@@ -146,3 +146,32 @@ pub struct Attestation {
 	/// The sealed record (format of `banktax_primitives::privacy::seal`).
 	pub ciphertext: alloc::vec::Vec<u8>,
 }
+
+/// One record of a batch ([`Pallet::attest_records`](crate::Pallet::attest_records)): the
+/// arguments of a single attestation.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct BatchedRecord {
+	/// The enterprise's unified social credit code, as text.
+	pub uscc: [u8; banktax_primitives::USCC_LEN],
+	pub period: Period,
+	pub kind: RecordKind,
+	pub attestation: Attestation,
+}
+
+/// A register filled at genesis with generated enterprises, for measuring the chain at the
+/// size of a province (`scripts/bench.sh`). Enterprise `i` has the code [`synthetic_uscc`]
+/// `(i)` and one controller, [`synthetic_controller`]`(i)`, whose key nobody holds: they are
+/// state to read, not actors.
+///
+/// [`synthetic_uscc`]: crate::synthetic_uscc
+/// [`synthetic_controller`]: crate::synthetic_controller
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SyntheticRegister<AccountId> {
+	/// How many enterprises.
+	pub enterprises: u32,
+	/// How many monthly VAT returns (1 KiB sealed records) each has, from January 2015 on.
+	pub records_each: u32,
+	/// The tax authority they are registered and attested by.
+	pub registered_by: AccountId,
+}

@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_tax_records`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-26, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-27, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -20,6 +20,7 @@ pub trait WeightInfo {
 	fn set_controllers(o: u32, n: u32, ) -> Weight;
 	fn deregister_enterprise(c: u32, ) -> Weight;
 	fn attest_record(l: u32, ) -> Weight;
+	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight;
 	fn amend_record(l: u32, ) -> Weight;
 	fn revoke_record() -> Weight;
 }
@@ -42,10 +43,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `695`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 34_301_000 picoseconds.
-		Weight::from_parts(26_772_404, 0)
+		// Minimum execution time: 34_641_000 picoseconds.
+		Weight::from_parts(32_204_015, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_481_571, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(12_730_241, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -68,11 +69,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `776 + n * (13 ±0) + o * (118 ±0)`
 		//  Estimated: `3985 + n * (2541 ±0) + o * (2539 ±0)`
-		// Minimum execution time: 104_465_000 picoseconds.
-		Weight::from_parts(22_315_334, 0)
+		// Minimum execution time: 106_688_000 picoseconds.
+		Weight::from_parts(9_146_070, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_540_619, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(10_440_378, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(14_253_292, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(12_745_938, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
@@ -97,10 +98,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `804 + c * (83 ±0)`
 		//  Estimated: `3985 + c * (2539 ±0)`
-		// Minimum execution time: 34_692_000 picoseconds.
-		Weight::from_parts(28_196_055, 0)
+		// Minimum execution time: 35_102_000 picoseconds.
+		Weight::from_parts(33_111_657, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(8_458_555, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(9_641_112, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -128,12 +129,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 41_332_000 picoseconds.
-		Weight::from_parts(43_862_416, 0)
+		// Minimum execution time: 41_802_000 picoseconds.
+		Weight::from_parts(48_275_694, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_150, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_820, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
+	}
+	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::NextRecordId` (r:1 w:1)
+	/// Proof: `TaxRecords::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Enterprises` (r:128 w:128)
+	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::CurrentRecords` (r:256 w:256)
+	/// Proof: `TaxRecords::CurrentRecords` (`max_values`: None, `max_size`: Some(63), added: 2538, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Ratings` (r:0 w:128)
+	/// Proof: `TaxRecords::Ratings` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Records` (r:0 w:256)
+	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::RecordsOf` (r:0 w:256)
+	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[1, 128]`.
+	/// The range of component `c` is `[0, 128]`.
+	/// The range of component `r` is `[0, 128]`.
+	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `768 + e * (340 ±0)`
+		//  Estimated: `3985 + c * (2538 ±0) + e * (2811 ±0)`
+		// Minimum execution time: 2_168_600_000 picoseconds.
+		Weight::from_parts(2_272_884_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(Weight::from_parts(20_255_614, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(3_288_173, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(656_174, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2538).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -156,10 +196,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2363`
 		//  Estimated: `4653`
-		// Minimum execution time: 46_639_000 picoseconds.
-		Weight::from_parts(49_425_684, 0)
+		// Minimum execution time: 47_420_000 picoseconds.
+		Weight::from_parts(54_119_066, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(981, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_795, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -177,8 +217,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2003`
 		//  Estimated: `4653`
-		// Minimum execution time: 33_129_000 picoseconds.
-		Weight::from_parts(35_733_000, 0)
+		// Minimum execution time: 33_780_000 picoseconds.
+		Weight::from_parts(36_894_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -188,9 +228,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(26_772_404, 0)
+		Weight::from_parts(32_204_015, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_481_571, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(12_730_241, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -198,10 +238,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(22_315_334, 0)
+		Weight::from_parts(9_146_070, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_540_619, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(10_440_378, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(14_253_292, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(12_745_938, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
@@ -212,9 +252,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(o.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(28_196_055, 0)
+		Weight::from_parts(33_111_657, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(8_458_555, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(9_641_112, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -222,21 +262,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(c.into()))
 	}
 	fn attest_record(l: u32, ) -> Weight {
-		Weight::from_parts(43_862_416, 0)
+		Weight::from_parts(48_275_694, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_150, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_820, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
+	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
+		Weight::from_parts(2_272_884_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(Weight::from_parts(20_255_614, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(3_288_173, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(656_174, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2538).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
+	}
 	fn amend_record(l: u32, ) -> Weight {
-		Weight::from_parts(49_425_684, 0)
+		Weight::from_parts(54_119_066, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(981, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_795, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(35_733_000, 0)
+		Weight::from_parts(36_894_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))

@@ -225,8 +225,11 @@ impl pallet_institutions::Config for Runtime {
 	/// GRANDPA finalises with more than two thirds of the validators: four is the smallest set
 	/// that keeps finalising with one of them down.
 	type MinValidators = ConstU32<4>;
-	/// 256 transactions per account per 3-second block.
+	/// 256 transactions per enterprise account per 3-second block.
 	type MaxTransactionsPerBlock = ConstU32<256>;
+	/// More than a block's weight holds of the lightest call: an institution is bounded by the
+	/// block, not by a count.
+	type MaxInstitutionTransactionsPerBlock = ConstU32<4096>;
 	type DefaultSessionLength = ConstU32<DEFAULT_SESSION_LENGTH>;
 	type WeightInfo = pallet_institutions::weights::SubstrateWeight<Runtime>;
 }
@@ -243,6 +246,8 @@ impl pallet_tax_records::Config for Runtime {
 	type MaxControllers = ConstU32<8>;
 	/// Ten years of monthly returns of every kind is 600 records; the rest is for amendments.
 	type MaxRecordsPerEnterprise = ConstU32<1024>;
+	/// A bureau's bulk upload comes in batches of up to 256 records, about 280 KiB.
+	type MaxRecordsPerBatch = ConstU32<256>;
 	type WeightInfo = pallet_tax_records::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = FirstTaxAuthority;
