@@ -6,12 +6,13 @@ use crate::{
 	envelope::read_sealed,
 	to_hex, CliResult,
 };
+use banktax_primitives::privacy::SealedRecord;
 use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Uscc};
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::{ConsentDetail, EnterpriseProfile, InstitutionView};
 use clap::Subcommand;
 use pallet_consent::ConsentState;
-use pallet_tax_records::{Attestation, RecordStatus};
+use pallet_tax_records::{Attestation, BatchedRecord, RecordStatus};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,20 @@ pub enum AuthorityCommand {
 		/// Where to keep the data key, salts and figures: needed to deliver envelopes later.
 		#[arg(long)]
 		keep: PathBuf,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Seals many record files and attests them in one transaction (`attestRecords`): a
+	/// bureau's bulk upload. All are attested or none. Each record's secret part is kept in
+	/// `--keep-dir`, as `<file name>.sealed.json`.
+	AttestBatch {
+		/// The records, as JSON (see `banktax record --help`); sorted by enterprise, a batch
+		/// costs less.
+		#[arg(required = true)]
+		files: Vec<PathBuf>,
+		/// The directory for what `attest --keep` would keep of each record.
+		#[arg(long)]
+		keep_dir: PathBuf,
 		#[command(flatten)]
 		signing: Signing,
 	},
@@ -68,6 +83,9 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 		AuthorityCommand::Attest { file, keep, signing } => {
 			attest(&chain, &file, &keep, &signing).await
 		}
+		AuthorityCommand::AttestBatch { files, keep_dir, signing } => {
+			attest_batch(&chain, &files, &keep_dir, &signing).await
+		}
 		AuthorityCommand::Deliver { consent, sealed, signing } => {
 			deliver(&chain, consent, &sealed, &signing).await
 		}
@@ -77,10 +95,74 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> CliResult<Value> {
 	let sealed = crate::record::seal_file(file)?;
 	keep_secret(keep, &crate::record::sealed_json(&sealed))?;
-	let header = &sealed.header;
-	let uscc = header.enterprise;
+	let record = batched(&sealed);
 	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
-		uscc: *uscc.as_bytes(),
+		uscc: record.uscc,
+		period: record.period,
+		kind: record.kind,
+		attestation: record.attestation,
+	});
+	let included = chain.submit(signing, call).await?;
+	let record = included.find(attested)?;
+	Ok(included.report(json!({
+		"record": record,
+		"enterprise": sealed.header.enterprise,
+		"commitment": to_hex(&sealed.commitment),
+		"kept": keep.display().to_string(),
+	})))
+}
+
+async fn attest_batch(
+	chain: &Chain,
+	files: &[PathBuf],
+	keep_dir: &Path,
+	signing: &Signing,
+) -> CliResult<Value> {
+	std::fs::create_dir_all(keep_dir)
+		.map_err(|e| format!("cannot make {}: {e}", keep_dir.display()))?;
+	let mut kept = Vec::new();
+	let mut records = Vec::new();
+	for file in files {
+		let sealed = crate::record::seal_file(file)?;
+		let name = file.file_name().ok_or_else(|| format!("{} is not a file", file.display()))?;
+		let keep = keep_dir.join(format!("{}.sealed.json", name.to_string_lossy()));
+		if kept.iter().any(|(other, _): &(PathBuf, _)| *other == keep) {
+			return Err(format!("two record files are named {}", name.to_string_lossy()).into());
+		}
+		records.push(batched(&sealed));
+		kept.push((keep, sealed));
+	}
+	let records = records.try_into().map_err(|_| "more records than one batch may hold")?;
+	// Kept before sending: a record on chain whose key was lost could never be delivered.
+	for (keep, sealed) in &kept {
+		keep_secret(keep, &crate::record::sealed_json(sealed))?;
+	}
+	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records { records });
+	let included = chain.submit(signing, call).await?;
+	let ids: Vec<_> = included.events.iter().filter_map(attested).collect();
+	if ids.len() != kept.len() {
+		return Err("the block does not hold an attestation for every record".into());
+	}
+	let attested: Vec<Value> = kept
+		.iter()
+		.zip(ids)
+		.map(|((keep, sealed), record)| {
+			json!({
+				"record": record,
+				"enterprise": sealed.header.enterprise,
+				"commitment": to_hex(&sealed.commitment),
+				"kept": keep.display().to_string(),
+			})
+		})
+		.collect();
+	Ok(included.report(json!({ "records": attested })))
+}
+
+/// A sealed record as the chain's attestation calls take it.
+fn batched(sealed: &SealedRecord) -> BatchedRecord {
+	let header = &sealed.header;
+	BatchedRecord {
+		uscc: *header.enterprise.as_bytes(),
 		period: header.period,
 		kind: header.kind,
 		attestation: Attestation {
@@ -89,20 +171,16 @@ async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> C
 			commitment: sealed.commitment,
 			ciphertext: sealed.ciphertext.clone(),
 		},
-	});
-	let included = chain.submit(signing, call).await?;
-	let record = included.find(|event| match event {
+	}
+}
+
+fn attested(event: &RuntimeEvent) -> Option<banktax_primitives::RecordId> {
+	match event {
 		RuntimeEvent::TaxRecords(pallet_tax_records::Event::RecordAttested { record, .. }) => {
 			Some(*record)
 		}
 		_ => None,
-	})?;
-	Ok(included.report(json!({
-		"record": record,
-		"enterprise": uscc,
-		"commitment": to_hex(&sealed.commitment),
-		"kept": keep.display().to_string(),
-	})))
+	}
 }
 
 /// Writes what only the tax authority may hold, readable by its owner only.

@@ -764,9 +764,14 @@ async fn send(
 				if let Some(interval) = per_sender {
 					tokio::time::sleep_until(next.into()).await;
 					next += interval;
-				} else if let Ok(permit) = permits.clone().acquire_owned().await {
+				} else {
 					// Given back by the watcher when the transaction is in a block.
-					permit.forget();
+					match tokio::time::timeout_at(deadline.into(), permits.clone().acquire_owned())
+						.await
+					{
+						Ok(Ok(permit)) => permit.forget(),
+						_ => break,
+					}
 				}
 				let Some((hash, hex)) = queue.lock().ok().and_then(|mut q| q.next()) else {
 					break;
@@ -826,7 +831,10 @@ async fn watch_blocks(
 	let mut last_final: Option<u32> = None;
 	loop {
 		tokio::select! {
-			Some(Ok(header)) = best.next() => {
+			header = best.next() => {
+				let header = header
+					.ok_or("the node ended the new-heads subscription")?
+					.map_err(|e| format!("new heads: {e}"))?;
 				let number = block_number(&header)?;
 				let hash: Hash = chain.rpc("chain_getBlockHash", rpc_params![number]).await?;
 				let found = mark(&chain, hash, &ledger, |fate, now| {
@@ -836,7 +844,10 @@ async fn watch_blocks(
 					permits.add_permits(found);
 				}
 			}
-			Some(Ok(header)) = finalized.next() => {
+			header = finalized.next() => {
+				let header = header
+					.ok_or("the node ended the finalised-heads subscription")?
+					.map_err(|e| format!("finalised heads: {e}"))?;
 				let number = block_number(&header)?;
 				let from = last_final.map_or(number, |n| n.saturating_add(1));
 				for n in from..=number {
@@ -848,7 +859,6 @@ async fn watch_blocks(
 				}
 				last_final = Some(number);
 			}
-			else => return Ok(()),
 		}
 	}
 }

@@ -65,6 +65,14 @@ pub fn run() -> sc_cli::Result<()> {
 		cli.run.offchain_worker_params.enabled = sc_cli::OffchainWorkerEnabled::Always;
 	}
 
+	// Substrate's default fork-aware pool drops part of a long run of one account's
+	// transactions (a bureau's upload of thousands of records: docs/performance.md); the
+	// single-state pool keeps them all, and a chain of a few Aura validators has few forks
+	// for the fork-aware pool to follow.
+	if !flag_given(&args, "--pool-type") {
+		cli.run.pool_config.pool_type = sc_cli::TransactionPoolType::SingleState;
+	}
+
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
