@@ -193,12 +193,15 @@ measure_reads() {
     "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$enterprises" \
         --seconds "$SECONDS_EACH" >"$WORK/reads-$label-under-load.json"
     wait "$writer"
-    local rss_kib hwm_kib db_bytes
-    rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$node_pid/status")
-    hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
+    # Resident memory splits into the node's own (anonymous) and the database's files it maps
+    # (ParityDB's tables), which the kernel can drop and read again.
+    local status="/proc/$node_pid/status" db_bytes
     db_bytes=$(du -sb "$WORK/node-9960" | cut -f1)
-    printf '{"enterprises": %s, "recordsEach": %s, "genesisSeconds": %s, "rssKiB": %s, "peakRssKiB": %s, "databaseBytes": %s}\n' \
-        "$enterprises" "$records" "$genesis_seconds" "$rss_kib" "$hwm_kib" "$db_bytes" >"$WORK/state-$label.json"
+    printf '{"enterprises": %s, "recordsEach": %s, "genesisSeconds": %s, "rssKiB": %s, "peakRssKiB": %s, "anonymousKiB": %s, "mappedFilesKiB": %s, "databaseBytes": %s}\n' \
+        "$enterprises" "$records" "$genesis_seconds" \
+        "$(awk '/VmRSS/ {print $2}' "$status")" "$(awk '/VmHWM/ {print $2}' "$status")" \
+        "$(awk '/RssAnon/ {print $2}' "$status")" "$(awk '/RssFile/ {print $2}' "$status")" \
+        "$db_bytes" >"$WORK/state-$label.json"
     results+=("$WORK/reads-$label-idle.json" "$WORK/reads-$label-under-load.json" "$WORK/state-$label.json")
 }
 

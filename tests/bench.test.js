@@ -58,5 +58,6 @@ test('scripts/bench.sh runs every measurement and writes its table as JSON', () 
   const [state] = states;
   assert.deepEqual([state.enterprises, state.recordsEach], [50, 2]);
   assert.ok(state.rssKiB > 10_000 && state.peakRssKiB >= state.rssKiB, `resident memory ${state.rssKiB} KiB`);
+  assert.ok(state.anonymousKiB > 0 && state.anonymousKiB + state.mappedFilesKiB <= state.rssKiB, JSON.stringify(state));
   assert.ok(state.databaseBytes > 100_000, `database ${state.databaseBytes} bytes`);
 });
