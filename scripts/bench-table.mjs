@@ -60,7 +60,7 @@ for (const r of reads) {
   console.log(row([when, r.enterprises, `${p.p50Ms} / ${p.p99Ms}`, p.perSecond, `${s.p50Ms} / ${s.p99Ms}`, s.perSecond, r.errors]));
 }
 console.log('');
-console.log(row(['enterprises', 'records each', 'genesis built in s', 'resident MiB', 'of it the node's own', 'of it mapped database files', 'peak resident MiB', 'database MiB']));
+console.log(row(['enterprises', 'records each', 'genesis built in s', 'resident MiB', "of it the node's own", 'of it mapped database files', 'peak resident MiB', 'database MiB']));
 console.log(row(Array(8).fill('---')));
 for (const st of states) {
   const mib = (kib) => (kib / 1024).toFixed(0);

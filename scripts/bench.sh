@@ -58,8 +58,13 @@ stop_nodes() {
     pids=()
 }
 end_nodes() {
+    local status=$?
     stop_nodes
-    rm -rf "$WORK"
+    if [ "$status" = 0 ]; then
+        rm -rf "$WORK"
+    else
+        echo "the runs' files are kept in $WORK" >&2
+    fi
 }
 trap end_nodes EXIT
 
