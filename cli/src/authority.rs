@@ -127,7 +127,7 @@ async fn attest_batch(
 		let name = file.file_name().ok_or_else(|| format!("{} is not a file", file.display()))?;
 		let keep = keep_dir.join(format!("{}.sealed.json", name.to_string_lossy()));
 		if kept.iter().any(|(other, _): &(PathBuf, _)| *other == keep) {
-			return Err(format!("two record files are named {}", name.to_string_lossy()).into());
+			return Err(format!("two record files are named {}", name.to_string_lossy()));
 		}
 		records.push(batched(&sealed));
 		kept.push((keep, sealed));

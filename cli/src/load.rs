@@ -532,7 +532,7 @@ async fn lend(
 			.first()
 			.is_some_and(|l| matches!(l.state, pallet_loans::LoanState::Repaying));
 		if !repaying {
-			return Err(format!("the loan to {uscc} is not being repaid after set-up").into());
+			return Err(format!("the loan to {uscc} is not being repaid after set-up"));
 		}
 	}
 	Ok(())
@@ -541,7 +541,7 @@ async fn lend(
 async fn profile(chain: &Chain, uscc: &Uscc) -> CliResult<EnterpriseProfile<AccountId, u32>> {
 	let profile: Option<EnterpriseProfile<AccountId, u32>> =
 		chain.runtime_call("BankTaxApi_enterprise_profile", *uscc).await?;
-	profile.ok_or_else(|| format!("{uscc} is not registered").into())
+	profile.ok_or_else(|| format!("{uscc} is not registered"))
 }
 
 fn encode(tx: &banktax_runtime::UncheckedExtrinsic) -> (Hash, String) {
@@ -1012,7 +1012,7 @@ mod tests {
 		for runs_of in [1, 12] {
 			let records: Vec<_> = (0..72).map(|n| load_record(&usccs, runs_of, n)).collect();
 			let keys: std::collections::HashSet<_> =
-				records.iter().map(|r| (r.uscc, r.period)).collect();
+				records.iter().map(|r| (r.uscc, r.period.encode())).collect();
 			assert_eq!(keys.len(), records.len(), "no (enterprise, month) twice");
 			assert!(records.iter().all(|r| r.period.is_valid()));
 			let (runs, _, rated) =
