@@ -142,6 +142,14 @@ finalized_number() {
         "http://127.0.0.1:$1" | sed -n 's/.*"number":"0x\([0-9a-f]*\)".*/\1/p' | xargs -I{} printf '%d\n' 0x{}
 }
 
+# Waits (at most 120 s) until the node on port $1 has finalised block $2.
+wait_for_finalized() {
+    for _ in $(seq 1 120); do
+        [ "$(finalized_number "$1" || echo 0)" -ge "$2" ] 2>/dev/null && return 0
+        sleep 1
+    done
+}
+
 # measure_local <name> <rate>: the four-validator local network (scripts/testnet.sh), remarks
 # sent at <rate> a second spread over all four nodes.
 measure_local() {
@@ -151,10 +159,7 @@ measure_local() {
     TESTNET_DIR="$WORK/local-$name" TESTNET_FIRST_RPC_PORT=9970 "$ROOT/scripts/testnet.sh" --purge >/dev/null 2>&1 &
     pids+=($!)
     for port in 9970 9971 9972 9973; do wait_for_rpc "$port"; done
-    for _ in $(seq 1 120); do
-        [ "$(finalized_number 9970 || echo 0)" -ge 1 ] 2>/dev/null && break
-        sleep 1
-    done
+    wait_for_finalized 9970 1
     local node_pids=()
     for pid in $(pgrep -f "banktax-node.*local-$name"); do node_pids+=(--node-pid "$pid"); done
     "$LOAD" --url ws://127.0.0.1:9970 --url ws://127.0.0.1:9971 --url ws://127.0.0.1:9972 \
@@ -185,10 +190,7 @@ measure_reads() {
         genesis_seconds=$(( ($(date +%s%N) - started) / 1000000000 ))
         # The genesis is gigabytes for ParityDB to write: let it finish before the restart,
         # or the node builds the genesis again (and its memory is that of the build).
-        for _ in $(seq 1 120); do
-            [ "$(finalized_number 9960 || echo 0)" -ge 2 ] 2>/dev/null && break
-            sleep 1
-        done
+        wait_for_finalized 9960 2
         local size=0 now
         for _ in $(seq 1 120); do
             sleep 5

@@ -249,33 +249,27 @@ async fn signed_load(
 				load.sign(&signers[n % signers.len()], call).await?;
 			}
 		}
-		Workload::Access => {
+		Workload::Access | Workload::Repay => {
+			let with_loans = args.workload == Workload::Repay;
 			let bank_suri = first_bank(args)?;
 			let bank = Signer::from_suri(bank_suri)?;
-			let customers = customers(chain, authority, bank_suri, false).await?;
+			let customers = customers(chain, authority, bank_suri, with_loans).await?;
 			for n in 0..count as usize {
 				let customer = &customers[n % customers.len()];
-				let call = RuntimeCall::Consent(pallet_consent::Call::record_access {
-					consent: customer.consent,
-					record: customer.summary,
-					purpose: Purpose::CreditAssessment,
-				});
-				load.sign(&bank, call).await?;
-			}
-		}
-		Workload::Repay => {
-			let bank_suri = first_bank(args)?;
-			let bank = Signer::from_suri(bank_suri)?;
-			let customers = customers(chain, authority, bank_suri, true).await?;
-			for n in 0..count as usize {
-				let customer = &customers[n % customers.len()];
-				let loan = customer.loan.ok_or("a customer has no loan")?;
-				// One fen at a time: every repayment is one of the loan's many.
-				let call = RuntimeCall::Loans(pallet_loans::Call::record_repayment {
-					loan,
-					principal: 1,
-					interest: 0,
-				});
+				let call = if with_loans {
+					// One fen at a time: every repayment is one of the loan's many.
+					RuntimeCall::Loans(pallet_loans::Call::record_repayment {
+						loan: customer.loan.ok_or("a customer has no loan")?,
+						principal: 1,
+						interest: 0,
+					})
+				} else {
+					RuntimeCall::Consent(pallet_consent::Call::record_access {
+						consent: customer.consent,
+						record: customer.summary,
+						purpose: Purpose::CreditAssessment,
+					})
+				};
 				load.sign(&bank, call).await?;
 			}
 		}

@@ -370,15 +370,7 @@ pub mod pallet {
 			attestation: Attestation,
 		) -> DispatchResult {
 			let who = Self::ensure_tax_authority(origin)?;
-			let (enterprise, entry) = Self::registered(&uscc)?;
-			ensure!(
-				!CurrentRecords::<T>::contains_key(enterprise, (period, kind)),
-				Error::<T>::RecordExists
-			);
-			let record = Self::new_record(enterprise, period, kind, attestation, who, None, 1)?;
-			let id = Self::store(entry, record)?;
-			Self::deposit_event(Event::RecordAttested { record: id, enterprise, period, kind });
-			Ok(())
+			Self::attest_in_order(&who, [BatchedRecord { uscc, period, kind, attestation }])
 		}
 
 		/// Amends the current record `record` with a new version; the old one is kept, marked
@@ -467,6 +459,18 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = Self::ensure_tax_authority(origin)?;
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
+			Self::attest_in_order(&who, records)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Attests `records` in order, for `who`: each must be of a registered enterprise and
+		/// be the first of its (enterprise, period, kind). The record counter, and the register
+		/// entry of each run of one enterprise's records, are written once.
+		fn attest_in_order(
+			who: &T::AccountId,
+			records: impl IntoIterator<Item = BatchedRecord>,
+		) -> DispatchResult {
 			let mut next = NextRecordId::<T>::get();
 			// The register entry of the run being filed; written back when the run ends.
 			let mut open: Option<(Uscc, EnterpriseOf<T>)> = None;
@@ -497,9 +501,7 @@ pub mod pallet {
 			NextRecordId::<T>::put(next);
 			Ok(())
 		}
-	}
 
-	impl<T: Config> Pallet<T> {
 		fn ensure_tax_authority(origin: OriginFor<T>) -> Result<T::AccountId, DispatchError> {
 			let who = ensure_signed(origin)?;
 			ensure!(
@@ -652,15 +654,11 @@ pub mod pallet {
 		/// records that continue a run, and the records that carry a rating (which also
 		/// update the rating index).
 		pub fn batch_shape(records: &[BatchedRecord]) -> (u32, u32, u32) {
-			let runs = records
-				.iter()
-				.enumerate()
-				.filter(|(i, record)| {
-					(*i).checked_sub(1)
-						.and_then(|previous| records.get(previous))
-						.is_none_or(|previous| previous.uscc != record.uscc)
-				})
+			let changes = records
+				.windows(2)
+				.filter(|pair| matches!(pair, [a, b] if a.uscc != b.uscc))
 				.count() as u32;
+			let runs = if records.is_empty() { 0 } else { changes.saturating_add(1) };
 			let rated = records.iter().filter(|r| r.attestation.rating.is_some()).count() as u32;
 			(runs, (records.len() as u32).saturating_sub(runs), rated)
 		}
