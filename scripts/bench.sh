@@ -4,8 +4,8 @@
 # registered accounts over several connections), prints a table and writes it as JSON.
 #
 #   BENCH_SECONDS=30      seconds of sending per measurement
-#   BENCH_SMOKE=1         one node, a few seconds each and small counts: proves the harness
-#                         works (CI)
+#   BENCH_SMOKE=1         one node with one-second blocks, a few seconds each and small counts:
+#                         proves the harness works (CI); its figures measure nothing
 #   BENCH_RECORDS_EACH=N  records each generated enterprise has in (c) and (d) (default 1)
 #   BENCH_ONLY=a,b        only these groups of measurements: dev (a), local (b), reads (c, d)
 #   BENCH_OUT=<file>      where the JSON goes (default $CARGO_TARGET_DIR/bench/latest.json)
@@ -33,6 +33,7 @@ SMALL_RECORDS="${BENCH_RECORDS_EACH:-1}"
 LARGE_RECORDS="$SMALL_RECORDS"
 ONLY="${BENCH_ONLY:-dev,local,reads}"
 WRITER_LEAD=20
+BLOCK_MS=""           # the chain's own block time
 SMOKE="${BENCH_SMOKE:-0}"
 if [ "$SMOKE" = 1 ]; then
     # One node for everything, small counts, no four-node network and no large state.
@@ -46,6 +47,7 @@ if [ "$SMOKE" = 1 ]; then
     SMALL_RECORDS=2
     LARGE=0
     WRITER_LEAD=3
+    BLOCK_MS=1000
 fi
 OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench/latest.json}"
 WORK="$(mktemp -d /tmp/banktax-bench.XXXXXX)"
@@ -93,8 +95,8 @@ wait_for_rpc() {
 # (pallet_tax_records::SyntheticRegister): a province's worth of state without registering it.
 generated_spec() {
     local spec="$WORK/generated-$1-$2.json"
-    "$NODE" build-spec --chain dev 2>/dev/null \
-        | node "$ROOT/scripts/generated-spec.mjs" "$1" "$2" >"$spec"
+    "$NODE" build-spec --chain dev --disable-default-bootnode 2>/dev/null \
+        | node "$ROOT/scripts/generated-spec.mjs" "$1" "$2" ${BLOCK_MS:+"$BLOCK_MS"} >"$spec"
     echo "$spec"
 }
 
@@ -109,6 +111,7 @@ start_node() {
         --pool-limit 16384 --pool-kbytes 262144 --rpc-max-connections 1000 \
         --no-prometheus --no-telemetry --no-mdns >>"$base.log" 2>&1 &
     pids+=($!)
+    track_pid $!
     node_pid=$!
     wait_for_rpc "$port" "${3:-60}"
 }

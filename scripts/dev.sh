@@ -16,4 +16,6 @@ if [ -n "${DEV_BASE_PATH:-}" ]; then
 fi
 
 echo "BankTax development chain: RPC on ws://127.0.0.1:${DEV_RPC_PORT:-9944} (Ctrl-C stops it)"
+# The node takes this process's place, and its id.
+track_pid $$
 exec "$NODE" "${args[@]}" "$@"

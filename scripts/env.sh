@@ -7,6 +7,14 @@ node_binary() {
     echo "${BANKTAX_NODE:-$CARGO_TARGET_DIR/release/banktax-node}"
 }
 
+# Lists process $1, a node just started, in $BANKTAX_PID_FILE when that is set: CI ends what it
+# started, by process id, when it finishes (.ci/run).
+track_pid() {
+    if [ -n "${BANKTAX_PID_FILE:-}" ]; then
+        echo "$1" >>"$BANKTAX_PID_FILE"
+    fi
+}
+
 # The node binary, or a clear message and exit status 1 when it has not been built.
 require_node() {
     local node

@@ -66,6 +66,7 @@ for i in "${!INSTITUTIONS[@]}"; do
         --node-key-file "$SPEC_DIR/node-keys/$name" \
         >>"$base/node.log" 2>&1 &
     pids+=($!)
+    track_pid $!
     printf '%-15s %-28s %-7s %s\n' "$name" "ws://127.0.0.1:$rpc" "$p2p" "$base/node.log"
 done
 echo "local consortium running (Ctrl-C stops it)"

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Node, freePort, runNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll } from './lib/chain.js';
+import { testSpec } from './lib/specs.js';
 
 describe('banktax-node subcommands', () => {
   let dir;
@@ -36,12 +37,13 @@ describe('banktax-node subcommands', () => {
   test('export-blocks and import-blocks move a chain into another database; purge-chain removes it', async () => {
     const source = join(dir, 'source');
     const copy = join(dir, 'copy');
+    const spec = testSpec('dev', dir);
     const rpcPort = await freePort();
     const node = new Node({
       name: 'exporter',
       dir,
       rpcPort,
-      args: ['--dev', '--base-path', source, '--rpc-port', `${rpcPort}`, '--port', `${await freePort()}`],
+      args: ['--dev', '--chain', spec, '--base-path', source, '--rpc-port', `${rpcPort}`, '--port', `${await freePort()}`],
     }).start();
     const api = await connect(node);
     await waitFor('block #5', async () => (await bestNumber(api)) >= 5, { timeoutMs: 60_000, nodes: [node] });
@@ -50,7 +52,7 @@ describe('banktax-node subcommands', () => {
     await node.stop();
 
     const file = join(dir, 'blocks.bin');
-    const common = ['--chain', 'dev'];
+    const common = ['--chain', spec];
     runNode(['export-blocks', ...common, '--base-path', source, '--from', '1', '--to', '5', '--binary', file]);
     assert.ok(existsSync(file), 'export-blocks wrote no file');
     runNode(['import-blocks', ...common, '--base-path', copy, '--binary', file]);

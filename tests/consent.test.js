@@ -141,13 +141,17 @@ describe('consent: grant, delivery, use, withdrawal, expiry', () => {
       /consent\.NotTaxAuthority/,
     );
     await assert.rejects(deliver(consent, charlie, record, envelope), /consent\.BankNotConsented/);
+    const vatFile = join(dir, 'vat-2025-q1.json');
+    const period = { quarter: { year: 2025, quarter: 1 } };
+    writeFileSync(vatFile, JSON.stringify({ enterprise: CODE, period, kind: 'vatReturn', fields: { taxPaid: 1200000 } }));
+    const sealedVat = banktax(['record', 'seal', vatFile]);
     const vat = await send(
       api,
       api.tx.taxRecords.attestRecord(CODE, { Quarter: { year: 2025, quarter: 1 } }, 'VatReturn', {
         schemaVersion: 1,
         rating: null,
-        commitment: `0x${'11'.repeat(32)}`,
-        ciphertext: `0x01${'ab'.repeat(60)}`,
+        commitment: sealedVat.commitment,
+        ciphertext: sealedVat.ciphertext,
       }),
       alice,
     );

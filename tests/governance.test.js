@@ -12,13 +12,12 @@ import { u8aToHex } from '@polkadot/util';
 import { Node, freePort, runNode, waitFor, workDir } from './lib/nodes.js';
 import { blockAuthor, bestNumber, connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 import { INSTITUTIONS, consortium } from './lib/consortium.js';
+import { BLOCK_MS, SESSION_BLOCKS as SESSION } from './lib/specs.js';
 import { councilMotion, devKey, findEvent, send } from './lib/tx.js';
-
-/** Blocks per session on the local chain (runtime/src/genesis_config_presets.rs). */
-const SESSION = 10;
 
 describe('governance of the local consortium', () => {
   let dir;
+  let spec;
   let nodes;
   let apis;
   let api;
@@ -27,7 +26,7 @@ describe('governance of the local consortium', () => {
   before(async () => {
     await cryptoWaitReady();
     dir = workDir('governance');
-    nodes = await consortium(dir);
+    ({ nodes, spec } = await consortium(dir));
     nodes.forEach((n) => n.start());
     apis = await Promise.all(nodes.map((n) => connect(n)));
     api = apis[0];
@@ -56,7 +55,7 @@ describe('governance of the local consortium', () => {
       name: 'intruder',
       dir,
       rpcPort,
-      args: ['--chain', 'local', '--base-path', join(dir, 'intruder'), '--rpc-port', `${rpcPort}`,
+      args: ['--chain', spec, '--base-path', join(dir, 'intruder'), '--rpc-port', `${rpcPort}`,
         '--port', `${await freePort()}`],
     }).start();
     const intruderApi = await connect(intruder);
@@ -111,8 +110,8 @@ describe('governance of the local consortium', () => {
         name,
         dir,
         rpcPort,
-        args: ['--chain', 'local', '--validator', '--name', name, '--base-path', join(dir, name),
-          '--node-key-file', keyFile, '--rpc-port', `${rpcPort}`, '--port', '30337'],
+        args: ['--chain', spec, '--validator', '--name', name, '--base-path', join(dir, name),
+          '--node-key-file', keyFile, '--rpc-port', `${rpcPort}`, '--port', `${await freePort()}`],
       }).start();
       bankApi = await connect(bankNode);
       await waitFor(`${name}'s node to sync`, async () => (await bestNumber(bankApi)) >= admittedBlock, {
@@ -132,7 +131,7 @@ describe('governance of the local consortium', () => {
       await waitFor(
         `${name}'s Aura key among the authorities`,
         async () => (await api.query.aura.authorities()).some((a) => a.toHex() === auraKey),
-        { timeoutMs: 5 * SESSION * 3_000, nodes },
+        { timeoutMs: 5 * SESSION * BLOCK_MS, nodes },
       );
       const authorityBlock = (await api.rpc.chain.getHeader()).number.toNumber();
       const authored = await waitFor(
@@ -183,7 +182,7 @@ describe('governance of the local consortium', () => {
       await waitFor(
         `${name}'s Aura key to leave the authorities`,
         async () => !(await api.query.aura.authorities()).some((a) => a.toHex() === auraKey),
-        { timeoutMs: 5 * SESSION * 3_000, nodes },
+        { timeoutMs: 5 * SESSION * BLOCK_MS, nodes },
       );
       const goneBlock = (await api.rpc.chain.getHeader()).number.toNumber();
       console.log(`removal: motion executed at #${removedBlock}, out of the authorities from #${goneBlock} (${((goneBlock - removedBlock) / SESSION).toFixed(1)} sessions)`);

@@ -16,7 +16,7 @@ describe('local consortium of four validators', () => {
   let stoppedAt;
 
   before(async () => {
-    nodes = await consortium(workDir('local'));
+    ({ nodes } = await consortium(workDir('local')));
     nodes.forEach((n) => n.start());
     apis = await Promise.all(nodes.map((n) => connect(n)));
   });

@@ -52,7 +52,7 @@ describe('the whole story on the local network', () => {
   before(async () => {
     await cryptoWaitReady();
     dir = workDir('story');
-    nodes = await consortium(dir);
+    ({ nodes } = await consortium(dir));
     nodes.forEach((n) => n.start());
     apis = await Promise.all(nodes.map((n) => connect(n)));
     await waitFor('finality on every node', async () => {

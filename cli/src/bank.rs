@@ -170,8 +170,7 @@ pub async fn run(connection: &Connection, command: BankCommand) -> CliResult<Val
 			records,
 			signing,
 		} => {
-			let open_for = units::span(offer_days, offer_blocks)?;
-			let offer_expires_at = chain.blocks_from_now(open_for, "offer").await?;
+			let offer_expires_at = chain.end_of_span(offer_days, offer_blocks, "offer").await?;
 			let call = pallet_loans::Call::approve_loan {
 				loan,
 				amount: units::fen(&amount)?,

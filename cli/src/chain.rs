@@ -7,8 +7,7 @@
 
 use crate::{to_hex, CliResult};
 use banktax_runtime::{
-	AccountId, Hash, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload, TxExtension,
-	UncheckedExtrinsic, VERSION,
+	AccountId, Hash, RuntimeCall, RuntimeError, RuntimeEvent, UncheckedExtrinsic, VERSION,
 };
 use clap::{Args, ValueEnum};
 use codec::{Decode, Encode};
@@ -193,6 +192,24 @@ impl Chain {
 		block_number(&header)
 	}
 
+	/// Blocks in a day on this chain, from the block time it reports (Aura's slot duration).
+	pub async fn blocks_per_day(&self) -> CliResult<u32> {
+		let millis: u64 = self.runtime_call("AuraApi_slot_duration", ()).await?;
+		crate::units::blocks_per_day(millis)
+	}
+
+	/// The block `days` days or `blocks` blocks (one of the two) after the best one: when
+	/// something granted now, `what`, ends.
+	pub async fn end_of_span(
+		&self,
+		days: Option<u32>,
+		blocks: Option<u32>,
+		what: &str,
+	) -> CliResult<u32> {
+		let length = crate::units::span(days, blocks, self.blocks_per_day().await?)?;
+		self.blocks_from_now(length, what).await
+	}
+
 	/// The block `length` blocks after the best one: when something granted now, `what`, ends.
 	pub async fn blocks_from_now(&self, length: u32, what: &str) -> CliResult<u32> {
 		self.best_number()
@@ -280,31 +297,14 @@ impl Chain {
 			));
 		}
 		let account = signer.account();
-		let extension: TxExtension = (
-			frame_system::CheckNonZeroSender::new(),
-			pallet_institutions::CheckMembership::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(era),
-			frame_system::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			frame_system::WeightReclaim::new(),
-		);
-		// What every node adds back when it checks the signature: the chain's versions, its
-		// genesis and the block the era starts from.
-		let implicit = (
-			(),
-			(),
+		let payload = banktax_runtime::signed_payload(
+			call,
+			nonce,
+			era,
 			self.spec_version,
-			self.transaction_version,
 			self.genesis,
 			era_start,
-			(),
-			(),
-			(),
 		);
-		let payload = SignedPayload::from_raw(call, extension, implicit);
 		let signature = payload.using_encoded(|bytes| signer.pair.sign(bytes));
 		let (call, extension, _) = payload.deconstruct();
 		Ok(UncheckedExtrinsic::new_signed(

@@ -75,7 +75,7 @@ pub struct GrantArgs {
 	/// No figures at all: only answers to rules over committed values.
 	#[arg(long)]
 	rule_answers_only: bool,
-	/// How long it lasts, in days (of 28 800 three-second blocks).
+	/// How long it lasts, in days (counted in the chain's blocks).
 	#[arg(long)]
 	valid_days: Option<u32>,
 	/// How long it lasts, in blocks.
@@ -148,8 +148,7 @@ async fn grant(chain: &Chain, args: GrantArgs) -> CliResult<Value> {
 				.map_err(|_| "too many fields")?,
 		),
 	};
-	let length = units::span(args.valid_days, args.valid_blocks)?;
-	let expires_at = chain.blocks_from_now(length, "consent").await?;
+	let expires_at = chain.end_of_span(args.valid_days, args.valid_blocks, "consent").await?;
 	let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
 		bank,
 		purpose,

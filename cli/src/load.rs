@@ -21,7 +21,8 @@ use crate::{
 	to_hex, CliResult,
 };
 use banktax_primitives::{
-	ConsentId, DataScope, DisclosureLevel, Period, Purpose, Rating, RecordId, RecordKind, Uscc,
+	privacy, ConsentId, DataScope, DisclosureLevel, Period, Purpose, Rating, RecordId, RecordKind,
+	Uscc,
 };
 use banktax_runtime::{AccountId, Hash, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::EnterpriseProfile;
@@ -41,18 +42,35 @@ use std::{
 };
 use tokio::sync::Semaphore;
 
-/// Controllers an enterprise may have (the runtime's `MaxControllers`).
-const CONTROLLERS_PER_ENTERPRISE: u32 = 8;
-/// Records the attest workload files for one enterprise (the runtime allows 1 024).
-const RECORDS_PER_ENTERPRISE: u32 = 1_000;
 /// Enterprises whose records the attest workload files, a month of returns at a time.
 const ATTEST_ENTERPRISES: u32 = 256;
-/// Consents one enterprise may hold with one bank at a time (the runtime's `MaxActiveConsents`).
-const CONSENTS_PER_BANK: u32 = 8;
 /// Enterprises under whose consents and loans the access and repay workloads run.
 const BANK_CUSTOMERS: u32 = 16;
-/// The sealed size of an attested record in the attest workload.
-const CIPHERTEXT_LEN: usize = 1_024;
+
+/// The limits the runtime's configuration sets, which the workloads fill but must not pass.
+mod limits {
+	use banktax_runtime::Runtime;
+	use sp_runtime::traits::Get;
+
+	/// Controllers an enterprise may have.
+	pub fn controllers_per_enterprise() -> u32 {
+		<Runtime as pallet_tax_records::Config>::MaxControllers::get()
+	}
+
+	/// Records one enterprise may hold.
+	pub fn records_per_enterprise() -> u32 {
+		<Runtime as pallet_tax_records::Config>::MaxRecordsPerEnterprise::get()
+	}
+
+	/// Consents one enterprise may hold with one bank at a time.
+	pub fn consents_per_bank() -> u32 {
+		<Runtime as pallet_consent::Config>::MaxActiveConsents::get()
+	}
+
+	/// The longest sealed record the chain stores: the attest workload's record size.
+	pub const SEALED_RECORD_LEN: usize =
+		banktax_primitives::privacy::MAX_SEALED_RECORD_LEN as usize;
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 pub enum Workload {
@@ -208,8 +226,9 @@ async fn signed_load(
 			let usccs =
 				register(chain, authority, &accounts_of(&holders), 1, Series::Attest).await?;
 			let batch = args.batch.max(1);
-			let records =
-				count.saturating_mul(batch).min(ATTEST_ENTERPRISES * RECORDS_PER_ENTERPRISE);
+			let records = count
+				.saturating_mul(batch)
+				.min(ATTEST_ENTERPRISES * limits::records_per_enterprise());
 			let runs_of = args.runs_of.max(1);
 			let records: Vec<_> = (0..records).map(|n| load_record(&usccs, runs_of, n)).collect();
 			for chunk in records.chunks(batch as usize) {
@@ -234,8 +253,8 @@ async fn signed_load(
 			let signers = load_signers("//load//grant", args.accounts)?;
 			register(chain, authority, &accounts_of(&signers), 1, Series::Grant).await?;
 			let banks = bank_accounts(args)?;
-			let expires_at = chain.blocks_from_now(30 * banktax_runtime::DAYS, "consent").await?;
-			let most = (signers.len() * banks.len()) as u32 * CONSENTS_PER_BANK;
+			let expires_at = chain.end_of_span(Some(30), None, "consent").await?;
+			let most = (signers.len() * banks.len()) as u32 * limits::consents_per_bank();
 			for n in 0..count.min(most) as usize {
 				let bank = banks[(n / signers.len()) % banks.len()].clone();
 				let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
@@ -367,9 +386,8 @@ fn load_record(usccs: &[Uscc], runs_of: u32, n: u32) -> pallet_tax_records::Batc
 	let run = n / runs_of;
 	let (e, k) = (run % enterprises, (run / enterprises) * runs_of + n % runs_of);
 	let period = Period::Month { year: 2015 + (k / 12) as u16, month: (k % 12) as u8 + 1 };
-	let mut ciphertext = vec![banktax_primitives::privacy::FORMAT_VERSION];
-	ciphertext.extend((u64::from(n)).to_le_bytes().repeat(CIPHERTEXT_LEN / 8));
-	ciphertext.truncate(CIPHERTEXT_LEN);
+	let ciphertext =
+		privacy::unopenable_sealed_record(limits::SEALED_RECORD_LEN, &u64::from(n).to_le_bytes());
 	pallet_tax_records::BatchedRecord {
 		uscc: usccs.get(e as usize).map(|u| *u.as_bytes()).unwrap_or([b'0'; 18]),
 		period,
@@ -422,7 +440,7 @@ async fn customers(
 		RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records { records }),
 	)
 	.await?;
-	let expires_at = chain.blocks_from_now(30 * banktax_runtime::DAYS, "consent").await?;
+	let expires_at = chain.end_of_span(Some(30), None, "consent").await?;
 	for controller in &controllers {
 		let call = RuntimeCall::Consent(pallet_consent::Call::grant_consent {
 			bank: bank.account(),
@@ -494,7 +512,7 @@ async fn lend(
 	for (uscc, customer) in usccs.iter().zip(customers.iter_mut()) {
 		customer.loan = profile(chain, uscc).await?.loans.first().map(|l| l.id);
 	}
-	let offer_expires_at = chain.blocks_from_now(banktax_runtime::DAYS, "offer").await?;
+	let offer_expires_at = chain.end_of_span(Some(1), None, "offer").await?;
 	for customer in customers.iter() {
 		let call = RuntimeCall::Loans(pallet_loans::Call::approve_loan {
 			loan: customer.loan.ok_or("a customer's application is missing")?,
@@ -573,7 +591,8 @@ async fn register(
 	per_enterprise: u32,
 	series: Series,
 ) -> CliResult<Vec<Uscc>> {
-	let per = if per_enterprise == 0 { CONTROLLERS_PER_ENTERPRISE } else { per_enterprise };
+	let per =
+		if per_enterprise == 0 { limits::controllers_per_enterprise() } else { per_enterprise };
 	let mut load = Presigned::new(chain);
 	let mut usccs = Vec::new();
 	for (i, group) in accounts.chunks(per as usize).enumerate() {

@@ -2,7 +2,7 @@
 //! blocks.
 
 use crate::CliResult;
-use banktax_runtime::{BlockNumber, DAYS};
+use banktax_runtime::BlockNumber;
 
 /// An amount in yuan (`250000`, `8606.64`) as fen.
 pub fn fen(text: &str) -> CliResult<u128> {
@@ -26,11 +26,23 @@ pub fn yuan(fen: u128) -> String {
 	format!("{}.{:02}", fen / 100, fen % 100)
 }
 
-/// A span given in days or in blocks, as blocks.
-pub fn span(days: Option<u32>, blocks: Option<BlockNumber>) -> CliResult<BlockNumber> {
+/// Blocks in a day on a chain whose blocks last `millisecs_per_block`.
+pub fn blocks_per_day(millisecs_per_block: u64) -> CliResult<BlockNumber> {
+	BlockNumber::try_from(pallet_calendar::blocks_in(pallet_calendar::DAY_MS, millisecs_per_block))
+		.map_err(|_| {
+			format!("a day of {millisecs_per_block} ms blocks is more than the chain can count")
+		})
+}
+
+/// A span given in days or in blocks, as blocks of a chain with `blocks_per_day`.
+pub fn span(
+	days: Option<u32>,
+	blocks: Option<BlockNumber>,
+	blocks_per_day: BlockNumber,
+) -> CliResult<BlockNumber> {
 	match (days, blocks) {
 		(Some(days), None) => days
-			.checked_mul(DAYS)
+			.checked_mul(blocks_per_day)
 			.ok_or_else(|| format!("{days} days is more than the chain can count")),
 		(None, Some(blocks)) => Ok(blocks),
 		_ => Err("give the time in days or in blocks, one of the two".into()),
@@ -54,11 +66,14 @@ mod tests {
 	}
 
 	#[test]
-	fn days_are_counted_in_three_second_blocks() {
-		assert_eq!(span(Some(1), None), Ok(28_800));
-		assert_eq!(span(None, Some(7)), Ok(7));
-		assert!(span(None, None).is_err());
-		assert!(span(Some(1), Some(1)).is_err());
-		assert!(span(Some(u32::MAX), None).is_err());
+	fn days_are_counted_in_the_chains_blocks() {
+		assert_eq!(blocks_per_day(3_000), Ok(28_800));
+		assert_eq!(blocks_per_day(1_000), Ok(86_400));
+		assert_eq!(span(Some(1), None, 28_800), Ok(28_800));
+		assert_eq!(span(Some(30), None, 86_400), Ok(30 * 86_400));
+		assert_eq!(span(None, Some(7), 28_800), Ok(7));
+		assert!(span(None, None, 28_800).is_err());
+		assert!(span(Some(1), Some(1), 28_800).is_err());
+		assert!(span(Some(u32::MAX), None, 28_800).is_err());
 	}
 }

@@ -56,33 +56,17 @@ pub fn signed_extrinsic(
 		.checked_next_power_of_two()
 		.map(|c| c / 2)
 		.unwrap_or(2) as u64;
-	let tx_ext: runtime::TxExtension = (
-		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
-		pallet_institutions::CheckMembership::<runtime::Runtime>::new(),
-		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
-		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
-		frame_system::CheckGenesis::<runtime::Runtime>::new(),
-		frame_system::CheckEra::<runtime::Runtime>::from(Era::mortal(
-			period,
-			info.best_number.saturated_into(),
-		)),
-		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
-		frame_system::CheckWeight::<runtime::Runtime>::new(),
-		frame_system::WeightReclaim::<runtime::Runtime>::new(),
-	);
-	let implicit = (
-		(),
-		(),
+	let era = Era::mortal(period, info.best_number.saturated_into());
+	let payload = runtime::signed_payload(
+		call,
+		nonce,
+		era,
 		runtime::VERSION.spec_version,
-		runtime::VERSION.transaction_version,
 		genesis_hash,
 		info.best_hash,
-		(),
-		(),
-		(),
 	);
-	let payload = runtime::SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| sender.sign(bytes));
+	let (call, tx_ext, _) = payload.deconstruct();
 	Ok(runtime::UncheckedExtrinsic::new_signed(
 		call,
 		sp_runtime::AccountId32::from(sender.public()).into(),

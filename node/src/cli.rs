@@ -40,7 +40,9 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Measure the cost of calls, blocks, storage and the machine.
+	/// Measure the cost of calls, blocks, storage and the machine (in a node built with
+	/// `--features runtime-benchmarks`, as `scripts/weights.sh` builds it).
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

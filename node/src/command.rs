@@ -1,13 +1,11 @@
 //! Parses the command line and runs the chosen subcommand, or the node itself.
 
 use banktax_runtime::opaque::Block;
-use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
 use sc_cli::SubstrateCli;
 use sc_network::config::NetworkBackendType;
 use sc_service::PartialComponents;
 
 use crate::{
-	benchmarking::{inherent_benchmark_data, RemarkBuilder},
 	chain_spec,
 	cli::{Cli, Subcommand},
 	service,
@@ -125,6 +123,7 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		}
+		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| run_benchmark(cmd, config))
@@ -154,25 +153,22 @@ pub fn run() -> sc_cli::Result<()> {
 	}
 }
 
-fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cli::Result<()> {
+/// Runs a `benchmark` subcommand (in a node built with `--features runtime-benchmarks`).
+#[cfg(feature = "runtime-benchmarks")]
+fn run_benchmark(
+	cmd: &frame_benchmarking_cli::BenchmarkCmd,
+	config: sc_service::Configuration,
+) -> sc_cli::Result<()> {
+	use crate::benchmarking::{inherent_benchmark_data, RemarkBuilder};
+	use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
 	match cmd {
 		BenchmarkCmd::Pallet(cmd) => {
-			if !cfg!(feature = "runtime-benchmarks") {
-				return Err("this node was built without runtime benchmarks; build it with \
-					`--features runtime-benchmarks` (scripts/bench.sh does)"
-					.into());
-			}
 			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
 		}
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)
 		}
-		#[cfg(not(feature = "runtime-benchmarks"))]
-		BenchmarkCmd::Storage(_) => Err("storage benchmarks need a node built with \
-			`--features runtime-benchmarks`"
-			.into()),
-		#[cfg(feature = "runtime-benchmarks")]
 		BenchmarkCmd::Storage(cmd) => {
 			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
 			let db = backend.expose_db();

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod banktax_rpc;
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
 mod cli;

@@ -6,6 +6,7 @@
 //!
 //! Composition:
 //! - `System`, `Timestamp`: the FRAME basics.
+//! - `Calendar`: how long a block lasts (a genesis setting), and wall-clock spans in blocks.
 //! - `Institutions`: the registry of tax authorities, banks and regulators. It decides the
 //!   council's members, the validator set (it is `Session`'s session manager), which nodes may
 //!   connect (through `NodeAuthorization`) and which accounts may transact
@@ -112,27 +113,20 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	system_version: 1,
 };
 
-/// Block time: one Aura slot every 3 seconds.
+/// How long a block lasts on a chain whose genesis does not say: 3 seconds, one Aura slot.
 ///
 /// A loan decision waits for a transaction to land in a block and for that block to be final
 /// (GRANDPA finalises about one to two blocks behind the head on a healthy network), so the slot
 /// length sets the chain's share of a bank's time-to-decision: about 6–9 seconds at 3 s slots.
 /// Shorter slots buy little more: validators are institutions' data centres, and a block must be
 /// built, gossiped and imported by all of them inside the slot. 3 s leaves a 2 s proposal window
-/// (see the node's `SlotProportion`) and a 1 s compute budget per block (see
+/// (see the node's `SlotProportion`) and a 1 s compute budget per block (a third of the slot, see
 /// `configs::RuntimeBlockWeights`), which is ample for the chain's load.
 ///
-/// The slot duration cannot change once the chain has started.
-pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
-/// Aura's slot duration, in milliseconds.
-pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
-
-/// Blocks per minute.
-pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
-/// Blocks per hour.
-pub const HOURS: BlockNumber = MINUTES * 60;
-/// Blocks per day.
-pub const DAYS: BlockNumber = HOURS * 24;
+/// A chain may set another block time in its genesis (`Calendar`); the test chains run 1-second
+/// blocks. Days, motion durations and validity limits are counted in blocks from the block time,
+/// so they keep their wall-clock meaning. The block time cannot change once the chain has started.
+pub const DEFAULT_MILLISECS_PER_BLOCK: u64 = 3000;
 
 /// A transaction signature: sr25519, ed25519 or ecdsa, as polkadot.js and subxt produce.
 pub type Signature = MultiSignature;
@@ -172,6 +166,36 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
+
+/// What a transaction's signature covers: `call`, the extensions for the signer's `nonce` and the
+/// `era` the transaction lives in, and what every node adds back when it checks the signature:
+/// the runtime's versions (`spec_version` of the runtime the chain runs, which may be ahead of
+/// this build's), the chain's `genesis` and the block `era_start` that the era counts from (the
+/// genesis hash for an immortal era). Clients sign its encoding, then take the call and the
+/// extensions back with `SignedPayload::deconstruct`.
+pub fn signed_payload(
+	call: RuntimeCall,
+	nonce: Nonce,
+	era: sp_runtime::generic::Era,
+	spec_version: u32,
+	genesis: Hash,
+	era_start: Hash,
+) -> SignedPayload {
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		pallet_institutions::CheckMembership::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(era),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		frame_system::WeightReclaim::new(),
+	);
+	let implicit =
+		((), (), spec_version, VERSION.transaction_version, genesis, era_start, (), (), ());
+	SignedPayload::from_raw(call, extension, implicit)
+}
 
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =
@@ -247,4 +271,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Loans = pallet_loans;
+
+	#[runtime::pallet_index(12)]
+	pub type Calendar = pallet_calendar;
 }

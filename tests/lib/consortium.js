@@ -1,13 +1,13 @@
-// The local test consortium (`--chain local`): four validators on loopback, started the way
-// scripts/testnet.sh starts them.
+// The local test consortium: four validators on loopback, one per founding institution, started
+// the way scripts/testnet.sh starts them, on the test local chain (one-second blocks,
+// `./specs.js`) with libp2p ports of its own, so that it can run beside other networks.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Node, REPO, freePort, runNode } from './nodes.js';
+import { testSpec } from './specs.js';
 
 const SPEC_DIR = join(REPO, 'chain-spec', 'local');
-/** libp2p ports are fixed: the local chain spec names them as boot nodes. */
-const FIRST_P2P_PORT = 30333;
 
 /** The founding institutions, in genesis order. */
 export const INSTITUTIONS = readFileSync(join(SPEC_DIR, 'institutions'), 'utf8')
@@ -15,18 +15,24 @@ export const INSTITUTIONS = readFileSync(join(SPEC_DIR, 'institutions'), 'utf8')
   .map((l) => l.trim())
   .filter(Boolean);
 
-function insertKeys(name, basePath) {
-  const common = ['key', 'insert', '--chain', 'local', '--base-path', basePath];
+function insertKeys(spec, name, basePath) {
+  const common = ['key', 'insert', '--chain', spec, '--base-path', basePath];
   runNode([...common, '--scheme', 'Sr25519', '--key-type', 'aura', '--suri', `//${name}//aura`]);
   runNode([...common, '--scheme', 'Ed25519', '--key-type', 'gran', '--suri', `//${name}//grandpa`]);
 }
 
-/** Creates (but does not start) the four validators, their keys in their keystores. */
+/**
+ * Creates (but does not start) the four validators, their keys in their keystores; returns
+ * them with the path of their chain spec, which other nodes joining the network need.
+ */
 export async function consortium(dir) {
+  const p2pPorts = [];
+  for (let i = 0; i < INSTITUTIONS.length; i += 1) p2pPorts.push(await freePort());
+  const spec = testSpec('local', dir, { p2pPorts });
   const nodes = [];
   for (const [i, name] of INSTITUTIONS.entries()) {
     const basePath = join(dir, name);
-    insertKeys(name, basePath);
+    insertKeys(spec, name, basePath);
     const rpcPort = await freePort();
     nodes.push(
       new Node({
@@ -34,16 +40,16 @@ export async function consortium(dir) {
         dir,
         rpcPort,
         args: [
-          '--chain', 'local',
+          '--chain', spec,
           '--validator',
           '--name', name,
           '--base-path', basePath,
-          '--port', `${FIRST_P2P_PORT + i}`,
+          '--port', `${p2pPorts[i]}`,
           '--rpc-port', `${rpcPort}`,
           '--node-key-file', join(SPEC_DIR, 'node-keys', name),
         ],
       }),
     );
   }
-  return nodes;
+  return { nodes, spec };
 }

@@ -4,11 +4,12 @@
 // passed, failed or was interrupted.
 
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testSpec } from './specs.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORK = join(REPO, 'tests', '.work');
@@ -106,7 +107,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /** Runs the node binary to completion (key insertion and other one-off commands). */
 export function runNode(args) {
-  return execFileSync(nodeBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // A chain spec carries the runtime's code: several MiB of output.
+  return execFileSync(nodeBinary(), args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /**
@@ -146,6 +152,8 @@ export class Node {
       }),
     );
     running.add(child);
+    // CI ends, by process id, what the tests leave running (.ci/run).
+    if (process.env.BANKTAX_PID_FILE) appendFileSync(process.env.BANKTAX_PID_FILE, `${child.pid}\n`);
     this.child = child;
     return this;
   }
@@ -204,7 +212,10 @@ export async function waitFor(what, check, { timeoutMs = 60_000, everyMs = 500, 
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${cause}\n${logs()}`);
 }
 
-/** Starts a development node (`--dev`) named `name` with its own database under `dir`. */
+/**
+ * Starts a development node (`--dev`: Alice's validator alone) of the test development chain
+ * (one-second blocks, `./specs.js`) named `name`, with its own database under `dir`.
+ */
 export async function startDevNode(name, dir) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
@@ -212,6 +223,7 @@ export async function startDevNode(name, dir) {
     name,
     dir,
     rpcPort,
-    args: ['--dev', '--base-path', join(dir, name), '--rpc-port', `${rpcPort}`, '--port', `${p2pPort}`],
+    args: ['--dev', '--chain', testSpec('dev', dir), '--base-path', join(dir, name),
+      '--rpc-port', `${rpcPort}`, '--port', `${p2pPort}`],
   }).start();
 }

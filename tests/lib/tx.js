@@ -73,7 +73,8 @@ export async function councilMotion(api, call, voters) {
   await Promise.all(
     voters.slice(0, threshold).map((voter) => send(api, api.tx.council.vote(hash, index, true), voter)),
   );
-  const weightBound = { refTime: 500_000_000_000n, proofSize: 5_000_000n };
+  // The most a motion may weigh on this chain (half a block, which follows the block time).
+  const weightBound = api.consts.council.maxProposalWeight;
   const closed = await send(api, api.tx.council.close(hash, index, weightBound, lengthBound), voters[0]);
   const executed = findEvent(api, closed.events, 'council', 'Executed');
   if (!executed) throw new Error('the motion did not execute: was it approved?');

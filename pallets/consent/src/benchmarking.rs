@@ -5,7 +5,7 @@ use super::*;
 use alloc::{vec, vec::Vec};
 use banktax_primitives::InstitutionInspect;
 use banktax_primitives::{
-	privacy::{FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN},
+	privacy::{self, FieldKey, MAX_ENVELOPE_LEN, MIN_ENVELOPE_LEN},
 	ConsentId, DataScope, DisclosureLevel, Purpose, RecordId, RecordKind, Uscc, LAST_YEAR,
 };
 use frame_benchmarking::v2::*;
@@ -57,11 +57,7 @@ fn every_field() -> DisclosureLevel {
 
 /// A well-formed envelope of `len` bytes.
 fn envelope(len: u32) -> Vec<u8> {
-	let mut bytes = vec![0xab; len as usize];
-	if let Some(first) = bytes.first_mut() {
-		*first = FORMAT_VERSION;
-	}
-	bytes
+	privacy::unopenable_envelope(len as usize, &[])
 }
 
 fn expiry<T: Config>() -> BlockNumberFor<T> {
@@ -181,7 +177,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn deliver_envelope(
-		l: Linear<{ pallet::MIN_ENVELOPE_LEN as u32 }, MAX_ENVELOPE_LEN>,
+		l: Linear<MIN_ENVELOPE_LEN, MAX_ENVELOPE_LEN>,
 	) -> Result<(), BenchmarkError> {
 		let bank = T::BenchmarkHelper::bank();
 		let (id, enterprise, _) = granted::<T>(0, &bank)?;

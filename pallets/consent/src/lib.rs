@@ -77,16 +77,12 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
-		privacy::FORMAT_VERSION, ConsentCheck, ConsentId, DataScope, DisclosureLevel,
-		EnterpriseInspect, InstitutionInspect, Purpose, RecordId, RecordInfo, RecordInspect, Role,
-		Uscc,
+		privacy, ConsentCheck, ConsentId, DataScope, DisclosureLevel, EnterpriseInspect,
+		InstitutionInspect, Purpose, RecordId, RecordInfo, RecordInspect, Role, Uscc,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Saturating;
-
-	/// Shortest well-formed envelope: version, ephemeral public key, some content, tag.
-	pub const MIN_ENVELOPE_LEN: usize = 1 + 32 + 1 + 16;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -531,8 +527,10 @@ pub mod pallet {
 
 		/// Checks an envelope's length and format version; its content only the bank can open.
 		fn check_envelope(envelope: Vec<u8>) -> Result<Envelope, Error<T>> {
-			ensure!(envelope.len() >= MIN_ENVELOPE_LEN, Error::<T>::MalformedEnvelope);
-			ensure!(envelope.first() == Some(&FORMAT_VERSION), Error::<T>::MalformedEnvelope);
+			privacy::check_envelope_form(&envelope).map_err(|e| match e {
+				privacy::FormError::TooLong => Error::<T>::EnvelopeTooLong,
+				_ => Error::<T>::MalformedEnvelope,
+			})?;
 			envelope.try_into().map_err(|_| Error::<T>::EnvelopeTooLong)
 		}
 

@@ -3,10 +3,10 @@
 
 use crate::{
 	mock::*, Access, ConsentOf, ConsentState, Consents, Envelopes, Error, Event, ExpiringAt,
-	ExpiryCursor, NextConsentId, NoticeHash, Party, Standing, Withdrawal, MIN_ENVELOPE_LEN,
+	ExpiryCursor, NextConsentId, NoticeHash, Party, Standing, Withdrawal,
 };
 use banktax_primitives::{
-	privacy::{FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN},
+	privacy::{self, FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN, MIN_ENVELOPE_LEN},
 	ConsentCheck, ConsentId, DataScope, DisclosureLevel, Period, Purpose, RecordId, RecordKind,
 };
 use frame_support::{assert_noop, assert_ok};
@@ -53,9 +53,7 @@ fn grant() -> ConsentId {
 }
 
 fn envelope(len: usize) -> Vec<u8> {
-	let mut bytes = vec![0xab; len];
-	bytes[0] = FORMAT_VERSION;
-	bytes
+	privacy::unopenable_envelope(len, &[])
 }
 
 fn summary(year: u16) -> RecordId {
@@ -501,7 +499,7 @@ fn envelopes_are_checked_for_form_and_counted() {
 		};
 		assert_noop!(deliver_bytes(record, vec![]), Error::<Test>::MalformedEnvelope);
 		assert_noop!(
-			deliver_bytes(record, envelope(MIN_ENVELOPE_LEN - 1)),
+			deliver_bytes(record, envelope(MIN_ENVELOPE_LEN as usize - 1)),
 			Error::<Test>::MalformedEnvelope
 		);
 		let mut wrong_version = envelope(120);
@@ -511,7 +509,7 @@ fn envelopes_are_checked_for_form_and_counted() {
 			deliver_bytes(record, envelope(MAX_ENVELOPE_LEN as usize + 1)),
 			Error::<Test>::EnvelopeTooLong
 		);
-		assert_ok!(deliver_bytes(record, envelope(MIN_ENVELOPE_LEN)));
+		assert_ok!(deliver_bytes(record, envelope(MIN_ENVELOPE_LEN as usize)));
 
 		let more: Vec<RecordId> = (1..=12)
 			.map(|month| {

@@ -4,7 +4,7 @@
 use super::*;
 use alloc::{vec, vec::Vec};
 use banktax_primitives::{
-	privacy::{FORMAT_VERSION, MAX_SEALED_RECORD_LEN, SCHEMA_VERSION},
+	privacy::{self, MAX_SEALED_RECORD_LEN, MIN_SEALED_RECORD_LEN, SCHEMA_VERSION},
 	Period, Rating, RecordId, RecordKind, Uscc, FIRST_YEAR, USCC_LEN,
 };
 use frame_benchmarking::v2::*;
@@ -25,11 +25,7 @@ fn controllers<T: Config>(seed: u32, count: u32) -> Vec<T::AccountId> {
 
 /// A well-formed ciphertext of `len` bytes.
 fn ciphertext(len: u32) -> Vec<u8> {
-	let mut bytes = vec![0xab; len as usize];
-	if let Some(first) = bytes.first_mut() {
-		*first = FORMAT_VERSION;
-	}
-	bytes
+	privacy::unopenable_sealed_record(len as usize, &[])
 }
 
 fn summary(len: u32) -> Attestation {
@@ -120,7 +116,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn attest_record(
-		l: Linear<{ pallet::MIN_CIPHERTEXT_LEN as u32 }, MAX_SEALED_RECORD_LEN>,
+		l: Linear<MIN_SEALED_RECORD_LEN, MAX_SEALED_RECORD_LEN>,
 	) -> Result<(), BenchmarkError> {
 		let authority = T::BenchmarkHelper::tax_authority();
 		let uscc = registered::<T>(&authority)?;
@@ -184,7 +180,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn amend_record(
-		l: Linear<{ pallet::MIN_CIPHERTEXT_LEN as u32 }, MAX_SEALED_RECORD_LEN>,
+		l: Linear<MIN_SEALED_RECORD_LEN, MAX_SEALED_RECORD_LEN>,
 	) -> Result<(), BenchmarkError> {
 		let authority = T::BenchmarkHelper::tax_authority();
 		let record = attested::<T>(&authority)?;

@@ -77,15 +77,12 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
-		privacy::{FORMAT_VERSION, SCHEMA_VERSION},
+		privacy::{self, SCHEMA_VERSION},
 		EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo, RecordInspect,
 		RecordKind, Role, Uscc, USCC_LEN,
 	};
 	use frame_support::{pallet_prelude::*, traits::Contains};
 	use frame_system::pallet_prelude::*;
-
-	/// Shortest well-formed sealed record: version, nonce, one byte, authentication tag.
-	pub const MIN_CIPHERTEXT_LEN: usize = 1 + 24 + 1 + 16;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -597,8 +594,10 @@ pub mod pallet {
 				(false, true) => return Err(Error::<T>::RatingNotAllowed),
 				_ => {}
 			}
-			ensure!(ciphertext.len() >= MIN_CIPHERTEXT_LEN, Error::<T>::MalformedCiphertext);
-			ensure!(ciphertext.first() == Some(&FORMAT_VERSION), Error::<T>::MalformedCiphertext);
+			privacy::check_sealed_record_form(&ciphertext).map_err(|e| match e {
+				privacy::FormError::TooLong => Error::<T>::CiphertextTooLong,
+				_ => Error::<T>::MalformedCiphertext,
+			})?;
 			let ciphertext: Ciphertext =
 				ciphertext.try_into().map_err(|_| Error::<T>::CiphertextTooLong)?;
 			Ok(TaxRecord {
@@ -829,13 +828,8 @@ fn synthetic_record<T: Config>(
 		BlakeTwo256::hash(&preimage).0
 	};
 	let len = privacy::MAX_SEALED_RECORD_LEN as usize;
-	let mut ciphertext = alloc::vec![privacy::FORMAT_VERSION];
-	let mut part = 0u32;
-	while ciphertext.len() < len {
-		ciphertext.extend_from_slice(&seed(part));
-		part = part.saturating_add(1);
-	}
-	ciphertext.truncate(len);
+	let body: alloc::vec::Vec<u8> = (0..len.div_ceil(32) as u32).flat_map(seed).collect();
+	let ciphertext = privacy::unopenable_sealed_record(len, &body);
 	let year = FIRST_YEAR.saturating_add((k / 12).min(u32::from(u16::MAX)) as u16);
 	TaxRecord {
 		enterprise,

@@ -338,7 +338,9 @@ fn attestation_refuses_bad_input_without_changing_state() {
 		};
 		let too_long = with(|a| a.ciphertext.resize(MAX_SEALED_RECORD_LEN as usize + 1, 0));
 		assert_noop!(try_attest(TAX_AUTHORITY, CODE, too_long), Error::<Test>::CiphertextTooLong);
-		let short = with(|a| a.ciphertext.truncate(pallet::MIN_CIPHERTEXT_LEN - 1));
+		let short = with(|a| {
+			a.ciphertext.truncate(banktax_primitives::privacy::MIN_SEALED_RECORD_LEN as usize - 1)
+		});
 		assert_noop!(try_attest(TAX_AUTHORITY, CODE, short), Error::<Test>::MalformedCiphertext);
 		let unknown_format = with(|a| a.ciphertext[0] = 2);
 		assert_noop!(
@@ -708,7 +710,7 @@ fn a_batch_is_all_or_nothing() {
 		let typo = vec![batched(CODE, vat(1, 1)), batched(TYPO, vat(2, 2))];
 		assert_noop!(attest_batch(typo), Error::<Test>::InvalidUscc);
 		let (period, kind, mut broken) = vat(2, 2);
-		broken.ciphertext.truncate(pallet::MIN_CIPHERTEXT_LEN - 1);
+		broken.ciphertext.truncate(banktax_primitives::privacy::MIN_SEALED_RECORD_LEN as usize - 1);
 		let malformed = vec![batched(CODE, vat(1, 1)), batched(CODE, (period, kind, broken))];
 		assert_noop!(attest_batch(malformed), Error::<Test>::MalformedCiphertext);
 		assert_noop!(attest_batch(vec![]), Error::<Test>::EmptyBatch);

@@ -4,7 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, Get},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		Weight,
@@ -22,7 +22,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	weights, AccountId, Aura, Block, BlockNumber, Consent, Council, Hash, Institutions, Nonce,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	SessionKeys, TaxRecords, DAYS, MINUTES, SLOT_DURATION, VERSION,
+	SessionKeys, TaxRecords, DEFAULT_MILLISECS_PER_BLOCK, VERSION,
 };
 
 /// Share of a block that ordinary transactions may fill; the rest is kept for operational ones.
@@ -31,13 +31,20 @@ const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Share of a block's weight that `on_initialize` hooks are expected to use.
 const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
 
-/// One second of compute per 3-second block: the author needs time to build the block inside
-/// its 2-second proposal window, and every other validator to import it before the next slot.
-const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+/// A block may hold a third of its slot in compute: one second of a 3-second block. The author
+/// needs time to build the block inside its proposal window (two thirds of the slot), and every
+/// other validator to import it before the next slot.
+fn maximum_block_weight(millisecs_per_block: u64) -> Weight {
+	let per_milli = WEIGHT_REF_TIME_PER_SECOND / 1000;
+	Weight::from_parts(millisecs_per_block.saturating_mul(per_milli) / 3, u64::MAX)
+}
+
+/// Days, in blocks of this chain's block time.
+pub type Days<const N: u32> = pallet_calendar::Days<Runtime, N>;
 
 /// How long a session lasts unless genesis says otherwise (`Institutions::SessionLength`).
 /// Validator-set changes take effect at session boundaries.
-pub const DEFAULT_SESSION_LENGTH: BlockNumber = 10 * MINUTES;
+pub type DefaultSessionLength = pallet_calendar::Minutes<Runtime, 10>;
 
 /// The most institutions the registry holds, removed ones included; also the most validators,
 /// council members and authorised nodes.
@@ -53,24 +60,6 @@ pub type TwoThirdsOfCouncil =
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
-
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
-		.base_block(weights::BlockExecutionWeight::get())
-		.for_class(DispatchClass::all(), |class| {
-			class.base_extrinsic = weights::ExtrinsicBaseWeight::get();
-		})
-		.for_class(DispatchClass::Normal, |class| {
-			class.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-		})
-		.for_class(DispatchClass::Operational, |class| {
-			class.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
-			// Operational transactions (e.g. governance) still fit when normal ones fill
-			// their share of the block.
-			class.reserved =
-				Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-		})
-		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
-		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| {
@@ -82,6 +71,37 @@ parameter_types! {
 
 	/// A motion may take up to half a block's weight to execute.
 	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+/// The weight a block may hold, scaled with the chain's block time ([`maximum_block_weight`]).
+pub struct RuntimeBlockWeights;
+impl Get<BlockWeights> for RuntimeBlockWeights {
+	fn get() -> BlockWeights {
+		block_weights(pallet_calendar::Pallet::<Runtime>::millisecs_per_block())
+	}
+}
+
+/// The block weights of a chain whose blocks last `millisecs_per_block`. The calendar keeps the
+/// block time within its supported range, for every value of which the limits are consistent
+/// (tested at both ends), so building them cannot fail.
+pub fn block_weights(millisecs_per_block: u64) -> BlockWeights {
+	let maximum = maximum_block_weight(millisecs_per_block);
+	BlockWeights::builder()
+		.base_block(weights::BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |class| {
+			class.base_extrinsic = weights::ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |class| {
+			class.max_total = Some(NORMAL_DISPATCH_RATIO * maximum);
+		})
+		.for_class(DispatchClass::Operational, |class| {
+			class.max_total = Some(maximum);
+			// Operational transactions (e.g. governance) still fit when normal ones fill
+			// their share of the block.
+			class.reserved = Some(maximum.saturating_sub(NORMAL_DISPATCH_RATIO * maximum));
+		})
+		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
+		.build_or_panic()
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
@@ -104,11 +124,15 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
+impl pallet_calendar::Config for Runtime {
+	type DefaultMillisecsPerBlock = ConstU64<DEFAULT_MILLISECS_PER_BLOCK>;
+}
+
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the Unix epoch.
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type MinimumPeriod = pallet_calendar::MinimumPeriod<Runtime>;
 	type WeightInfo = weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
@@ -117,7 +141,7 @@ impl pallet_aura::Config for Runtime {
 	type DisabledValidators = ();
 	type MaxAuthorities = ConstU32<MAX_INSTITUTIONS>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+	type SlotDuration = pallet_calendar::SlotDuration<Runtime>;
 }
 
 impl pallet_grandpa::Config for Runtime {
@@ -156,7 +180,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type Proposal = RuntimeCall;
 	type RuntimeEvent = RuntimeEvent;
 	/// Institutions have two days to vote; a motion that reaches its threshold closes at once.
-	type MotionDuration = ConstU32<{ 2 * DAYS }>;
+	type MotionDuration = Days<2>;
 	type MaxProposals = ConstU32<32>;
 	type MaxMembers = ConstU32<MAX_INSTITUTIONS>;
 	/// An institution that does not vote counts as voting no.
@@ -230,7 +254,7 @@ impl pallet_institutions::Config for Runtime {
 	/// More than a block's weight holds of the lightest call: an institution is bounded by the
 	/// block, not by a count.
 	type MaxInstitutionTransactionsPerBlock = ConstU32<4096>;
-	type DefaultSessionLength = ConstU32<DEFAULT_SESSION_LENGTH>;
+	type DefaultSessionLength = DefaultSessionLength;
 	type WeightInfo = pallet_institutions::weights::SubstrateWeight<Runtime>;
 }
 
@@ -258,7 +282,7 @@ impl pallet_consent::Config for Runtime {
 	type Enterprises = TaxRecords;
 	type Records = TaxRecords;
 	/// A year, as consents for credit are usually given; a new grant renews.
-	type MaxValidity = ConstU32<{ 366 * DAYS }>;
+	type MaxValidity = Days<366>;
 	/// Room for consents of different purposes and scopes to the same bank.
 	type MaxActiveConsents = ConstU32<8>;
 	/// Ten years of monthly VAT returns and the rest of an enterprise's records fit.
@@ -281,12 +305,12 @@ impl pallet_loans::Config for Runtime {
 	/// Five years.
 	type MaxTermMonths = ConstU32<60>;
 	type MaxProductsPerBank = ConstU32<64>;
-	type MaxOfferValidity = ConstU32<{ 30 * DAYS }>;
+	type MaxOfferValidity = Days<30>;
 	/// 10¹⁴ fen, a trillion yuan: far above any SME loan, and the schedule arithmetic stays
 	/// exact below it.
 	type MaxAmount = ConstU128<100_000_000_000_000>;
 	type MaxDueChecksPerBlock = ConstU32<64>;
-	type DefaultBlocksPerDay = ConstU32<DAYS>;
+	type DefaultBlocksPerDay = Days<1>;
 	type WeightInfo = pallet_loans::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = LoanBenchmarks;
@@ -329,7 +353,8 @@ impl pallet_loans::BenchmarkHelper<AccountId> for LoanBenchmarks {
 			first_year: 2025,
 			last_year: 2025,
 		};
-		let expires_at = frame_system::Pallet::<Runtime>::block_number().saturating_add(360 * DAYS);
+		let expires_at =
+			frame_system::Pallet::<Runtime>::block_number().saturating_add(Days::<360>::get());
 		pallet_consent::Pallet::<Runtime>::grant_consent(
 			RuntimeOrigin::signed(controller.clone()),
 			bank.clone(),
@@ -397,9 +422,9 @@ fn attest(
 	period: banktax_primitives::Period,
 	kind: banktax_primitives::RecordKind,
 ) -> Result<banktax_primitives::RecordId, frame_benchmarking::BenchmarkError> {
-	use banktax_primitives::privacy::{FORMAT_VERSION, SCHEMA_VERSION};
+	use banktax_primitives::privacy::{unopenable_sealed_record, SCHEMA_VERSION};
 	let id = pallet_tax_records::NextRecordId::<Runtime>::get();
-	let ciphertext = [&[FORMAT_VERSION][..], &[0xab; 127]].concat();
+	let ciphertext = unopenable_sealed_record(128, &[]);
 	pallet_tax_records::Pallet::<Runtime>::attest_record(
 		RuntimeOrigin::signed(first_active(banktax_primitives::Role::TaxAuthority)),
 		*enterprise.as_bytes(),

@@ -32,9 +32,11 @@ pub use schema::{
 	Field, FieldKey, RecordHeader, SchemaError, TaxRecord, MAX_FIELDS, MAX_SCORE, SCHEMA_VERSION,
 };
 pub use seal::{
-	check_disclosed, open_envelope, open_record, seal_envelope, seal_record, DataKey,
-	DisclosedField, EncryptionPublicKey, EncryptionSecret, EnvelopeContent, Opening, PrivacyError,
-	SealedRecord, FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN,
+	check_disclosed, check_envelope_form, check_sealed_record_form, open_envelope, open_record,
+	seal_envelope, seal_record, unopenable_envelope, unopenable_sealed_record, DataKey,
+	DisclosedField, EncryptionPublicKey, EncryptionSecret, EnvelopeContent, FormError, Opening,
+	PrivacyError, SealedRecord, FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN,
+	MIN_ENVELOPE_LEN, MIN_SEALED_RECORD_LEN,
 };
 
 use blake2::{digest::consts::U32, Blake2b, Digest};

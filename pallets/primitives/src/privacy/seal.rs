@@ -31,6 +31,7 @@ use zeroize::Zeroize;
 pub const FORMAT_VERSION: u8 = 1;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
+const EPHEMERAL_KEY_LEN: usize = 32;
 const SEAL_TAG: &[u8] = b"banktax:seal:v1";
 const ENVELOPE_TAG: &[u8] = b"banktax:envelope:v1";
 const DEV_KEY_TAG: &[u8] = b"banktax-encryption-key:";
@@ -45,6 +46,63 @@ pub const MAX_SEALED_RECORD_LEN: u32 = 1024;
 /// Longest envelope the chain stores, in bytes: enough for all [`MAX_FIELDS`] fields with
 /// their proofs.
 pub const MAX_ENVELOPE_LEN: u32 = 4096;
+
+/// Shortest sealed record of this format: the version, the nonce, one byte of sealed opening and
+/// the authentication tag.
+pub const MIN_SEALED_RECORD_LEN: u32 = (1 + NONCE_LEN + 1 + TAG_LEN) as u32;
+
+/// Shortest envelope of this format: the version, the ephemeral public key, one byte of sealed
+/// content and the authentication tag.
+pub const MIN_ENVELOPE_LEN: u32 = (1 + EPHEMERAL_KEY_LEN + 1 + TAG_LEN) as u32;
+
+/// How bytes fail to have the form of a sealed record or an envelope: what anyone can check
+/// without a key.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FormError {
+	/// Shorter than the format's framing.
+	TooShort,
+	/// Longer than the chain stores.
+	TooLong,
+	/// The first byte is not [`FORMAT_VERSION`].
+	UnknownVersion,
+}
+
+/// Checks that `bytes` have the form of a sealed record: format version and length.
+pub fn check_sealed_record_form(bytes: &[u8]) -> Result<(), FormError> {
+	check_form(bytes, MIN_SEALED_RECORD_LEN, MAX_SEALED_RECORD_LEN)
+}
+
+/// Checks that `bytes` have the form of an envelope: format version and length.
+pub fn check_envelope_form(bytes: &[u8]) -> Result<(), FormError> {
+	check_form(bytes, MIN_ENVELOPE_LEN, MAX_ENVELOPE_LEN)
+}
+
+fn check_form(bytes: &[u8], min: u32, max: u32) -> Result<(), FormError> {
+	match bytes.first() {
+		_ if bytes.len() > max as usize => Err(FormError::TooLong),
+		_ if bytes.len() < min as usize => Err(FormError::TooShort),
+		Some(&FORMAT_VERSION) => Ok(()),
+		_ => Err(FormError::UnknownVersion),
+	}
+}
+
+/// `len` bytes of a sealed record's form that no data key opens: the format version, then
+/// `body` repeated. For generated state, benchmarks and tests, which need the chain to take a
+/// record but never open it.
+pub fn unopenable_sealed_record(len: usize, body: &[u8]) -> Vec<u8> {
+	versioned_filler(len, body)
+}
+
+/// `len` bytes of an envelope's form that no key opens: the format version, then `body`
+/// repeated. For benchmarks and tests.
+pub fn unopenable_envelope(len: usize, body: &[u8]) -> Vec<u8> {
+	versioned_filler(len, body)
+}
+
+fn versioned_filler(len: usize, body: &[u8]) -> Vec<u8> {
+	let body = if body.is_empty() { &[0xab][..] } else { body };
+	core::iter::once(FORMAT_VERSION).chain(body.iter().copied().cycle()).take(len).collect()
+}
 
 /// An institution's public encryption key (X25519).
 pub type EncryptionPublicKey = [u8; 32];
@@ -204,7 +262,8 @@ pub fn open_record(
 	data_key: &DataKey,
 	commitment: &Hash,
 ) -> Result<Opening, PrivacyError> {
-	let (nonce, sealed) = split_versioned::<NONCE_LEN>(ciphertext, MAX_SEALED_RECORD_LEN)?;
+	check_sealed_record_form(ciphertext).map_err(|_| PrivacyError::Malformed)?;
+	let (nonce, sealed) = split_versioned::<NONCE_LEN>(ciphertext)?;
 	let plain = decrypt(&data_key.0, &nonce, sealed, &[SEAL_TAG, commitment])?;
 	let opening = Opening::decode_all(&mut &plain[..]).map_err(|_| PrivacyError::Encoding)?;
 	if opening.commitment()? != *commitment {
@@ -243,7 +302,8 @@ pub fn open_envelope(
 	header: &RecordHeader,
 	envelope: &[u8],
 ) -> Result<EnvelopeContent, PrivacyError> {
-	let (ephemeral_public, sealed) = split_versioned::<32>(envelope, MAX_ENVELOPE_LEN)?;
+	check_envelope_form(envelope).map_err(|_| PrivacyError::Malformed)?;
+	let (ephemeral_public, sealed) = split_versioned::<EPHEMERAL_KEY_LEN>(envelope)?;
 	let (mut key, nonce) =
 		envelope_key(secret, &ephemeral_public, &ephemeral_public, &secret.public(), commitment)?;
 	let plain = decrypt(&key, &nonce, sealed, &[commitment]);
@@ -299,16 +359,10 @@ fn envelope_key(
 	Ok(result)
 }
 
-/// Splits `version ‖ prefix (N bytes) ‖ rest`, checking the version and the length bound.
-fn split_versioned<const N: usize>(
-	bytes: &[u8],
-	max: u32,
-) -> Result<([u8; N], &[u8]), PrivacyError> {
-	if bytes.len() > max as usize {
-		return Err(PrivacyError::Malformed);
-	}
-	let (&version, rest) = bytes.split_first().ok_or(PrivacyError::Malformed)?;
-	if version != FORMAT_VERSION || rest.len() < N + TAG_LEN {
+/// Splits `version ‖ prefix (N bytes) ‖ rest` of bytes whose form was checked.
+fn split_versioned<const N: usize>(bytes: &[u8]) -> Result<([u8; N], &[u8]), PrivacyError> {
+	let rest = bytes.get(1..).ok_or(PrivacyError::Malformed)?;
+	if rest.len() < N + TAG_LEN {
 		return Err(PrivacyError::Malformed);
 	}
 	let (prefix, rest) = rest.split_at(N);
