@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, the Rust unit tests of the whole workspace, the pallets'
-# benchmarks against their mocks, then the end-to-end tests, which start real banktax-node
+# benchmarks against their mocks, and the end-to-end tests, which start real banktax-node
 # processes and drive them with @polkadot/api and the banktax command line.
 #
+# The end-to-end tests spend most of their time waiting for blocks, so the Rust half compiles
+# and runs beside them, at a lower CPU priority: the nodes keep their slots, and the whole takes
+# about as long as the longer half. Their output follows the Rust half's.
+#
 #   TEST_ONLY=rust|e2e   run one half only
-#   extra arguments      end-to-end test files to run (default: all of tests/*.test.js)
+#   extra arguments      end-to-end test files to run (default: every tests/*.test.js)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+step() { printf '\n==> [%ss] %s\n' "$(($(date +%s) - started))" "$*"; }
 
 only="${TEST_ONLY:-all}"
 
@@ -20,26 +25,65 @@ only="${TEST_ONLY:-all}"
 # that a benchmark that no longer runs fails here rather than in the next weights.sh.
 BENCHMARKED_PALLETS=(pallet-institutions pallet-governance pallet-tax-records pallet-consent pallet-loans)
 
-if [ "$only" = all ] || [ "$only" = rust ]; then
-    step "cargo fmt --check"
-    cargo fmt --all -- --check
-
+rust_tests() {
     # Release profile, like the node build, so both share one set of compiled dependencies.
     step "Rust unit tests"
     cargo test --locked --release --workspace
 
     step "benchmarks of ${BENCHMARKED_PALLETS[*]}, once each against their mocks"
-    packages=()
+    local packages=()
     for pallet in "${BENCHMARKED_PALLETS[@]}"; do packages+=(-p "$pallet"); done
     cargo test --locked --release "${packages[@]}" --features runtime-benchmarks --lib -- benchmarking
-fi
+}
 
-if [ "$only" = all ] || [ "$only" = e2e ]; then
-    step "building banktax-node and the banktax command line"
-    cargo build --locked --release -p banktax-node -p banktax-cli
+e2e_tests() {
     if [ ! -d tests/node_modules ]; then
         (cd tests && npm ci --no-audit --no-fund --loglevel=error)
     fi
-    step "end-to-end tests against $(node_binary)"
-    (cd tests && BANKTAX_NODE="$(node_binary)" npm test -- "$@")
+    (cd tests && BANKTAX_NODE="$(node_binary)" npm test --silent -- "$@")
+}
+
+build_binaries() {
+    step "building banktax-node and the banktax command line"
+    cargo build --locked --release -p banktax-node -p banktax-cli
+}
+
+if [ "$only" != e2e ]; then
+    step "cargo fmt --check"
+    cargo fmt --all -- --check
 fi
+
+case "$only" in
+    rust)
+        rust_tests
+        ;;
+    e2e)
+        build_binaries
+        step "end-to-end tests against $(node_binary)"
+        e2e_tests "$@"
+        ;;
+    all)
+        build_binaries
+        e2e_log="$(mktemp /tmp/banktax-e2e.XXXXXX)"
+        step "end-to-end tests against $(node_binary), beside the Rust tests (output: $e2e_log)"
+        e2e_tests "$@" >"$e2e_log" 2>&1 &
+        e2e=$!
+        rust_status=0
+        ( renice -n 15 -p "$BASHPID" >/dev/null && rust_tests ) || rust_status=$?
+        step "Rust tests done (status $rust_status); waiting for the end-to-end tests"
+        e2e_status=0
+        wait "$e2e" || e2e_status=$?
+        cat "$e2e_log"
+        rm -f "$e2e_log"
+        step "end-to-end tests done (status $e2e_status)"
+        if [ "$rust_status" != 0 ] || [ "$e2e_status" != 0 ]; then
+            echo "failed: Rust tests status $rust_status, end-to-end tests status $e2e_status" >&2
+            exit 1
+        fi
+        ;;
+    *)
+        echo "TEST_ONLY is rust, e2e, or unset for both; not '$only'" >&2
+        exit 2
+        ;;
+esac
+step "all tests passed"

@@ -30,7 +30,7 @@ use sp_runtime::{
 };
 use std::{path::PathBuf, time::Duration};
 
-/// Blocks a signed transaction stays valid for after the block it was signed at.
+/// Blocks a signed transaction stays valid for after the block its era counts from.
 const MORTALITY: u64 = 64;
 
 /// Which node to talk to.
@@ -268,10 +268,25 @@ impl Chain {
 
 	async fn sign(&self, signer: &Signer, call: RuntimeCall) -> CliResult<UncheckedExtrinsic> {
 		let nonce = self.next_nonce(&signer.account()).await?;
-		let best_hash: Hash = self.rpc("chain_getBlockHash", rpc_params![]).await?;
-		let best: Value = self.rpc("chain_getHeader", rpc_params![best_hash]).await?;
-		let era = Era::mortal(MORTALITY, block_number(&best)?.into());
-		self.sign_with(signer, call, nonce, era, best_hash)
+		let (era_start, number) = self.era_anchor().await?;
+		let era = Era::mortal(MORTALITY, number.into());
+		self.sign_with(signer, call, nonce, era, era_start)
+	}
+
+	/// The block a new transaction's era counts from: the finalised head, which no reorg can
+	/// take away (a transaction whose era starts in a block that is reorganised out of the chain
+	/// becomes invalid), unless finality lags so far that the era would be half spent; then the
+	/// best block.
+	async fn era_anchor(&self) -> CliResult<(Hash, u32)> {
+		let finalized_hash: Hash = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let finalized: Value = self.rpc("chain_getHeader", rpc_params![finalized_hash]).await?;
+		let finalized_number = block_number(&finalized)?;
+		let best_number = self.best_number().await?;
+		if u64::from(best_number.saturating_sub(finalized_number)) < MORTALITY / 2 {
+			return Ok((finalized_hash, finalized_number));
+		}
+		let best_hash: Hash = self.rpc("chain_getBlockHash", rpc_params![best_number]).await?;
+		Ok((best_hash, best_number))
 	}
 
 	/// The next nonce of `account`, counting its transactions in the pool.

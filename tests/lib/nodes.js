@@ -135,7 +135,9 @@ export class Node {
   start() {
     this.stopping = false;
     const log = createWriteStream(this.logPath, { flags: 'a' });
-    const args = [...this.args, '--disable-log-color', '--no-prometheus', '--no-telemetry'];
+    // No mDNS: nodes find their peers through their chain spec's boot nodes only, never another
+    // test's network on the same machine.
+    const args = [...this.args, '--disable-log-color', '--no-prometheus', '--no-telemetry', '--no-mdns'];
     const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk) => {
       log.write(chunk);

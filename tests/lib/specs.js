@@ -14,6 +14,7 @@ export const BLOCK_MS = 1000;
 export const SESSION_BLOCKS = 10;
 
 const built = new Map();
+let made = 0;
 
 /** The node's built-in spec of `chain`, as JSON (built once per process). */
 function builtIn(chain) {
@@ -26,10 +27,14 @@ function builtIn(chain) {
 /**
  * Writes the test spec of `chain` ('dev' or 'local') into `dir` and returns its path. With
  * `p2pPorts`, the local chain's boot nodes listen there instead of on the fixed ports of
- * `--chain local`, so that several test networks can run side by side.
+ * `--chain local`, so that several test networks can run side by side. Each spec has a fork id
+ * of its own: the networks of two tests share a genesis and node keys, and must never mistake
+ * each other's nodes for their own.
  */
 export function testSpec(chain, dir, { p2pPorts } = {}) {
   const spec = builtIn(chain);
+  made += 1;
+  spec.forkId = `test-${process.pid}-${made}`;
   const genesis = spec.genesis.runtimeGenesis.patch;
   genesis.calendar = { millisecsPerBlock: BLOCK_MS };
   genesis.institutions.sessionLength = SESSION_BLOCKS;
