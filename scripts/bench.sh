@@ -72,7 +72,7 @@ trap end_nodes EXIT
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     echo "==> building banktax-node and banktax-load" >&2
-    cargo build --locked --release -p banktax-node -p banktax-cli >&2
+    build_binaries >&2
 fi
 NODE="$(require_node)"
 LOAD="$CARGO_TARGET_DIR/release/banktax-load"

@@ -15,6 +15,14 @@ track_pid() {
     fi
 }
 
+# Builds the node and the command line (release). Every script builds the whole workspace, as
+# `cargo test --workspace` does: cargo compiles a crate anew for each set of features it is
+# asked for, and a workspace crate picked on the command line gets its default features, one
+# pulled in as a dependency does not.
+build_binaries() {
+    cargo build --locked --release --workspace
+}
+
 # The node binary, or a clear message and exit status 1 when it has not been built.
 require_node() {
     local node

@@ -62,7 +62,7 @@ install_node_modules() {
 
 build_node() {
     log "building banktax-node and banktax (release) into $CARGO_TARGET_DIR"
-    (cd "$ROOT" && cargo build --locked --release -p banktax-node -p banktax-cli)
+    (cd "$ROOT" && build_binaries)
 }
 
 install_apt_packages

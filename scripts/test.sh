@@ -26,9 +26,11 @@ only="${TEST_ONLY:-all}"
 BENCHMARKED_PALLETS=(pallet-institutions pallet-governance pallet-tax-records pallet-consent pallet-loans)
 
 rust_tests() {
-    # Release profile, like the node build, so both share one set of compiled dependencies.
+    # Release profile and the whole workspace, like the node build (scripts/env.sh), so both
+    # share one set of compiled crates. No doc-tests: the code blocks in this project's docs
+    # are text and JSON, not examples.
     step "Rust unit tests"
-    cargo test --locked --release --workspace
+    cargo test --locked --release --workspace --lib --bins
 
     step "benchmarks of ${BENCHMARKED_PALLETS[*]}, once each against their mocks"
     local packages=()
@@ -43,9 +45,9 @@ e2e_tests() {
     (cd tests && BANKTAX_NODE="$(node_binary)" npm test --silent -- "$@")
 }
 
-build_binaries() {
+build() {
     step "building banktax-node and the banktax command line"
-    cargo build --locked --release -p banktax-node -p banktax-cli
+    build_binaries
 }
 
 if [ "$only" != e2e ]; then
@@ -58,12 +60,12 @@ case "$only" in
         rust_tests
         ;;
     e2e)
-        build_binaries
+        build
         step "end-to-end tests against $(node_binary)"
         e2e_tests "$@"
         ;;
     all)
-        build_binaries
+        build
         e2e_log="$(mktemp /tmp/banktax-e2e.XXXXXX)"
         step "end-to-end tests against $(node_binary), beside the Rust tests (output: $e2e_log)"
         e2e_tests "$@" >"$e2e_log" 2>&1 &
