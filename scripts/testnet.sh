@@ -5,6 +5,8 @@
 #
 #   TESTNET_DIR             where the nodes keep their databases and logs (/tmp/banktax-testnet)
 #   TESTNET_FIRST_RPC_PORT  RPC port of the first node; the others follow (9944)
+#   TESTNET_CHAIN           the chain: `local` (the default), or a spec file of the same four
+#                           institutions (e.g. one with another block time)
 #   --purge                 start again from genesis
 #
 # The libp2p ports are fixed (30333–30336): the local chain spec lists them as boot nodes.
@@ -19,6 +21,7 @@ NODE="$(require_node)"
 DIR="${TESTNET_DIR:-/tmp/banktax-testnet}"
 FIRST_RPC="${TESTNET_FIRST_RPC_PORT:-9944}"
 FIRST_P2P=30333
+CHAIN="${TESTNET_CHAIN:-local}"
 SPEC_DIR="$ROOT/chain-spec/local"
 
 if [ "${1:-}" = "--purge" ]; then
@@ -33,9 +36,9 @@ mapfile -t INSTITUTIONS < "$SPEC_DIR/institutions"
 # derived from the development phrase (see runtime/src/genesis_config_presets.rs).
 insert_keys() {
     local name="$1" base="$2"
-    "$NODE" key insert --chain local --base-path "$base" \
+    "$NODE" key insert --chain "$CHAIN" --base-path "$base" \
         --scheme Sr25519 --key-type aura --suri "//$name//aura"
-    "$NODE" key insert --chain local --base-path "$base" \
+    "$NODE" key insert --chain "$CHAIN" --base-path "$base" \
         --scheme Ed25519 --key-type gran --suri "//$name//grandpa"
 }
 
@@ -60,7 +63,7 @@ for i in "${!INSTITUTIONS[@]}"; do
     insert_keys "$name" "$base"
     rpc=$((FIRST_RPC + i))
     p2p=$((FIRST_P2P + i))
-    "$NODE" --chain local --validator --name "$name" \
+    "$NODE" --chain "$CHAIN" --validator --name "$name" \
         --base-path "$base" \
         --port "$p2p" --rpc-port "$rpc" --prometheus-port $((9615 + i)) \
         --node-key-file "$SPEC_DIR/node-keys/$name" \

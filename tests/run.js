@@ -1,5 +1,5 @@
 // Runs the end-to-end tests: every *.test.js file here, or the files named on the command line,
-// each in a process of its own, E2E_CONCURRENCY of them (2 unless set) at a time. Every file
+// each in a process of its own, E2E_CONCURRENCY of them (3 unless set) at a time. Every file
 // starts its own nodes on free ports with a chain of its own (lib/specs.js), so files do not
 // interfere, and most of their time is spent waiting for blocks. The files that take longest
 // start first, so that the run ends soon after its longest file does.
@@ -26,7 +26,7 @@ function files(named) {
   return all.sort((a, b) => rank(a) - rank(b)).map((f) => join(HERE, f));
 }
 
-const concurrency = Number.parseInt(process.env.E2E_CONCURRENCY ?? '2', 10);
+const concurrency = Number.parseInt(process.env.E2E_CONCURRENCY ?? '3', 10);
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`E2E_CONCURRENCY must be a whole number of files at a time, not ${process.env.E2E_CONCURRENCY}`);
   process.exit(2);

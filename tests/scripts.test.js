@@ -1,12 +1,14 @@
 // The README's scripts: dev.sh serves a development chain on the port it is given, and
-// testnet.sh starts four validators, prints their endpoints and stops them all on SIGTERM.
+// testnet.sh starts four validators (here on the test local chain, lib/specs.js), prints their
+// endpoints and stops them all on SIGTERM.
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO, freePort, nodeBinary, waitFor, workDir } from './lib/nodes.js';
+import { REPO, freePort, freePorts, nodeBinary, waitFor, workDir } from './lib/nodes.js';
 import { rpc } from './lib/chain.js';
+import { testSpec } from './lib/specs.js';
 
 const children = new Set();
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -72,10 +74,13 @@ describe('scripts', () => {
   });
 
   test('testnet.sh starts four validators, prints their endpoints and stops them all', async () => {
-    const firstRpc = await freePort();
+    const firstRpc = await freePorts(4);
+    const dir = workDir('testnet');
     const run = runScript('testnet.sh', {
-      TESTNET_DIR: workDir('testnet'),
+      TESTNET_DIR: dir,
       TESTNET_FIRST_RPC_PORT: `${firstRpc}`,
+      // The local chain with one-second blocks, its boot nodes on testnet.sh's fixed ports.
+      TESTNET_CHAIN: testSpec('local', dir),
     });
     const ports = [0, 1, 2, 3].map((i) => firstRpc + i);
     await waitFor('testnet.sh to report the consortium running', () => run.output.includes('running'), {

@@ -73,17 +73,41 @@ export function workDir(name) {
   return dir;
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort() {
-  return new Promise((ok, fail) => {
+/**
+ * Ports handed out to nodes: below the kernel's range for outgoing connections (32768 and up),
+ * which could otherwise take a port between the moment it is found free and the moment a node
+ * listens on it, and clear of scripts/testnet.sh's fixed ports (30333–30337).
+ */
+const PORTS = { first: 20000, count: 10000 };
+
+/** Whether a TCP port can be listened on, on every interface, right now. */
+function canListen(port) {
+  return new Promise((ok) => {
     const server = createServer();
     server.unref();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
+    server.once('error', () => ok(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => ok(true)));
   });
+}
+
+/**
+ * The first of `count` consecutive TCP ports nobody listens on right now, picked at random so
+ * that test files running side by side rarely pick the same.
+ */
+export async function freePorts(count) {
+  search: for (let attempt = 0; attempt < 200; attempt += 1) {
+    const first = PORTS.first + Math.floor(Math.random() * (PORTS.count - count));
+    for (let port = first; port < first + count; port += 1) {
+      if (!(await canListen(port))) continue search;
+    }
+    return first;
+  }
+  throw new Error(`no ${count} free ports in a row in ${PORTS.first}–${PORTS.first + PORTS.count - 1}`);
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return freePorts(1);
 }
 
 const running = new Set();
