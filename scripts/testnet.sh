@@ -43,12 +43,29 @@ insert_keys() {
 }
 
 pids=()
+# Asks every node to stop, gives them STOP_SECONDS to do so, then kills the ones still running
+# and names them: a stop must not hang on one node.
+STOP_SECONDS=20
 stop_all() {
     trap - INT TERM
     echo
     echo "stopping ${#pids[@]} nodes"
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 1 $((STOP_SECONDS * 10))); do
+        local running=0
+        for pid in "${pids[@]}"; do
+            if kill -0 "$pid" 2>/dev/null; then running=1; fi
+        done
+        [ "$running" = 0 ] && break
+        sleep 0.1
+    done
+    for i in "${!pids[@]}"; do
+        if kill -0 "${pids[$i]}" 2>/dev/null; then
+            echo "node ${INSTITUTIONS[$i]} did not stop within ${STOP_SECONDS} s: killed" >&2
+            kill -KILL "${pids[$i]}" 2>/dev/null || true
+        fi
     done
     wait "${pids[@]}" 2>/dev/null || true
     exit 0

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
 import { banktax, startDevNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll } from './lib/chain.js';
+import { attestSealed } from './lib/records.js';
 import { devKey, findEvent, send } from './lib/tx.js';
 
 const CODE = '91440300708461136T';
@@ -90,19 +91,8 @@ describe('consent: grant, delivery, use, withdrawal, expiry', () => {
 
     await send(api, api.tx.taxRecords.registerEnterprise(CODE, [controller.address]), alice);
     for (const year of [2024, 2025]) {
-      const file = join(dir, `summary-${year}.json`);
       const record = { enterprise: CODE, period: { year }, kind: 'annualSummary', rating: 'A', fields: FIGURES[year] };
-      writeFileSync(file, JSON.stringify(record));
-      const sealed = banktax(['record', 'seal', file]);
-      const sealedFile = join(dir, `sealed-${year}.json`);
-      writeFileSync(sealedFile, JSON.stringify(sealed));
-      const attestation = { schemaVersion: 1, rating: 'A', commitment: sealed.commitment, ciphertext: sealed.ciphertext };
-      const { events } = await send(
-        api,
-        api.tx.taxRecords.attestRecord(CODE, { Year: year }, 'AnnualSummary', attestation),
-        alice,
-      );
-      records[year] = { id: findEvent(api, events, 'taxRecords', 'RecordAttested').data.record.toNumber(), sealedFile };
+      records[year] = await attestSealed(api, alice, dir, `summary-${year}`, record);
     }
   });
 
@@ -141,21 +131,8 @@ describe('consent: grant, delivery, use, withdrawal, expiry', () => {
       /consent\.NotTaxAuthority/,
     );
     await assert.rejects(deliver(consent, charlie, record, envelope), /consent\.BankNotConsented/);
-    const vatFile = join(dir, 'vat-2025-q1.json');
-    const period = { quarter: { year: 2025, quarter: 1 } };
-    writeFileSync(vatFile, JSON.stringify({ enterprise: CODE, period, kind: 'vatReturn', fields: { taxPaid: 1200000 } }));
-    const sealedVat = banktax(['record', 'seal', vatFile]);
-    const vat = await send(
-      api,
-      api.tx.taxRecords.attestRecord(CODE, { Quarter: { year: 2025, quarter: 1 } }, 'VatReturn', {
-        schemaVersion: 1,
-        rating: null,
-        commitment: sealedVat.commitment,
-        ciphertext: sealedVat.ciphertext,
-      }),
-      alice,
-    );
-    const vatRecord = findEvent(api, vat.events, 'taxRecords', 'RecordAttested').data.record.toNumber();
+    const vat = { enterprise: CODE, period: { quarter: { year: 2025, quarter: 1 } }, kind: 'vatReturn', fields: { taxPaid: 1200000 } };
+    const { id: vatRecord } = await attestSealed(api, alice, dir, 'vat-2025-q1', vat);
     await assert.rejects(deliver(consent, bob, vatRecord, envelope), /consent\.RecordOutOfScope/);
 
     const { events } = await deliver(consent, bob, record, envelope);

@@ -6,11 +6,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
-import { banktax, startDevNode, waitFor, workDir } from './lib/nodes.js';
+import { startDevNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll } from './lib/chain.js';
+import { attestSealed } from './lib/records.js';
 import { devKey, findEvent, send } from './lib/tx.js';
 
 const CODE = '91440300708461136T';
@@ -64,16 +63,11 @@ describe('loans: from application to closure, and to default', () => {
     controller = devKey('//loans-controller');
 
     await send(api, api.tx.taxRecords.registerEnterprise(CODE, [controller.address]), alice);
-    const file = join(dir, 'summary-2025.json');
     const record = {
       enterprise: CODE, period: { year: 2025 }, kind: 'annualSummary', rating: 'A',
       fields: { revenue: 800000000000, taxPaid: 32000000000, creditScore: 95 },
     };
-    writeFileSync(file, JSON.stringify(record));
-    const sealed = banktax(['record', 'seal', file]);
-    const attestation = { schemaVersion: 1, rating: 'A', commitment: sealed.commitment, ciphertext: sealed.ciphertext };
-    const { events } = await send(api, api.tx.taxRecords.attestRecord(CODE, { Year: 2025 }, 'AnnualSummary', attestation), alice);
-    summary = findEvent(api, events, 'taxRecords', 'RecordAttested').data.record.toNumber();
+    ({ id: summary } = await attestSealed(api, alice, dir, 'summary-2025', record));
     const scope = { kinds: ['AnnualSummary'], firstYear: 2025, lastYear: 2025 };
     const notice = blake2AsHex('Tax records to Bob for credit assessment.');
     await send(

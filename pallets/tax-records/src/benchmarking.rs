@@ -2,7 +2,7 @@
 //! (which also keeps the rating index), unless a component says how many.
 
 use super::*;
-use alloc::{vec, vec::Vec};
+use alloc::vec::Vec;
 use banktax_primitives::{
 	privacy::{self, MAX_SEALED_RECORD_LEN, MIN_SEALED_RECORD_LEN, SCHEMA_VERSION},
 	Period, Rating, RecordId, RecordKind, Uscc, FIRST_YEAR, USCC_LEN,

@@ -1,0 +1,42 @@
+// Tax records as the tax authority puts them on chain: sealed with the `banktax` command line
+// (the figures stay in the sealed file), then attested by a transaction.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { banktax } from './nodes.js';
+import { findEvent, send } from './tx.js';
+
+/** A record file's period (`{ year }`, `{ quarter: … }`, `{ month: … }`) as the chain's enum. */
+function chainPeriod(period) {
+  if ('quarter' in period) return { Quarter: period.quarter };
+  if ('month' in period) return { Month: period.month };
+  return { Year: period.year };
+}
+
+/**
+ * Seals `record` (a `banktax record` file's JSON: enterprise, period, kind, rating, fields) and
+ * has `authority` attest it. The record and its sealed form are written into `dir` under
+ * `name`; returns the record's number on chain and the sealed file's path, which delivering
+ * an envelope for it needs.
+ */
+export async function attestSealed(api, authority, dir, name, record) {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(record));
+  const sealed = banktax(['record', 'seal', file]);
+  const sealedFile = join(dir, `${name}.sealed.json`);
+  writeFileSync(sealedFile, JSON.stringify(sealed));
+  const kind = record.kind[0].toUpperCase() + record.kind.slice(1);
+  const attestation = {
+    schemaVersion: sealed.schemaVersion,
+    rating: record.rating ?? null,
+    commitment: sealed.commitment,
+    ciphertext: sealed.ciphertext,
+  };
+  const { events } = await send(
+    api,
+    api.tx.taxRecords.attestRecord(record.enterprise, chainPeriod(record.period), kind, attestation),
+    authority,
+  );
+  const id = findEvent(api, events, 'taxRecords', 'RecordAttested').data.record.toNumber();
+  return { id, sealedFile };
+}
