@@ -22,7 +22,6 @@ cd "$ROOT"
 SECONDS_EACH="${BENCH_SECONDS:-30}"
 SETTLE=60
 MAX_TX=60000
-ACCOUNTS=512          # remark signers
 GRANT_ACCOUNTS=4096   # enterprises granting consents
 BATCH=256             # records per attestRecords transaction
 # (c) and (d): generated enterprises and records each, small and large.
@@ -40,7 +39,6 @@ if [ "$SMOKE" = 1 ]; then
     SECONDS_EACH=2
     SETTLE=30
     MAX_TX=200
-    ACCOUNTS=16
     GRANT_ACCOUNTS=16
     BATCH=16
     SMALL=50
@@ -166,9 +164,9 @@ measure_local() {
     local node_pids=()
     for pid in $(pgrep -f "banktax-node.*local-$name"); do node_pids+=(--node-pid "$pid"); done
     "$LOAD" --url ws://127.0.0.1:9970 --url ws://127.0.0.1:9971 --url ws://127.0.0.1:9972 \
-        --url ws://127.0.0.1:9973 --connections 1 --workload remark --accounts "$ACCOUNTS" \
+        --url ws://127.0.0.1:9973 --connections 1 --workload remark \
         "${node_pids[@]}" \
-        --authority //tax-authority \
+        --authority //tax-authority --bank //bank-a --bank //bank-b \
         --rate "$rate" --seconds "$SECONDS_EACH" --settle "$SETTLE" --max-transactions "$MAX_TX" \
         >"$WORK/$name.json"
     stop_nodes
@@ -212,7 +210,7 @@ measure_reads() {
     fi
     "$LOAD" --url ws://127.0.0.1:9960 --workload reads --enterprises "$enterprises" \
         --seconds "$SECONDS_EACH" >"$WORK/reads-$label-idle.json"
-    "$LOAD" --url ws://127.0.0.1:9960 --workload remark --accounts "$ACCOUNTS" \
+    "$LOAD" --url ws://127.0.0.1:9960 --workload remark \
         --seconds $((SECONDS_EACH + WRITER_LEAD)) --settle 5 --max-transactions "$MAX_TX" \
         >"$WORK/writer.json" &
     local writer=$!
@@ -241,7 +239,7 @@ wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 # (a) sustained included rate, each workload alone on a development node.
 if wanted dev; then
-    measure_dev remark --workload remark --accounts "$ACCOUNTS"
+    measure_dev remark --workload remark
     measure_dev attest --workload attest
     measure_dev attest-batch --workload attest --batch "$BATCH" --in-flight 16
     measure_dev attest-sorted --workload attest --batch "$BATCH" --runs-of 12 --in-flight 16

@@ -425,7 +425,20 @@ fn refusal(signer: &Signer, error: ClientError) -> String {
 			signer.account().to_ss58check()
 		);
 	}
+	if let Some(refusal) = membership_refusal(&text) {
+		return format!(
+			"the chain refused the transaction: {} (docs/security.md; {text})",
+			refusal.meaning()
+		);
+	}
 	format!("the node refused the transaction: {text}")
+}
+
+/// The membership check's refusal named in a pool error's text ("… Custom error: 1").
+fn membership_refusal(text: &str) -> Option<pallet_institutions::Refusal> {
+	let code = text.split("Custom error: ").nth(1)?;
+	let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+	pallet_institutions::Refusal::from_code(digits.parse().ok()?)
 }
 
 #[cfg(test)]
@@ -453,6 +466,23 @@ mod tests {
 		assert_eq!(status_of(&json!({ "finalized": hash })).1, Some(Hash::repeat_byte(0x11)));
 		assert_eq!(status_of(&json!({ "broadcast": ["peer"] })).0, "broadcast");
 		assert_eq!(status_of(&json!(7)), ("unknown", None));
+	}
+
+	#[test]
+	fn the_membership_checks_refusals_read_as_words() {
+		let alice = Signer::from_suri("//Alice").expect("a development key");
+		let error = jsonrpsee::types::ErrorObjectOwned::owned(
+			1010,
+			"Invalid Transaction",
+			Some("Custom error: 1"),
+		);
+		let text = refusal(&alice, ClientError::Call(error));
+		assert!(text.contains("the signer's role may not sign this call"), "{text}");
+		assert_eq!(
+			membership_refusal("Invalid Transaction: \"Custom error: 3\""),
+			Some(pallet_institutions::Refusal::TransactionTooHeavy)
+		);
+		assert_eq!(membership_refusal("Invalid Transaction: Custom error: 9"), None);
 	}
 
 	#[test]

@@ -12,9 +12,10 @@
 //!   transactions sent and not yet in a block. This finds the sustained included rate.
 //! - `--rate R`: R transactions a second, whatever happens, for latency at a given load.
 //!
-//! Before loading, the workload's accounts are made members through the chain: the tax
-//! authority registers enterprises whose controllers are the load's signers
-//! (`//load//<i>` under the development phrase).
+//! Before loading, the workload's enterprise accounts are made members through the chain: the
+//! tax authority registers enterprises whose controllers are the load's signers
+//! (`//load//…` under the development phrase). Remarks, which only institutions may send, come
+//! from the tax authority and the banks.
 
 use crate::{
 	chain::{block_number, storage_prefix, Chain, Connection, Signer, Signing, Wait},
@@ -74,7 +75,7 @@ mod limits {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 pub enum Workload {
-	/// `system.remark` of 32 bytes from the load's accounts: the baseline.
+	/// `system.remark` of 32 bytes from the tax authority and the `--bank`s: the baseline.
 	Remark,
 	/// Tax records of 1 KiB sealed, from the tax authority: `taxRecords.attestRecord`, or
 	/// `taxRecords.attestRecords` of `--batch` records (a month's returns of that many
@@ -104,7 +105,7 @@ pub struct LoadArgs {
 	pub connections: usize,
 	#[arg(long, value_enum)]
 	pub workload: Workload,
-	/// Signing accounts for workloads that members sign (remark).
+	/// Enterprises' controllers for the grant workload.
 	#[arg(long, default_value_t = 512)]
 	pub accounts: u32,
 	/// Transactions a second; 0 for as fast as the node takes them.
@@ -211,8 +212,11 @@ async fn signed_load(
 	let mut load = Presigned::new(chain);
 	match args.workload {
 		Workload::Remark => {
-			let signers = load_signers("//load", args.accounts)?;
-			register(chain, authority, &accounts_of(&signers), 0, Series::Remark).await?;
+			// Remarks are for institutions only: the tax authority and the banks send them.
+			let mut signers = vec![authority.clone()];
+			for bank in &args.banks {
+				signers.push(Signer::from_suri(bank)?);
+			}
 			for n in 0..count as usize {
 				let call = RuntimeCall::System(frame_system::Call::remark {
 					remark: (n as u64).to_le_bytes().repeat(4),
@@ -565,7 +569,6 @@ fn encode(tx: &banktax_runtime::UncheckedExtrinsic) -> (Hash, String) {
 /// workloads can run on one chain side by side.
 #[derive(Clone, Copy)]
 enum Series {
-	Remark = 4,
 	Attest = 5,
 	Reads = 6,
 	Grant = 7,

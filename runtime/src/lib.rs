@@ -9,8 +9,9 @@
 //! - `Calendar`: how long a block lasts (a genesis setting), and wall-clock spans in blocks.
 //! - `Institutions`: the registry of tax authorities, banks and regulators. It decides the
 //!   council's members, the validator set (it is `Session`'s session manager), which nodes may
-//!   connect (through `NodeAuthorization`) and which accounts may transact
-//!   (`pallet_institutions::CheckMembership`).
+//!   connect (through `NodeAuthorization`, which nobody calls directly) and which accounts may
+//!   transact, what and how much (`pallet_institutions::CheckMembership`, with the call sets
+//!   and budgets of `configs::admission`).
 //! - `Council`: the institutions' council (`pallet-collective`). Admissions and the like pass by a
 //!   two-thirds motion; `Governance` lets such a motion act as `Root` (runtime upgrades).
 //! - `TaxRecords`: enterprises, registered by the tax authority with the accounts that act for
@@ -90,7 +91,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -106,7 +107,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -155,8 +156,10 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// The checks every signed transaction passes before dispatch. No fee is charged: there is no
-/// token on this chain. Membership comes before the nonce check, so that an outsider hears that
-/// it is not a member rather than that its account does not exist.
+/// token on this chain. Membership, call sets by role and budgets
+/// (`pallet_institutions::CheckMembership`, `configs::admission`) come before the nonce check,
+/// so that an outsider hears that it is not a member rather than that its account does not
+/// exist.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	pallet_institutions::CheckMembership<Runtime>,
@@ -206,8 +209,9 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on the next runtime upgrade, besides those of the pallets themselves.
-type Migrations = ();
+/// Migrations to run on the next runtime upgrade. Each runs once, when its pallet's storage
+/// is at the version it migrates from.
+type Migrations = (pallet_institutions::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Executive: handles dispatch to the various pallets.
 pub type Executive = frame_executive::Executive<

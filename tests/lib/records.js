@@ -14,12 +14,12 @@ function chainPeriod(period) {
 }
 
 /**
- * Seals `record` (a `banktax record` file's JSON: enterprise, period, kind, rating, fields) and
- * has `authority` attest it. The record and its sealed form are written into `dir` under
- * `name`; returns the record's number on chain and the sealed file's path, which delivering
- * an envelope for it needs.
+ * Seals `record` (a `banktax record` file's JSON: enterprise, period, kind, rating, fields) with
+ * the command line; the record and its sealed form are written into `dir` under `name`. Returns
+ * the tax authority's `taxRecords.attestRecord` transaction for it, unsigned, and the sealed
+ * file's path, which delivering an envelope for it needs.
  */
-export async function attestSealed(api, authority, dir, name, record) {
+export function sealRecord(api, dir, name, record) {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(record));
   const sealed = banktax(['record', 'seal', file]);
@@ -32,11 +32,21 @@ export async function attestSealed(api, authority, dir, name, record) {
     commitment: sealed.commitment,
     ciphertext: sealed.ciphertext,
   };
-  const { events } = await send(
-    api,
-    api.tx.taxRecords.attestRecord(record.enterprise, chainPeriod(record.period), kind, attestation),
-    authority,
-  );
-  const id = findEvent(api, events, 'taxRecords', 'RecordAttested').data.record.toNumber();
-  return { id, sealedFile };
+  const tx = api.tx.taxRecords.attestRecord(record.enterprise, chainPeriod(record.period), kind, attestation);
+  return { tx, sealedFile };
+}
+
+/** The record number in the `RecordAttested` event among `events`. */
+export function attestedId(api, events) {
+  return findEvent(api, events, 'taxRecords', 'RecordAttested').data.record.toNumber();
+}
+
+/**
+ * Seals `record` (see `sealRecord`) and has `authority` attest it. Returns the record's number on
+ * chain and the sealed file's path.
+ */
+export async function attestSealed(api, authority, dir, name, record) {
+  const { tx, sealedFile } = sealRecord(api, dir, name, record);
+  const { events } = await send(api, tx, authority);
+  return { id: attestedId(api, events), sealedFile };
 }

@@ -8,8 +8,9 @@ export function devKey(suri) {
 }
 
 /**
- * Signs and sends `tx`; resolves with `{ blockHash, events }` once it is in a block (or, with
- * `{ finalized: true }`, final). Rejects on a dispatch error, or if the pool refuses or drops it.
+ * Signs and sends `tx` (unsigned if `signer` is null); resolves with `{ blockHash, events }` once
+ * it is in a block (or, with `{ finalized: true }`, final). Rejects on a dispatch error, or if the
+ * pool refuses or drops it.
  */
 export function send(api, tx, signer, { finalized = false, timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -23,7 +24,7 @@ export function send(api, tx, signer, { finalized = false, timeoutMs = 60_000 } 
       () => done(reject, new Error(`${tx.method.section}.${tx.method.method} not ${finalized ? 'final' : 'in a block'} within ${timeoutMs / 1000}s`)),
       timeoutMs,
     );
-    tx.signAndSend(signer, (result) => {
+    const watch = (result) => {
       const { status, dispatchError, events } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         return done(reject, new Error(`${tx.method.section}.${tx.method.method}: ${status.type}`));
@@ -40,7 +41,8 @@ export function send(api, tx, signer, { finalized = false, timeoutMs = 60_000 } 
       }
       const blockHash = status.isInBlock ? status.asInBlock : status.asFinalized;
       done(resolve, { blockHash, events });
-    })
+    };
+    (signer ? tx.signAndSend(signer, watch) : tx.send(watch))
       .then((unsub) => {
         unsubscribe = unsub;
       })

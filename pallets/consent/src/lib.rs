@@ -676,3 +676,18 @@ pub mod pallet {
 		}
 	}
 }
+
+/// Enterprises consent and withdraw; banks give up and record use; the tax authority delivers.
+impl<T: Config> banktax_primitives::SignedBy for Call<T> {
+	fn signers(&self) -> banktax_primitives::Signers {
+		use banktax_primitives::{Role, Signers};
+		match self {
+			Call::grant_consent { .. } | Call::withdraw_consent { .. } => Signers::Enterprise,
+			Call::give_up_consent { .. } | Call::record_access { .. } => {
+				Signers::Institution(Role::Bank)
+			}
+			Call::deliver_envelope { .. } => Signers::Institution(Role::TaxAuthority),
+			Call::__Ignore(..) => Signers::Nobody,
+		}
+	}
+}

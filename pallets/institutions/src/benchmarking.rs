@@ -3,9 +3,9 @@
 use super::*;
 use crate::Pallet as Institutions;
 use alloc::{boxed::Box, vec, vec::Vec};
-use banktax_primitives::{Role, Uscc};
+use banktax_primitives::{BudgetHolder, Role, Uscc};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Get};
+use frame_support::traits::{EnsureOrigin, Get, Hooks};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{DispatchTransaction, Dispatchable};
 
@@ -49,7 +49,14 @@ fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
 }
 
-#[benchmarks(where T: Send + Sync, <T::RuntimeCall as Dispatchable>::Info: Default)]
+#[benchmarks(where
+	T: Send + Sync,
+	T::RuntimeCall: banktax_primitives::SignedBy
+		+ Dispatchable<
+			Info = frame_support::dispatch::DispatchInfo,
+			PostInfo = frame_support::dispatch::PostDispatchInfo,
+		>,
+)]
 mod benchmarks {
 	use super::*;
 
@@ -147,11 +154,18 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The worst path: an enterprise's controller, whom the registry does not know, with a
+	/// budget already partly spent in this block.
 	#[benchmark]
 	fn check_membership() -> Result<(), BenchmarkError> {
 		fill::<T>(T::MaxInstitutions::get());
-		let who = application::<T>(1).governance;
-		let call: T::RuntimeCall = frame_system::Call::<T>::remark { remark: vec![] }.into();
+		let who = T::BenchmarkHelper::enterprise_controller();
+		let call = T::BenchmarkHelper::enterprise_call();
+		let holder = Institutions::<T>::signer(&who)
+			.ok_or(BenchmarkError::Stop("the controller is not a member"))?
+			.budget_holder();
+		let now = frame_system::Pallet::<T>::block_number();
+		SpentInBlock::<T>::insert(holder, (now, Usage::default()));
 		let info = Default::default();
 
 		#[block]
@@ -161,8 +175,28 @@ mod benchmarks {
 				.map_err(|_| BenchmarkError::Stop("a member's transaction was refused"))?;
 		}
 
-		assert!(TransactionsInBlock::<T>::get(&who).is_some());
+		assert_eq!(SpentInBlock::<T>::get(holder).map(|(_, spent)| spent.transactions), Some(1));
 		Ok(())
+	}
+
+	/// Clearing `n` budgets spent in the block before, up to the most one block may clear.
+	#[benchmark]
+	fn clear_spent_budgets(n: Linear<0, MAX_BUDGETS_CLEARED_PER_BLOCK>) {
+		let now = frame_system::Pallet::<T>::block_number();
+		for id in 0..n {
+			SpentInBlock::<T>::insert(BudgetHolder::Institution(id), (now, Usage::default()));
+		}
+		let next = now + sp_runtime::traits::One::one();
+		frame_system::Pallet::<T>::set_block_number(next);
+
+		#[block]
+		{
+			Institutions::<T>::on_initialize(next);
+		}
+
+		// At least the limit is gone (on a database; in a test's memory, all of it).
+		let left = SpentInBlock::<T>::iter().count() as u32;
+		assert!(left <= n.saturating_sub(T::MaxBudgetsClearedPerBlock::get()));
 	}
 
 	impl_benchmark_test_suite!(Institutions, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,33 +1,87 @@
-//! Admission of signed transactions by membership.
+//! Admission of signed transactions by membership, role and budget.
 
-use crate::{Config, TransactionsInBlock, WeightInfo};
+use crate::{Budget, Config, SpentInBlock, Usage, WeightInfo};
+use banktax_primitives::{SignedBy, Signer, Signers};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
+	dispatch::{DispatchClass, DispatchInfo, PostDispatchInfo},
 	pallet_prelude::TransactionSource,
-	traits::{Contains, Get, OriginTrait},
+	traits::{Get, OriginTrait},
 	DefaultNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::{
-	traits::{DispatchInfoOf, PostDispatchInfoOf, TransactionExtension, ValidateResult},
+	traits::{
+		DispatchInfoOf, Dispatchable, PostDispatchInfoOf, TransactionExtension,
+		UniqueSaturatedInto, ValidateResult,
+	},
 	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
 	DispatchResult, Weight,
 };
 
-/// Lets a signed transaction through only if its signer is a member
-/// ([`Config::TransactionMembers`]), and at most [`Config::MaxTransactionsPerBlock`] of one
-/// signer's transactions into a block ([`Config::MaxInstitutionTransactionsPerBlock`] if the
-/// signer is an active institution).
+/// Why [`CheckMembership`] refused a member's transaction for good: the code of the
+/// `InvalidTransaction::Custom` error that clients see (polkadot.js: "Custom error: 1").
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Refusal {
+	/// The signer's role may not sign this call (e.g. an enterprise's `system.remark`, anyone's
+	/// `nodeAuthorization` call).
+	CallNotForSigner = 1,
+	/// The transaction is longer than the signer's budget allows one transaction to be.
+	TransactionTooLong = 2,
+	/// The transaction alone weighs more than the signer's budget allows a whole block.
+	TransactionTooHeavy = 3,
+}
+
+impl Refusal {
+	/// The refusal a client was given as `InvalidTransaction::Custom(code)`.
+	pub fn from_code(code: u8) -> Option<Self> {
+		[Self::CallNotForSigner, Self::TransactionTooLong, Self::TransactionTooHeavy]
+			.into_iter()
+			.find(|refusal| *refusal as u8 == code)
+	}
+
+	/// What it means, in words for the people who sent the transaction.
+	pub fn meaning(self) -> &'static str {
+		match self {
+			Self::CallNotForSigner => "the signer's role may not sign this call",
+			Self::TransactionTooLong => {
+				"the transaction is longer than the signer's budget allows one transaction to be"
+			}
+			Self::TransactionTooHeavy => {
+				"the transaction alone weighs more than the signer's budget allows a whole block"
+			}
+		}
+	}
+}
+
+impl From<Refusal> for TransactionValidityError {
+	fn from(refusal: Refusal) -> Self {
+		InvalidTransaction::Custom(refusal as u8).into()
+	}
+}
+
+/// Lets a signed transaction through only if its signer is a member who may sign its call, and
+/// only while the signer's institution or enterprise stays within its budget for the block.
 ///
-/// There is no fee on this chain, so membership and quotas are what keep block space for its
-/// users. The checks run when the transaction pool validates a transaction, before it takes any
-/// block space:
+/// There is no fee on this chain, so membership, call sets and budgets are what keep block
+/// space, pool space and state for its users. The checks run when the transaction pool
+/// validates a transaction, before it takes any block space, and again when a block applies it:
 ///
 /// - a signer that is not a member: [`InvalidTransaction::BadSigner`], and the pool drops it;
-/// - a signer over its quota in the block being built: [`InvalidTransaction::ExhaustsResources`],
-///   and the transaction waits for a later block.
+/// - a call the signer's role may not sign (see [`banktax_primitives::Signers`]), a
+///   transaction longer than its budget's [`Budget::max_transaction_len`] or heavier than its
+///   whole per-block budget: [`InvalidTransaction::Custom`] with a [`Refusal`] code, dropped;
+/// - a transaction that would take its institution or enterprise (all its accounts together)
+///   over its budget for the block being built (transactions, bytes, weight: [`Budget`]): [`InvalidTransaction::ExhaustsResources`], and it waits for a later block. The
+///   pool sees only chain state, not the other pooled transactions, so this is counted when a
+///   block applies them ([`SpentInBlock`]).
+///
+/// A transaction that passes gets its budget's priority (council business:
+/// [`Config::GovernancePriority`]) and its role's longevity, so that the pool orders and drops
+/// by role.
 ///
 /// Unsigned transactions and inherents are not this extension's business.
 #[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
@@ -46,35 +100,61 @@ impl<T> core::fmt::Debug for CheckMembership<T> {
 	}
 }
 
-/// What `validate` hands to `prepare`: the signer whose count to raise, and the count so far.
-pub enum Counted<AccountId, BlockNumber> {
-	Signed { who: AccountId, block: BlockNumber, count: u32 },
+/// What `validate` hands to `prepare`: the budget to charge, and what it will have spent.
+pub enum Charge<BlockNumber> {
+	Signed { holder: banktax_primitives::BudgetHolder, block: BlockNumber, spent: Usage },
 	NotSigned,
 }
 
-impl<T: Config + Send + Sync> CheckMembership<T> {
-	/// How many of `who`'s transactions a block may hold.
-	fn quota(who: &T::AccountId) -> u32 {
-		match <crate::Pallet<T> as banktax_primitives::InstitutionInspect<_>>::active_role(who) {
-			Some(_) => T::MaxInstitutionTransactionsPerBlock::get(),
-			None => T::MaxTransactionsPerBlock::get(),
+impl<T: Config + Send + Sync> CheckMembership<T>
+where
+	T::RuntimeCall: SignedBy,
+{
+	/// What `holder` has spent of the block being built or applied.
+	fn spent(holder: &banktax_primitives::BudgetHolder) -> (BlockNumberFor<T>, Usage) {
+		let now = frame_system::Pallet::<T>::block_number();
+		match SpentInBlock::<T>::get(holder) {
+			Some((block, spent)) if block == now => (now, spent),
+			_ => (now, Usage::default()),
 		}
 	}
 
-	/// The signer's transactions in the current block so far.
-	fn count_in_block(who: &T::AccountId) -> (BlockNumberFor<T>, u32) {
-		let now = frame_system::Pallet::<T>::block_number();
-		match TransactionsInBlock::<T>::get(who) {
-			Some((block, count)) if block == now => (now, count),
-			_ => (now, 0),
+	/// The admission rules, in the order a refused signer is told about them.
+	fn admit(
+		signer: &Signer,
+		call: &T::RuntimeCall,
+		class: DispatchClass,
+		len: usize,
+		ref_time: u64,
+	) -> Result<(Budget, u64, Usage, Signers), TransactionValidityError> {
+		let signers = call.signers();
+		if !signer.may_sign(signers) {
+			return Err(Refusal::CallNotForSigner.into());
 		}
+		// The operational share of a block is kept for governance.
+		if class == DispatchClass::Operational && signers != Signers::CouncilMember {
+			return Err(Refusal::CallNotForSigner.into());
+		}
+		let (budget, longevity) = crate::Pallet::<T>::budget(signer);
+		if len > budget.max_transaction_len as usize {
+			return Err(Refusal::TransactionTooLong.into());
+		}
+		let max_block = T::BlockWeights::get().max_block.ref_time();
+		let per_block = budget.per_block(max_block);
+		if ref_time > per_block.ref_time {
+			return Err(Refusal::TransactionTooHeavy.into());
+		}
+		Ok((budget, longevity.unique_saturated_into(), per_block, signers))
 	}
 }
 
-impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMembership<T> {
+impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMembership<T>
+where
+	T::RuntimeCall: SignedBy + Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+{
 	const IDENTIFIER: &'static str = "CheckMembership";
 	type Implicit = ();
-	type Val = Counted<T::AccountId, BlockNumberFor<T>>;
+	type Val = Charge<BlockNumberFor<T>>;
 	type Pre = ();
 
 	fn weight(&self, _: &T::RuntimeCall) -> Weight {
@@ -84,25 +164,33 @@ impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMemb
 	fn validate(
 		&self,
 		origin: T::RuntimeOrigin,
-		_call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		call: &T::RuntimeCall,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Encode,
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
 		let Some(who) = origin.as_signer() else {
-			return Ok((ValidTransaction::default(), Counted::NotSigned, origin));
+			return Ok((ValidTransaction::default(), Charge::NotSigned, origin));
 		};
-		if !T::TransactionMembers::contains(who) {
-			return Err(InvalidTransaction::BadSigner.into());
-		}
-		let (block, count) = Self::count_in_block(who);
-		if count >= Self::quota(who) {
-			return Err(InvalidTransaction::ExhaustsResources.into());
-		}
-		let val = Counted::Signed { who: who.clone(), block, count };
-		Ok((ValidTransaction::default(), val, origin))
+		let signer = crate::Pallet::<T>::signer(who).ok_or(InvalidTransaction::BadSigner)?;
+		let ref_time = info.total_weight().ref_time();
+		let (budget, longevity, per_block, signers) =
+			Self::admit(&signer, call, info.class, len, ref_time)?;
+		let holder = signer.budget_holder();
+		let (block, spent) = Self::spent(&holder);
+		let bytes = u32::try_from(len).map_err(|_| Refusal::TransactionTooLong)?;
+		let spent = spent
+			.with(bytes, ref_time)
+			.filter(|after| after.within(&per_block))
+			.ok_or(InvalidTransaction::ExhaustsResources)?;
+		let priority = match signers {
+			Signers::CouncilMember => T::GovernancePriority::get(),
+			_ => budget.priority,
+		};
+		let valid = ValidTransaction { priority, longevity, ..Default::default() };
+		Ok((valid, Charge::Signed { holder, block, spent }, origin))
 	}
 
 	fn prepare(
@@ -113,9 +201,8 @@ impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMemb
 		_info: &DispatchInfoOf<T::RuntimeCall>,
 		_len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
-		if let Counted::Signed { who, block, count } = val {
-			// `validate` checked the count against the quota; it is below `u32::MAX`.
-			TransactionsInBlock::<T>::insert(who, (block, count.saturating_add(1)));
+		if let Charge::Signed { holder, block, spent } = val {
+			SpentInBlock::<T>::insert(holder, (block, spent));
 		}
 		Ok(())
 	}

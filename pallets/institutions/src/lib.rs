@@ -18,9 +18,12 @@
 //!   genesis ([`SessionLength`]).
 //! - **The network.** Each institution names its node (libp2p peer id); the registry authorises
 //!   active institutions' nodes to connect ([`Config::Nodes`]) and revokes the others.
-//! - **Who may transact.** [`CheckMembership`] is a transaction extension that rejects, when the
-//!   transaction pool validates it, any signed transaction from an account that is not a member,
-//!   and bounds how many transactions one account may have in a block.
+//! - **Who may transact, what, and how much.** [`CheckMembership`] is a transaction extension
+//!   that refuses, when the transaction pool validates it, a signed transaction from an account
+//!   that is not a member or whose role may not sign its call (call sets by role,
+//!   `banktax_primitives::Signers`), and keeps each institution and each enterprise within a
+//!   budget of bytes, weight and transactions per block ([`Config::Budgets`]), at a pool
+//!   priority by role. Members' accounts are never reaped, so a nonce is never reused.
 //!
 //! Two invariants hold at all times: at least one active tax authority, and at least
 //! [`Config::MinValidators`] active institutions (each runs a validator). Any decision that
@@ -42,6 +45,7 @@
 extern crate alloc;
 
 mod extension;
+pub mod migrations;
 mod no_deposit;
 mod types;
 pub mod weights;
@@ -53,7 +57,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use extension::CheckMembership;
+pub use extension::{CheckMembership, Refusal};
 pub use no_deposit::NoDeposit;
 pub use pallet::*;
 pub use types::*;
@@ -63,15 +67,23 @@ pub use weights::WeightInfo;
 pub mod pallet {
 	use super::*;
 	use alloc::{boxed::Box, vec::Vec};
-	use banktax_primitives::{InstitutionInspect, NodeAuthorization, NodeId, Role, Uscc};
+	use banktax_primitives::{
+		BudgetHolder, EnterpriseInspect, InstitutionInspect, NodeAuthorization, NodeId, Role,
+		Signer, Uscc,
+	};
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{ChangeMembers, Contains, InitializeMembers},
+		traits::{ChangeMembers, InitializeMembers},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Zero;
 
+	/// Version 1: budgets per institution and enterprise ([`SpentInBlock`]) replace counts
+	/// per account; node claims and connections no vote made are gone ([`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// An institution as this runtime's registry stores it.
@@ -90,9 +102,43 @@ pub mod pallet {
 		/// The network's list of authorised nodes.
 		type Nodes: NodeAuthorization<Self::AccountId>;
 
-		/// Accounts whose signed transactions [`CheckMembership`] lets through: the active
-		/// institutions' accounts, and whatever else the runtime adds (registered enterprises).
-		type TransactionMembers: Contains<Self::AccountId>;
+		/// The registered enterprises, whose controllers may sign their enterprise's calls.
+		type Enterprises: EnterpriseInspect<Self::AccountId>;
+
+		/// What an enterprise, all its controllers together, may put into a block
+		/// ([`CheckMembership`]).
+		#[pallet::constant]
+		type EnterpriseBudget: Get<Budget>;
+
+		/// What a tax authority, all its accounts together, may put into a block.
+		#[pallet::constant]
+		type TaxAuthorityBudget: Get<Budget>;
+
+		/// What a bank, all its accounts together, may put into a block.
+		#[pallet::constant]
+		type BankBudget: Get<Budget>;
+
+		/// What the regulator, all its accounts together, may put into a block.
+		#[pallet::constant]
+		type RegulatorBudget: Get<Budget>;
+
+		/// How many blocks an enterprise's transaction may wait in the pool.
+		#[pallet::constant]
+		type EnterpriseLongevity: Get<BlockNumberFor<Self>>;
+
+		/// How many blocks an institution's transaction may wait in the pool.
+		#[pallet::constant]
+		type InstitutionLongevity: Get<BlockNumberFor<Self>>;
+
+		/// The pool priority of council business (proposals, votes), above every budget's: a
+		/// flood cannot delay a vote.
+		#[pallet::constant]
+		type GovernancePriority: Get<u64>;
+
+		/// How many spent budgets of past blocks one block clears ([`SpentInBlock`]); at most
+		/// [`MAX_BUDGETS_CLEARED_PER_BLOCK`], the most its weight is measured for.
+		#[pallet::constant]
+		type MaxBudgetsClearedPerBlock: Get<u32>;
 
 		/// How many institutions the registry holds, removed ones included.
 		#[pallet::constant]
@@ -102,16 +148,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinValidators: Get<u32>;
 
-		/// How many signed transactions one account that is not an active institution's (an
-		/// enterprise's controller) may have in one block.
-		#[pallet::constant]
-		type MaxTransactionsPerBlock: Get<u32>;
-
-		/// How many signed transactions an active institution's account may have in one block.
-		/// Institutions are few, admitted by vote and suspendable, and their bulk work (a
-		/// bureau's uploads, a bank's access records and repayments) is what the chain is for.
-		#[pallet::constant]
-		type MaxInstitutionTransactionsPerBlock: Get<u32>;
+		/// Makes the enterprise controller whose transactions the benchmarks check.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<
+			Self::AccountId,
+			<Self as frame_system::Config>::RuntimeCall,
+		>;
 
 		/// Session length when genesis does not set one.
 		#[pallet::constant]
@@ -154,10 +196,13 @@ pub mod pallet {
 	pub type SessionLength<T: Config> =
 		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultSessionLength>;
 
-	/// Signed transactions of an account in a block: `(block, count)`. See [`CheckMembership`].
+	/// What each institution and enterprise has spent of a block's budget: `(block, usage)`.
+	/// Entries of past blocks count for nothing; each block clears up to
+	/// [`Config::MaxBudgetsClearedPerBlock`] of them, so the map holds about one block's
+	/// signers. See [`CheckMembership`].
 	#[pallet::storage]
-	pub type TransactionsInBlock<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
+	pub type SpentInBlock<T: Config> =
+		StorageMap<_, Blake2_128Concat, BudgetHolder, (BlockNumberFor<T>, Usage)>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -245,6 +290,23 @@ pub mod pallet {
 		NotAnInstitution,
 		/// The new value is the one the institution already has.
 		Unchanged,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::MaxBudgetsClearedPerBlock::get() <= MAX_BUDGETS_CLEARED_PER_BLOCK,
+				"MaxBudgetsClearedPerBlock is beyond what clear_spent_budgets is measured for"
+			);
+		}
+
+		/// Clears budgets spent in past blocks: they count for nothing now.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			let limit = T::MaxBudgetsClearedPerBlock::get();
+			let removed = SpentInBlock::<T>::clear(limit, None).backend;
+			T::WeightInfo::clear_spent_budgets(removed)
+		}
 	}
 
 	#[pallet::call]
@@ -354,7 +416,7 @@ pub mod pallet {
 			Self::ensure_account_free(&validator, Some(id))?;
 			ByValidator::<T>::remove(&institution.validator);
 			ByValidator::<T>::insert(&validator, id);
-			frame_system::Pallet::<T>::inc_providers(&validator);
+			Self::keep_signing(&validator);
 			institution.validator = validator.clone();
 			Registry::<T>::insert(id, institution);
 			Self::deposit_event(Event::ValidatorChanged { id, validator });
@@ -441,12 +503,37 @@ pub mod pallet {
 			validators
 		}
 
-		/// Whether `who` is the governance or validator account of an active institution.
-		pub fn is_active_member(who: &T::AccountId) -> bool {
+		/// The budget of whoever `signer` acts for, and how long its transactions may wait in
+		/// the pool.
+		pub fn budget(signer: &Signer) -> (Budget, BlockNumberFor<T>) {
+			match signer.role() {
+				None => (T::EnterpriseBudget::get(), T::EnterpriseLongevity::get()),
+				Some(role) => {
+					let budget = match role {
+						Role::TaxAuthority => T::TaxAuthorityBudget::get(),
+						Role::Bank => T::BankBudget::get(),
+						Role::Regulator => T::RegulatorBudget::get(),
+					};
+					(budget, T::InstitutionLongevity::get())
+				}
+			}
+		}
+
+		/// Who `who` signs for: an active institution (by its governance or validator
+		/// account) or a registered enterprise (by a controller). `None`: not a member.
+		pub fn signer(who: &T::AccountId) -> Option<Signer> {
 			let active = |id: Option<InstitutionId>| {
-				id.and_then(Registry::<T>::get).is_some_and(|i| i.status == Status::Active)
+				let id = id?;
+				let institution = Registry::<T>::get(id)?;
+				(institution.status == Status::Active).then_some((id, institution.role))
 			};
-			active(ByGovernance::<T>::get(who)) || active(ByValidator::<T>::get(who))
+			if let Some((id, role)) = active(ByGovernance::<T>::get(who)) {
+				return Some(Signer::Institution { id, role });
+			}
+			if let Some((id, role)) = active(ByValidator::<T>::get(who)) {
+				return Some(Signer::Validator { id, role });
+			}
+			T::Enterprises::enterprise_of(who).map(Signer::Enterprise)
 		}
 
 		/// Checks and records a new institution; the caller updates the council.
@@ -470,12 +557,8 @@ pub mod pallet {
 			let next = id.checked_add(1).ok_or(Error::<T>::TooManyInstitutions)?;
 
 			T::Nodes::authorize(&node, &governance)?;
-			// The accounts must exist for their transactions to pass the nonce check; there is
-			// no balance to keep them alive, so the registry provides for them.
-			frame_system::Pallet::<T>::inc_providers(&governance);
-			if validator != governance {
-				frame_system::Pallet::<T>::inc_providers(&validator);
-			}
+			Self::keep_signing(&governance);
+			Self::keep_signing(&validator);
 			ByGovernance::<T>::insert(&governance, id);
 			ByValidator::<T>::insert(&validator, id);
 			ByUscc::<T>::insert(uscc, id);
@@ -496,6 +579,16 @@ pub mod pallet {
 				},
 			);
 			Ok(id)
+		}
+
+		/// Makes `who`'s account exist for good. Its transactions must pass the nonce check, and
+		/// there is no balance to keep an account alive, so the registry provides for it; it
+		/// never withdraws the provision, so the account keeps its nonce after the institution
+		/// goes, and its old transactions cannot be replayed if the account ever signs again.
+		fn keep_signing(who: &T::AccountId) {
+			if !frame_system::Pallet::<T>::account_exists(who) {
+				frame_system::Pallet::<T>::inc_providers(who);
+			}
 		}
 
 		fn node_id(node: Vec<u8>) -> Result<NodeId, DispatchError> {
@@ -538,12 +631,6 @@ pub mod pallet {
 			if after != before {
 				T::Council::set_members_sorted(&after, before);
 			}
-		}
-	}
-
-	impl<T: Config> Contains<T::AccountId> for Pallet<T> {
-		fn contains(who: &T::AccountId) -> bool {
-			Self::is_active_member(who)
 		}
 	}
 
@@ -601,6 +688,36 @@ pub mod pallet {
 	impl<T: Config> Get<BlockNumberFor<T>> for SessionLengthOf<T> {
 		fn get() -> BlockNumberFor<T> {
 			SessionLength::<T>::get()
+		}
+	}
+}
+
+/// The most spent budgets one block may clear ([`Config::MaxBudgetsClearedPerBlock`]).
+pub const MAX_BUDGETS_CLEARED_PER_BLOCK: u32 = 256;
+
+/// What the benchmarks need from the rest of the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Call> {
+	/// A controller of a registered enterprise: the signer the membership check does most for.
+	fn enterprise_controller() -> AccountId;
+	/// A call that controller may sign.
+	fn enterprise_call() -> Call;
+}
+
+/// The council decides on institutions by motion; an institution's governance account rotates
+/// its own encryption key.
+impl<T: Config> banktax_primitives::SignedBy for Call<T> {
+	fn signers(&self) -> banktax_primitives::Signers {
+		use banktax_primitives::Signers;
+		match self {
+			Call::rotate_encryption_key { .. } => Signers::AnyInstitution,
+			Call::admit { .. }
+			| Call::suspend { .. }
+			| Call::reinstate { .. }
+			| Call::remove { .. }
+			| Call::set_validator { .. }
+			| Call::set_node { .. }
+			| Call::__Ignore(..) => Signers::Nobody,
 		}
 	}
 }

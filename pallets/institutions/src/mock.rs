@@ -1,7 +1,9 @@
 //! A test runtime: the registry, a council, sessions, and a node list kept in memory.
 
-use crate::{self as pallet_institutions, Application, GenesisInstitution};
-use banktax_primitives::{NodeAuthorization, NodeId, Role};
+use crate::{self as pallet_institutions, Application, Budget, GenesisInstitution};
+use banktax_primitives::{
+	EnterpriseInspect, NodeAuthorization, NodeId, Role, SignedBy, Signers, Uscc,
+};
 use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
@@ -12,7 +14,7 @@ use frame_system::EnsureRoot;
 use sp_runtime::{
 	testing::UintAuthorityId,
 	traits::{ConvertInto, OpaqueKeys},
-	BuildStorage, DispatchResult, KeyTypeId, RuntimeAppPublic,
+	BuildStorage, DispatchResult, KeyTypeId, Perbill, RuntimeAppPublic,
 };
 use std::collections::BTreeMap;
 
@@ -73,6 +75,14 @@ impl NodeAuthorization<AccountId> for TestNodes {
 		NODES.with(|n| n.borrow_mut().remove(node));
 		Ok(())
 	}
+	fn forget_unvoted() -> u32 {
+		UNVOTED.with(|u| u.replace(0))
+	}
+}
+
+thread_local! {
+	/// Claims and connections no vote made, as the network would hold them.
+	pub static UNVOTED: RefCell<u32> = const { RefCell::new(0) };
 }
 
 /// Session handler for the test keys; the registry does not care what keys do.
@@ -106,9 +116,78 @@ pub fn give_keys(validator: AccountId) {
 	pallet_session::NextKeys::<Test>::insert(validator, UintAuthorityId(validator));
 }
 
-frame_support::parameter_types! {
-	/// A member that is not an institution (on the chain: an enterprise's controller).
-	pub const EnterpriseMember: AccountId = 77;
+/// A controller of an enterprise (on the chain: registered by the tax authority).
+pub const ENTERPRISE_CONTROLLER: AccountId = 77;
+/// Another controller of the same enterprise.
+pub const OTHER_CONTROLLER: AccountId = 78;
+
+/// The code of the mock's one enterprise.
+pub fn enterprise_code() -> Uscc {
+	Uscc::parse(&uscc(100)).expect("a valid code")
+}
+
+pub struct TestEnterprises;
+impl EnterpriseInspect<AccountId> for TestEnterprises {
+	fn enterprise_of(who: &AccountId) -> Option<Uscc> {
+		[ENTERPRISE_CONTROLLER, OTHER_CONTROLLER].contains(who).then(enterprise_code)
+	}
+	fn is_registered(enterprise: &Uscc) -> bool {
+		*enterprise == enterprise_code()
+	}
+}
+
+parameter_types! {
+	/// Small budgets, so that tests reach them: an enterprise 3 transactions, 250 bytes and
+	/// a millionth of a block's weight a block, 100 bytes a transaction; an institution 5,
+	/// 5 000 bytes and a thousandth, 1 000 bytes a transaction.
+	pub const EnterpriseBudget: Budget = Budget {
+		max_transaction_len: 100,
+		transactions_per_block: 3,
+		bytes_per_block: 250,
+		weight_per_block: Perbill::from_parts(1_000),
+		priority: 1,
+	};
+	pub const InstitutionBudget: Budget = Budget {
+		max_transaction_len: 1_000,
+		transactions_per_block: 5,
+		bytes_per_block: 5_000,
+		weight_per_block: Perbill::from_parts(1_000_000),
+		priority: 10,
+	};
+}
+
+/// The most weight of its own an enterprise's transactions may have in a mock block.
+pub fn enterprise_weight_per_block() -> u64 {
+	use frame_support::traits::Get;
+	let weights: frame_system::limits::BlockWeights =
+		<<Test as frame_system::Config>::BlockWeights as Get<_>>::get();
+	let max_block: u64 = weights.max_block.ref_time();
+	EnterpriseBudget::get().per_block(max_block).ref_time
+}
+
+/// The priority of council business in the mock.
+pub const GOVERNANCE_PRIORITY: u64 = 1_000;
+
+/// The mock's call sets: remarks for institutions, `remark_with_event` for enterprises (a
+/// stand-in for their consent and loan calls), council business for council members, session
+/// keys for validators, nothing else signed.
+impl SignedBy for RuntimeCall {
+	fn signers(&self) -> Signers {
+		match self {
+			RuntimeCall::System(frame_system::Call::remark { .. }) => Signers::AnyInstitution,
+			RuntimeCall::System(frame_system::Call::remark_with_event { .. }) => {
+				Signers::Enterprise
+			}
+			RuntimeCall::Council(
+				pallet_collective::Call::propose { .. }
+				| pallet_collective::Call::vote { .. }
+				| pallet_collective::Call::close { .. },
+			) => Signers::CouncilMember,
+			RuntimeCall::Session(pallet_session::Call::set_keys { .. }) => Signers::Validator,
+			RuntimeCall::Institutions(call) => call.signers(),
+			_ => Signers::Nobody,
+		}
+	}
 }
 
 impl pallet_institutions::Config for Test {
@@ -116,13 +195,21 @@ impl pallet_institutions::Config for Test {
 		pallet_collective::EnsureProportionAtLeast<AccountId, pallet_collective::Instance1, 2, 3>;
 	type Council = Council;
 	type Nodes = TestNodes;
-	type TransactionMembers = (Institutions, frame_support::traits::Equals<EnterpriseMember>);
+	type Enterprises = TestEnterprises;
+	type EnterpriseBudget = EnterpriseBudget;
+	type TaxAuthorityBudget = InstitutionBudget;
+	type BankBudget = InstitutionBudget;
+	type RegulatorBudget = InstitutionBudget;
+	type EnterpriseLongevity = ConstU64<8>;
+	type InstitutionLongevity = ConstU64<16>;
+	type GovernancePriority = ConstU64<GOVERNANCE_PRIORITY>;
+	type MaxBudgetsClearedPerBlock = ConstU32<4>;
 	type MaxInstitutions = ConstU32<8>;
 	type MinValidators = ConstU32<3>;
-	type MaxTransactionsPerBlock = ConstU32<3>;
-	type MaxInstitutionTransactionsPerBlock = ConstU32<5>;
 	type DefaultSessionLength = ConstU64<10>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarks;
 }
 
 /// Unified social credit codes of real organisations, which pass their check.
@@ -191,4 +278,16 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn council(ayes: u32, of: u32) -> RuntimeOrigin {
 	pallet_collective::RawOrigin::<AccountId, pallet_collective::Instance1>::Members(ayes, of)
 		.into()
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, RuntimeCall> for TestBenchmarks {
+	fn enterprise_controller() -> AccountId {
+		ENTERPRISE_CONTROLLER
+	}
+	fn enterprise_call() -> RuntimeCall {
+		RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
+	}
 }

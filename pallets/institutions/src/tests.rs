@@ -1,8 +1,8 @@
 //! Every call, every error, and what the registry keeps in step: council, validators, nodes.
 
 use crate::{mock::*, *};
-use banktax_primitives::{InstitutionInspect, Role};
-use frame_support::{assert_noop, assert_ok, traits::Contains};
+use banktax_primitives::{BudgetHolder, InstitutionInspect, Role};
+use frame_support::{assert_noop, assert_ok};
 use pallet_session::SessionManager;
 use sp_runtime::{
 	traits::{DispatchTransaction, TransactionExtension},
@@ -62,7 +62,7 @@ fn the_council_admits_a_bank_which_joins_council_network_and_validators() {
 		assert_eq!(council_members(), vec![1, 2, 3, 4, 5]);
 		assert_eq!(authorized_nodes().get(&node(5)), Some(&5));
 		assert_eq!(Institutions::new_session(1), Some(vec![10, 20, 30, 40, 50]));
-		assert!(Institutions::contains(&5) && Institutions::contains(&50));
+		assert!(Institutions::signer(&5).is_some() && Institutions::signer(&50).is_some());
 		assert_eq!(Institutions::active_role(&5), Some(Role::Bank));
 	});
 }
@@ -135,7 +135,7 @@ fn suspension_takes_council_seat_node_and_validator_and_reinstatement_gives_them
 		assert_eq!(council_members(), vec![1, 3, 4, 5]);
 		assert!(!authorized_nodes().contains_key(&node(2)));
 		assert_eq!(Institutions::new_session(2), Some(vec![10, 30, 40, 50]));
-		assert!(!Institutions::contains(&2) && !Institutions::contains(&20));
+		assert!(Institutions::signer(&2).is_none() && Institutions::signer(&20).is_none());
 		assert_eq!(Institutions::active_role(&2), None);
 
 		assert_ok!(Institutions::reinstate(council(3, 4), 1));
@@ -198,7 +198,7 @@ fn removal_is_final_and_releases_code_accounts_and_node() {
 		assert_eq!(status(id), Status::Removed);
 		assert_eq!(council_members(), vec![1, 2, 3, 4]);
 		assert!(!authorized_nodes().contains_key(&node(5)));
-		assert!(!Institutions::contains(&5));
+		assert!(Institutions::signer(&5).is_none());
 		assert_noop!(Institutions::remove(council(3, 4), id), Error::<Test>::AlreadyRemoved);
 		assert_noop!(Institutions::reinstate(council(3, 4), id), Error::<Test>::NotSuspended);
 		assert_noop!(
@@ -226,7 +226,7 @@ fn the_council_changes_a_validator() {
 		assert_eq!(Institutions::new_session(1), Some(vec![10, 30, 40]));
 		give_keys(21);
 		assert_eq!(Institutions::new_session(2), Some(vec![10, 21, 30, 40]));
-		assert!(Institutions::contains(&21) && !Institutions::contains(&20));
+		assert!(Institutions::signer(&21).is_some() && Institutions::signer(&20).is_none());
 		assert!(frame_system::Pallet::<Test>::providers(&21) > 0);
 		assert_noop!(Institutions::set_validator(council(3, 4), 1, 21), Error::<Test>::Unchanged);
 		assert_noop!(
@@ -302,12 +302,44 @@ fn an_institution_rotates_its_own_encryption_key() {
 	});
 }
 
-/// Runs the extension on a signed remark as the block builder would.
-fn validate(who: AccountId) -> Result<(), InvalidTransaction> {
-	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-	let origin = RuntimeOrigin::signed(who);
+/// A call each kind of signer may sign in the mock.
+fn remark() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark { remark: vec![] })
+}
+fn enterprise_call() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
+}
+fn set_keys(validator: AccountId) -> RuntimeCall {
+	RuntimeCall::Session(pallet_session::Call::set_keys {
+		keys: sp_runtime::testing::UintAuthorityId(validator),
+		proof: vec![],
+	})
+}
+fn propose() -> RuntimeCall {
+	RuntimeCall::Council(pallet_collective::Call::propose {
+		threshold: 3,
+		proposal: Box::new(remark()),
+		length_bound: 100,
+	})
+}
+
+/// Dispatch information of a normal call of `ref_time` picoseconds.
+fn weighing(ref_time: u64) -> frame_support::dispatch::DispatchInfo {
+	frame_support::dispatch::DispatchInfo {
+		call_weight: frame_support::weights::Weight::from_parts(ref_time, 0),
+		..Default::default()
+	}
+}
+
+/// Runs the extension on `call` signed by `who`, `len` bytes long, as the block builder would.
+fn admit_with(
+	who: AccountId,
+	call: &RuntimeCall,
+	info: &frame_support::dispatch::DispatchInfo,
+	len: usize,
+) -> Result<(), InvalidTransaction> {
 	CheckMembership::<Test>::new()
-		.validate_and_prepare(origin, &call, &Default::default(), 0, 0)
+		.validate_and_prepare(RuntimeOrigin::signed(who), call, info, len, 0)
 		.map(|_| ())
 		.map_err(|e| match e {
 			sp_runtime::transaction_validity::TransactionValidityError::Invalid(i) => i,
@@ -315,17 +347,47 @@ fn validate(who: AccountId) -> Result<(), InvalidTransaction> {
 		})
 }
 
+/// Runs the extension on a small call that `who`'s kind of signer may sign.
+fn validate(who: AccountId) -> Result<(), InvalidTransaction> {
+	let call = match who {
+		ENTERPRISE_CONTROLLER | OTHER_CONTROLLER => enterprise_call(),
+		10 | 20 | 30 | 40 | 50 => set_keys(who),
+		_ => remark(),
+	};
+	admit_with(who, &call, &Default::default(), 10)
+}
+
+/// What the pool hears of `call` signed by `who`: its priority and longevity.
+fn pool_view(who: AccountId, call: &RuntimeCall) -> (u64, u64) {
+	let valid = CheckMembership::<Test>::new()
+		.validate_only(
+			RuntimeOrigin::signed(who),
+			call,
+			&Default::default(),
+			10,
+			TransactionSource::External,
+			0,
+		)
+		.expect("valid")
+		.0;
+	(valid.priority, valid.longevity)
+}
+
+fn refused(refusal: Refusal) -> Result<(), InvalidTransaction> {
+	Err(InvalidTransaction::Custom(refusal as u8))
+}
+
 #[test]
 fn only_members_transact() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(validate(2), Ok(()));
 		assert_eq!(validate(20), Ok(()));
+		assert_eq!(validate(ENTERPRISE_CONTROLLER), Ok(()));
 		assert_eq!(validate(99), Err(InvalidTransaction::BadSigner));
 		// Unsigned transactions are not this extension's to judge: it passes them on.
-		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 		let unsigned = CheckMembership::<Test>::new().validate(
 			RuntimeOrigin::none(),
-			&call,
+			&remark(),
 			&Default::default(),
 			0,
 			(),
@@ -342,38 +404,184 @@ fn only_members_transact() {
 #[test]
 fn the_pool_check_runs_before_dispatch() {
 	new_test_ext().execute_with(|| {
-		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 		let outsider = CheckMembership::<Test>::new().validate_only(
 			RuntimeOrigin::signed(99),
-			&call,
+			&remark(),
 			&Default::default(),
 			0,
 			TransactionSource::External,
 			0,
 		);
 		assert!(outsider.is_err());
-		assert_eq!(TransactionsInBlock::<Test>::get(99), None, "a rejected signer is not counted");
+		assert_eq!(SpentInBlock::<Test>::iter().count(), 0, "a refused signer spends nothing");
 	});
 }
 
 #[test]
-fn an_account_has_a_quota_per_block() {
+fn each_role_signs_only_its_calls() {
 	new_test_ext().execute_with(|| {
-		// MaxTransactionsPerBlock is 3 in the mock, MaxInstitutionTransactionsPerBlock 5;
-		// account 77 is a member but no institution.
-		for _ in 0..3 {
-			assert_eq!(validate(77), Ok(()));
-		}
-		assert_eq!(validate(77), Err(InvalidTransaction::ExhaustsResources));
-		for _ in 0..5 {
-			assert_eq!(validate(2), Ok(()), "an institution has the larger quota");
-		}
-		assert_eq!(validate(2), Err(InvalidTransaction::ExhaustsResources));
-		assert_eq!(validate(3), Ok(()), "the quota is per account");
+		let e = ENTERPRISE_CONTROLLER;
+		let none = Default::default();
+		assert_eq!(admit_with(e, &remark(), &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(e, &propose(), &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(e, &set_keys(e), &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(
+			admit_with(2, &enterprise_call(), &none, 10),
+			refused(Refusal::CallNotForSigner)
+		);
+		// A validator account sets keys and nothing else.
+		assert_eq!(admit_with(20, &remark(), &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(20, &propose(), &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(20, &set_keys(20), &none, 10), Ok(()));
+		// Decisions of the council are not signed by anyone.
+		let admit = RuntimeCall::Institutions(crate::Call::admit {
+			application: Box::new(application(5, Role::Bank)),
+		});
+		assert_eq!(admit_with(2, &admit, &none, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(2, &propose(), &none, 10), Ok(()));
+		let rotate = RuntimeCall::Institutions(crate::Call::rotate_encryption_key { key: [5; 32] });
+		assert_eq!(admit_with(3, &rotate, &none, 10), Ok(()));
+	});
+}
+
+#[test]
+fn the_operational_share_is_for_council_business_only() {
+	new_test_ext().execute_with(|| {
+		let operational = frame_support::dispatch::DispatchInfo {
+			class: frame_support::dispatch::DispatchClass::Operational,
+			..Default::default()
+		};
+		assert_eq!(admit_with(2, &remark(), &operational, 10), refused(Refusal::CallNotForSigner));
+		assert_eq!(admit_with(2, &propose(), &operational, 10), Ok(()));
+	});
+}
+
+#[test]
+fn an_enterprise_has_one_budget_for_all_its_controllers() {
+	new_test_ext().execute_with(|| {
+		// Three transactions a block for the enterprise, whichever controller signs them.
+		assert_eq!(validate(ENTERPRISE_CONTROLLER), Ok(()));
+		assert_eq!(validate(OTHER_CONTROLLER), Ok(()));
+		assert_eq!(validate(ENTERPRISE_CONTROLLER), Ok(()));
+		assert_eq!(validate(OTHER_CONTROLLER), Err(InvalidTransaction::ExhaustsResources));
+		assert_eq!(validate(2), Ok(()), "an institution's budget is its own");
 		System::set_block_number(2);
-		assert_eq!(validate(2), Ok(()), "the quota is per block");
-		assert_eq!(validate(77), Ok(()));
-		assert_eq!(TransactionsInBlock::<Test>::get(2), Some((2, 1)));
+		assert_eq!(validate(OTHER_CONTROLLER), Ok(()), "the budget is per block");
+		let spent = SpentInBlock::<Test>::get(BudgetHolder::Enterprise(enterprise_code()));
+		assert_eq!(spent, Some((2, Usage { transactions: 1, bytes: 10, ref_time: 0 })));
+	});
+}
+
+#[test]
+fn an_enterprise_budget_counts_bytes_and_weight() {
+	new_test_ext().execute_with(|| {
+		let (e, call) = (ENTERPRISE_CONTROLLER, enterprise_call());
+		let none = Default::default();
+		// 100 bytes a transaction, 250 a block.
+		assert_eq!(admit_with(e, &call, &none, 101), refused(Refusal::TransactionTooLong));
+		assert_eq!(admit_with(e, &call, &none, 100), Ok(()));
+		assert_eq!(admit_with(e, &call, &none, 100), Ok(()));
+		assert_eq!(admit_with(e, &call, &none, 51), Err(InvalidTransaction::ExhaustsResources));
+		assert_eq!(admit_with(e, &call, &none, 50), Ok(()));
+		System::set_block_number(2);
+		// A millionth of a block's weight a block.
+		let most = enterprise_weight_per_block();
+		assert!(most > 0);
+		let heavy = weighing(most + 1);
+		assert_eq!(admit_with(e, &call, &heavy, 10), refused(Refusal::TransactionTooHeavy));
+		let (most_of_it, the_rest) = (most * 3 / 5, most - most * 3 / 5);
+		assert_eq!(admit_with(e, &call, &weighing(most_of_it), 10), Ok(()));
+		assert_eq!(
+			admit_with(e, &call, &weighing(most_of_it), 10),
+			Err(InvalidTransaction::ExhaustsResources)
+		);
+		assert_eq!(admit_with(e, &call, &weighing(the_rest), 10), Ok(()));
+	});
+}
+
+#[test]
+fn an_institution_has_one_budget_for_its_accounts() {
+	new_test_ext().execute_with(|| {
+		// Five a block for institution 2, by its governance account (2) or validator (20).
+		for _ in 0..3 {
+			assert_eq!(validate(2), Ok(()));
+		}
+		assert_eq!(validate(20), Ok(()));
+		assert_eq!(validate(20), Ok(()));
+		assert_eq!(validate(2), Err(InvalidTransaction::ExhaustsResources));
+		assert_eq!(validate(3), Ok(()), "the budget is per institution");
+	});
+}
+
+#[test]
+fn the_pool_orders_by_role() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(pool_view(ENTERPRISE_CONTROLLER, &enterprise_call()), (1, 8));
+		assert_eq!(pool_view(2, &remark()), (10, 16));
+		assert_eq!(pool_view(2, &propose()), (GOVERNANCE_PRIORITY, 16));
+	});
+}
+
+#[test]
+fn each_block_clears_budgets_spent_before_it() {
+	use frame_support::traits::Hooks;
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		for id in 0..6 {
+			SpentInBlock::<Test>::insert(BudgetHolder::Institution(id), (1, Usage::default()));
+		}
+	});
+	// As on a chain: the budgets of block 1 are in the database when block 2 begins.
+	ext.commit_all().expect("commits");
+	ext.execute_with(|| {
+		System::set_block_number(2);
+		// Four a block in the mock.
+		let weight = Institutions::on_initialize(2);
+		assert_eq!(weight, <() as WeightInfo>::clear_spent_budgets(4));
+		assert_eq!(SpentInBlock::<Test>::iter().count(), 2);
+	});
+	ext.commit_all().expect("commits");
+	ext.execute_with(|| {
+		Institutions::on_initialize(3);
+		assert_eq!(SpentInBlock::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn the_registry_never_reaps_an_account_it_provided_for() {
+	new_test_ext().execute_with(|| {
+		frame_system::Pallet::<Test>::inc_account_nonce(4);
+		frame_system::Pallet::<Test>::inc_account_nonce(4);
+		assert_ok!(Institutions::remove(council(3, 4), 3));
+		assert!(frame_system::Pallet::<Test>::account_exists(&4));
+		assert_eq!(frame_system::Pallet::<Test>::account_nonce(4), 2, "no nonce is reused");
+		// Admitted again under a new number, the account keeps its nonce and one provider.
+		let mut again = application(4, Role::Regulator);
+		again.uscc = uscc(9);
+		again.node = vec![9; 38];
+		assert_ok!(Institutions::admit(council(3, 3), Box::new(again)));
+		assert_eq!(frame_system::Pallet::<Test>::account_nonce(4), 2);
+		assert_eq!(frame_system::Pallet::<Test>::providers(&4), 1);
+	});
+}
+
+#[test]
+fn version_1_forgets_per_account_counts_and_unvoted_nodes() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		StorageVersion::new(0).put::<Institutions>();
+		for who in [2, 77, 99] {
+			migrations::v1::TransactionsInBlock::<Test>::insert(who, (1, 5));
+		}
+		UNVOTED.with(|u| *u.borrow_mut() = 3);
+		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(migrations::v1::TransactionsInBlock::<Test>::iter().count(), 0);
+		assert_eq!(UNVOTED.with(|u| *u.borrow()), 0, "claims and connections forgotten");
+		assert_eq!(Institutions::on_chain_storage_version(), 1);
+		// Once only.
+		UNVOTED.with(|u| *u.borrow_mut() = 3);
+		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(UNVOTED.with(|u| *u.borrow()), 3);
 	});
 }
 

@@ -111,3 +111,84 @@ impl<AccountId> GenesisInstitution<AccountId> {
 		})
 	}
 }
+
+/// What one budget holder (an institution with all its accounts, an enterprise with all its
+/// controllers) may put into the chain, per transaction and per block, and how the pool ranks
+/// its transactions. See [`crate::CheckMembership`].
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Budget {
+	/// The longest transaction, encoded, in bytes.
+	pub max_transaction_len: u32,
+	/// Transactions in one block.
+	pub transactions_per_block: u32,
+	/// Bytes of transactions in one block.
+	pub bytes_per_block: u32,
+	/// Share of a block's weight (which follows the block time) its transactions may use.
+	pub weight_per_block: sp_runtime::Perbill,
+	/// How the pool orders the holder's transactions: higher goes first, and a full pool drops
+	/// the lowest first. Council business goes above every budget's priority
+	/// ([`crate::Config::GovernancePriority`]).
+	pub priority: u64,
+}
+
+impl Budget {
+	/// What the holder may use of a block whose weight is at most `max_block_ref_time`.
+	pub fn per_block(&self, max_block_ref_time: u64) -> Usage {
+		Usage {
+			transactions: self.transactions_per_block,
+			bytes: self.bytes_per_block,
+			ref_time: self.weight_per_block * max_block_ref_time,
+		}
+	}
+}
+
+/// What transactions use of a block.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Usage {
+	pub transactions: u32,
+	/// Encoded length, in bytes.
+	pub bytes: u32,
+	/// Weight, in picoseconds of compute (the chain does not bound proof size).
+	pub ref_time: u64,
+}
+
+impl Usage {
+	/// This usage with one more transaction of `bytes` and `ref_time`; `None` on overflow.
+	pub fn with(&self, bytes: u32, ref_time: u64) -> Option<Usage> {
+		Some(Usage {
+			transactions: self.transactions.checked_add(1)?,
+			bytes: self.bytes.checked_add(bytes)?,
+			ref_time: self.ref_time.checked_add(ref_time)?,
+		})
+	}
+
+	/// Whether this usage is within `limit` in every measure.
+	pub fn within(&self, limit: &Usage) -> bool {
+		self.transactions <= limit.transactions
+			&& self.bytes <= limit.bytes
+			&& self.ref_time <= limit.ref_time
+	}
+}

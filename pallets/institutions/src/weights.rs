@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_institutions`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-27, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -24,6 +24,7 @@ pub trait WeightInfo {
 	fn set_node() -> Weight;
 	fn rotate_encryption_key() -> Weight;
 	fn check_membership() -> Weight;
+	fn clear_spent_budgets(n: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -51,6 +52,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Council::Proposals` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `NodeAuthorization::Owners` (r:0 w:1)
 	/// Proof: `NodeAuthorization::Owners` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	/// Storage: `NodeAuthorization::AdditionalConnections` (r:0 w:1)
+	/// Proof: `NodeAuthorization::AdditionalConnections` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Members` (r:0 w:1)
 	/// Proof: `Council::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Prime` (r:0 w:1)
@@ -59,11 +62,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `86737`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_150_539_000 picoseconds.
-		Weight::from_parts(1_352_358_000, 0)
+		// Minimum execution time: 1_469_687_000 picoseconds.
+		Weight::from_parts(1_551_077_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(141))
-			.saturating_add(T::DbWeight::get().writes(13))
+			.saturating_add(T::DbWeight::get().writes(14))
 	}
 	/// Storage: `Institutions::Registry` (r:129 w:1)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
@@ -83,8 +86,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_505_045_000 picoseconds.
-		Weight::from_parts(1_780_203_000, 0)
+		// Minimum execution time: 1_844_822_000 picoseconds.
+		Weight::from_parts(1_970_077_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -97,6 +100,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Council::Proposals` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `NodeAuthorization::Owners` (r:0 w:1)
 	/// Proof: `NodeAuthorization::Owners` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	/// Storage: `NodeAuthorization::AdditionalConnections` (r:0 w:1)
+	/// Proof: `NodeAuthorization::AdditionalConnections` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Members` (r:0 w:1)
 	/// Proof: `Council::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Prime` (r:0 w:1)
@@ -105,11 +110,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83444`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_096_698_000 picoseconds.
-		Weight::from_parts(1_390_474_000, 0)
+		// Minimum execution time: 1_392_372_000 picoseconds.
+		Weight::from_parts(1_543_355_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Institutions::Registry` (r:129 w:1)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
@@ -137,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_491_545_000 picoseconds.
-		Weight::from_parts(2_053_479_000, 0)
+		// Minimum execution time: 1_923_028_000 picoseconds.
+		Weight::from_parts(2_078_548_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -155,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3406`
 		//  Estimated: `3985`
-		// Minimum execution time: 62_523_000 picoseconds.
-		Weight::from_parts(103_033_000, 0)
+		// Minimum execution time: 90_294_000 picoseconds.
+		Weight::from_parts(115_791_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -169,17 +174,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NodeAuthorization::WellKnownNodes` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `NodeAuthorization::Owners` (r:0 w:2)
 	/// Proof: `NodeAuthorization::Owners` (`max_values`: None, `max_size`: None, mode: `Measured`)
-	/// Storage: `NodeAuthorization::AdditionalConnections` (r:0 w:1)
+	/// Storage: `NodeAuthorization::AdditionalConnections` (r:0 w:2)
 	/// Proof: `NodeAuthorization::AdditionalConnections` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn set_node() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `18664`
 		//  Estimated: `20149`
-		// Minimum execution time: 194_799_000 picoseconds.
-		Weight::from_parts(248_700_000, 0)
+		// Minimum execution time: 275_609_000 picoseconds.
+		Weight::from_parts(321_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -189,78 +194,105 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2372`
 		//  Estimated: `3985`
-		// Minimum execution time: 42_764_000 picoseconds.
-		Weight::from_parts(55_242_000, 0)
+		// Minimum execution time: 68_992_000 picoseconds.
+		Weight::from_parts(90_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Institutions::Registry` (r:1 w:0)
-	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
-	/// Storage: `Institutions::TransactionsInBlock` (r:1 w:1)
-	/// Proof: `Institutions::TransactionsInBlock` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::ByValidator` (r:1 w:0)
+	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
+	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::SpentInBlock` (r:1 w:1)
+	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	fn check_membership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2372`
-		//  Estimated: `3985`
-		// Minimum execution time: 37_115_000 picoseconds.
-		Weight::from_parts(45_798_000, 0)
-			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(T::DbWeight::get().reads(3))
+		//  Measured:  `1935`
+		//  Estimated: `3531`
+		// Minimum execution time: 54_711_000 picoseconds.
+		Weight::from_parts(68_712_000, 0)
+			.saturating_add(Weight::from_parts(0, 3531))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `Institutions::SpentInBlock` (r:256 w:256)
+	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 256]`.
+	fn clear_spent_budgets(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `276 + n * (45 ±0)`
+		//  Estimated: `990 + n * (2530 ±0)`
+		// Minimum execution time: 4_116_000 picoseconds.
+		Weight::from_parts(873_016, 0)
+			.saturating_add(Weight::from_parts(0, 990))
+			.saturating_add(Weight::from_parts(1_290_263, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn admit() -> Weight {
-		Weight::from_parts(1_352_358_000, 0)
+		Weight::from_parts(1_551_077_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(141))
-			.saturating_add(ParityDbWeight::get().writes(13))
+			.saturating_add(ParityDbWeight::get().writes(14))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(1_780_203_000, 0)
+		Weight::from_parts(1_970_077_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(1_390_474_000, 0)
+		Weight::from_parts(1_543_355_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
-			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(2_053_479_000, 0)
+		Weight::from_parts(2_078_548_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_validator() -> Weight {
-		Weight::from_parts(103_033_000, 0)
+		Weight::from_parts(115_791_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_node() -> Weight {
-		Weight::from_parts(248_700_000, 0)
+		Weight::from_parts(321_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(7))
+			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn rotate_encryption_key() -> Weight {
-		Weight::from_parts(55_242_000, 0)
+		Weight::from_parts(90_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_membership() -> Weight {
-		Weight::from_parts(45_798_000, 0)
-			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(ParityDbWeight::get().reads(3))
+		Weight::from_parts(68_712_000, 0)
+			.saturating_add(Weight::from_parts(0, 3531))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn clear_spent_budgets(n: u32, ) -> Weight {
+		Weight::from_parts(873_016, 0)
+			.saturating_add(Weight::from_parts(0, 990))
+			.saturating_add(Weight::from_parts(1_290_263, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))
 	}
 }

@@ -972,3 +972,24 @@ pub mod pallet {
 		}
 	}
 }
+
+/// Enterprises apply, withdraw and accept; banks do the rest.
+impl<T: Config> banktax_primitives::SignedBy for Call<T> {
+	fn signers(&self) -> banktax_primitives::Signers {
+		use banktax_primitives::{Role, Signers};
+		match self {
+			Call::apply_for_loan { .. }
+			| Call::withdraw_application { .. }
+			| Call::accept_offer { .. } => Signers::Enterprise,
+			Call::publish_product { .. }
+			| Call::retire_product { .. }
+			| Call::approve_loan { .. }
+			| Call::reject_loan { .. }
+			| Call::record_disbursement { .. }
+			| Call::record_repayment { .. }
+			| Call::declare_default { .. }
+			| Call::write_off { .. } => Signers::Institution(Role::Bank),
+			Call::__Ignore(..) => Signers::Nobody,
+		}
+	}
+}

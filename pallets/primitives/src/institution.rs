@@ -51,4 +51,7 @@ pub trait NodeAuthorization<AccountId> {
 	fn authorize(node: &NodeId, owner: &AccountId) -> DispatchResult;
 	/// Stops `node` from joining the network.
 	fn revoke(node: &NodeId) -> DispatchResult;
+	/// Forgets every claim on a node and every extra connection that no council vote made;
+	/// returns how many entries it removed.
+	fn forget_unvoted() -> u32;
 }

@@ -27,6 +27,7 @@ mod consent;
 mod institution;
 pub mod privacy;
 mod queue;
+mod signers;
 mod tax;
 pub mod text;
 mod uscc;
@@ -36,6 +37,7 @@ pub use consent::{
 };
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
 pub use queue::{sweep, MAX_SWEEP_STEPS};
+pub use signers::{BudgetHolder, SignedBy, Signer, Signers};
 pub use tax::{
 	EnterpriseInspect, Period, Rating, RecordId, RecordInfo, RecordInspect, RecordKind, FIRST_YEAR,
 	LAST_YEAR,

@@ -20,8 +20,8 @@
 //!
 //! **Enterprises.** A tax authority registers an enterprise with its controller accounts: the
 //! accounts that act for it (grant consent, apply for loans). Controllers pass the chain's
-//! membership check on transactions ([`Pallet`] implements `Contains`). An account controls at
-//! most one enterprise. Deregistering keeps the enterprise's history and drops its controllers;
+//! membership check on transactions (through `EnterpriseInspect`), for their own enterprise's
+//! consent and loan calls. An account controls at most one enterprise. Deregistering keeps the enterprise's history and drops its controllers;
 //! registering it again restores it.
 //!
 //! **Corrections never rewrite history.** One record is current for each (enterprise, period,
@@ -81,7 +81,7 @@ pub mod pallet {
 		EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo, RecordInspect,
 		RecordKind, Role, Uscc, USCC_LEN,
 	};
-	use frame_support::{pallet_prelude::*, traits::Contains};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
 	#[pallet::pallet]
@@ -509,18 +509,19 @@ pub mod pallet {
 		}
 
 		/// Makes `who` act for `enterprise`. There is no balance to keep an account alive, so
-		/// the register provides for it: its transactions then pass the nonce check.
+		/// the register provides for it: its transactions then pass the nonce check. The
+		/// provision is never withdrawn: an account that stops acting for its enterprise keeps
+		/// its nonce, so its old transactions cannot be replayed if it ever acts again.
 		fn add_controller(who: &T::AccountId, enterprise: Uscc) {
 			ControllerOf::<T>::insert(who, enterprise);
-			frame_system::Pallet::<T>::inc_providers(who);
+			if !frame_system::Pallet::<T>::account_exists(who) {
+				frame_system::Pallet::<T>::inc_providers(who);
+			}
 		}
 
-		/// Stops `who` acting for its enterprise, and withdraws the register's provision.
+		/// Stops `who` acting for its enterprise. Its account stays (see `add_controller`).
 		fn remove_controller(who: &T::AccountId) {
 			ControllerOf::<T>::remove(who);
-			// Fails only while something else still needs the account (a consumer): it then
-			// stays alive, which loses nothing.
-			let _ = frame_system::Pallet::<T>::dec_providers(who);
 		}
 
 		fn parse_uscc(uscc: &[u8; USCC_LEN]) -> Result<Uscc, Error<T>> {
@@ -745,13 +746,6 @@ pub mod pallet {
 		}
 	}
 
-	impl<T: Config> Contains<T::AccountId> for Pallet<T> {
-		/// Controllers of registered enterprises.
-		fn contains(who: &T::AccountId) -> bool {
-			ControllerOf::<T>::contains_key(who)
-		}
-	}
-
 	impl<T: Config> EnterpriseInspect<T::AccountId> for Pallet<T> {
 		fn enterprise_of(who: &T::AccountId) -> Option<Uscc> {
 			ControllerOf::<T>::get(who)
@@ -844,5 +838,22 @@ fn synthetic_record<T: Config>(
 		attested_by: attested_by.clone(),
 		attested_at: Zero::zero(),
 		status: RecordStatus::Current,
+	}
+}
+
+/// Only a tax authority signs the register's calls.
+impl<T: Config> banktax_primitives::SignedBy for Call<T> {
+	fn signers(&self) -> banktax_primitives::Signers {
+		use banktax_primitives::{Role, Signers};
+		match self {
+			Call::register_enterprise { .. }
+			| Call::set_controllers { .. }
+			| Call::deregister_enterprise { .. }
+			| Call::attest_record { .. }
+			| Call::amend_record { .. }
+			| Call::revoke_record { .. }
+			| Call::attest_records { .. } => Signers::Institution(Role::TaxAuthority),
+			Call::__Ignore(..) => Signers::Nobody,
+		}
 	}
 }

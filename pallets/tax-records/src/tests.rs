@@ -6,11 +6,7 @@ use banktax_primitives::{
 	},
 	EnterpriseInspect, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
 };
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::{ConstU32, Contains},
-	BoundedVec,
-};
+use frame_support::{assert_noop, assert_ok, traits::ConstU32, BoundedVec};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_runtime::{BuildStorage, DispatchError};
 
@@ -114,9 +110,12 @@ fn a_tax_authority_registers_an_enterprise_with_its_controllers() {
 		assert_eq!(entry.status, EnterpriseStatus::Registered);
 		assert_eq!(TaxRecords::enterprise_of(&ALICE_CO), Some(enterprise()));
 		assert!(TaxRecords::is_registered(&enterprise()));
-		assert!(TaxRecords::contains(&BOB_CO), "controllers pass the membership check");
+		assert!(
+			TaxRecords::enterprise_of(&BOB_CO).is_some(),
+			"controllers pass the membership check"
+		);
 		assert!(System::account_exists(&ALICE_CO), "a controller's account exists, to transact");
-		assert!(!TaxRecords::contains(&CAROL_CO));
+		assert!(TaxRecords::enterprise_of(&CAROL_CO).is_none());
 		assert_eq!(
 			last_event(),
 			Event::EnterpriseRegistered { enterprise: enterprise(), by: TAX_AUTHORITY }
@@ -179,12 +178,28 @@ fn controllers_can_be_replaced() {
 			Enterprises::<Test>::get(enterprise()).map(|e| e.controllers.to_vec()),
 			Some(vec![BOB_CO, CAROL_CO])
 		);
-		assert!(!TaxRecords::contains(&ALICE_CO), "the old representative is out");
-		assert_eq!(System::providers(&ALICE_CO), 0, "nothing keeps the old account alive");
+		assert!(TaxRecords::enterprise_of(&ALICE_CO).is_none(), "the old representative is out");
+		assert_eq!(System::providers(&ALICE_CO), 1, "the old account stays, with its nonce");
 		assert_eq!(System::providers(&BOB_CO), 1, "a kept controller is provided for once");
 		assert_eq!(System::providers(&CAROL_CO), 1);
 		assert_eq!(TaxRecords::enterprise_of(&CAROL_CO), Some(enterprise()));
 		assert_eq!(last_event(), Event::ControllersChanged { enterprise: enterprise() });
+	});
+}
+
+#[test]
+fn a_controller_taken_out_and_put_back_keeps_its_nonce() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO, BOB_CO]);
+		System::inc_account_nonce(ALICE_CO);
+		assert_ok!(TaxRecords::set_controllers(signed(TAX_AUTHORITY), *CODE, vec![BOB_CO]));
+		assert_ok!(TaxRecords::set_controllers(
+			signed(TAX_AUTHORITY),
+			*CODE,
+			vec![BOB_CO, ALICE_CO]
+		));
+		assert_eq!(System::account_nonce(ALICE_CO), 1, "a replayed nonce 0 is stale");
+		assert_eq!(System::providers(&ALICE_CO), 1, "provided for once");
 	});
 }
 
@@ -224,8 +239,11 @@ fn deregistering_keeps_the_history_and_registering_again_restores_it() {
 		let entry = Enterprises::<Test>::get(enterprise()).expect("kept");
 		assert_eq!(entry.status, EnterpriseStatus::Deregistered { at: 7 });
 		assert!(entry.controllers.is_empty());
-		assert!(!TaxRecords::contains(&ALICE_CO) && !TaxRecords::is_registered(&enterprise()));
-		assert_eq!(System::providers(&ALICE_CO), 0);
+		assert!(
+			TaxRecords::enterprise_of(&ALICE_CO).is_none()
+				&& !TaxRecords::is_registered(&enterprise())
+		);
+		assert_eq!(System::providers(&ALICE_CO), 1, "the account stays, with its nonce");
 		assert_eq!(status(record), RecordStatus::Current, "records stay");
 
 		let (period, kind, attestation) = vat(2, 2);
@@ -245,7 +263,7 @@ fn deregistering_keeps_the_history_and_registering_again_restores_it() {
 		register(CODE, vec![BOB_CO]);
 		let entry = Enterprises::<Test>::get(enterprise()).expect("registered");
 		assert_eq!((entry.status, entry.record_count), (EnterpriseStatus::Registered, 1));
-		assert!(TaxRecords::contains(&BOB_CO));
+		assert!(TaxRecords::enterprise_of(&BOB_CO).is_some());
 	});
 }
 
@@ -788,7 +806,7 @@ fn genesis_can_fill_the_register_with_generated_enterprises() {
 			let controller = synthetic_controller::<Test>(i as u32).expect("an account");
 			assert_eq!(entry.controllers.to_vec(), vec![controller]);
 			assert_eq!(entry.registered_by, TAX_AUTHORITY);
-			assert!(TaxRecords::contains(&controller), "its controller is a member");
+			assert!(TaxRecords::enterprise_of(&controller).is_some(), "its controller is a member");
 			assert_eq!(
 				entry.record_count, MAX_RECORDS,
 				"capped at the records an enterprise may have"

@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_tax_records`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-27, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -43,10 +43,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `695`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 34_641_000 picoseconds.
-		Weight::from_parts(32_204_015, 0)
+		// Minimum execution time: 46_709_000 picoseconds.
+		Weight::from_parts(34_986_518, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(12_730_241, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(14_020_227, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -61,27 +61,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:8 w:16)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:16 w:16)
+	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 8]`.
 	/// The range of component `n` is `[1, 8]`.
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `776 + n * (13 ±0) + o * (118 ±0)`
-		//  Estimated: `3985 + n * (2541 ±0) + o * (2539 ±0)`
-		// Minimum execution time: 106_688_000 picoseconds.
-		Weight::from_parts(9_146_070, 0)
+		//  Measured:  `839 + n * (13 ±0) + o * (77 ±0)`
+		//  Estimated: `3985 + n * (2541 ±0)`
+		// Minimum execution time: 70_715_000 picoseconds.
+		Weight::from_parts(28_855_729, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(14_253_292, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(12_745_938, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_259_563, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(16_042_155, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(o.into()))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -89,35 +87,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:8 w:8)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:0 w:8)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn deregister_enterprise(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `804 + c * (83 ±0)`
-		//  Estimated: `3985 + c * (2539 ±0)`
-		// Minimum execution time: 35_102_000 picoseconds.
-		Weight::from_parts(33_111_657, 0)
+		//  Measured:  `832 + c * (32 ±0)`
+		//  Estimated: `3985`
+		// Minimum execution time: 37_485_000 picoseconds.
+		Weight::from_parts(37_366_976, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_641_112, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_408_588, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::Registry` (r:1 w:0)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::NextRecordId` (r:1 w:1)
+	/// Proof: `TaxRecords::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::CurrentRecords` (r:1 w:1)
 	/// Proof: `TaxRecords::CurrentRecords` (`max_values`: None, `max_size`: Some(63), added: 2538, mode: `MaxEncodedLen`)
-	/// Storage: `TaxRecords::NextRecordId` (r:1 w:1)
-	/// Proof: `TaxRecords::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Ratings` (r:0 w:1)
 	/// Proof: `TaxRecords::Ratings` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:0 w:1)
@@ -129,10 +123,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 41_802_000 picoseconds.
-		Weight::from_parts(48_275_694, 0)
+		// Minimum execution time: 53_730_000 picoseconds.
+		Weight::from_parts(57_592_550, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_820, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -159,12 +153,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `768 + e * (340 ±0)`
 		//  Estimated: `3985 + c * (2538 ±0) + e * (2811 ±0)`
-		// Minimum execution time: 2_168_600_000 picoseconds.
-		Weight::from_parts(2_272_884_000, 0)
+		// Minimum execution time: 2_644_246_000 picoseconds.
+		Weight::from_parts(2_677_415_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(20_255_614, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(3_288_173, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(656_174, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(20_269_948, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(10_630_175, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -196,10 +189,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2363`
 		//  Estimated: `4653`
-		// Minimum execution time: 47_420_000 picoseconds.
-		Weight::from_parts(54_119_066, 0)
+		// Minimum execution time: 60_179_000 picoseconds.
+		Weight::from_parts(63_979_165, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(2_795, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(988, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -217,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2003`
 		//  Estimated: `4653`
-		// Minimum execution time: 33_780_000 picoseconds.
-		Weight::from_parts(36_894_000, 0)
+		// Minimum execution time: 43_013_000 picoseconds.
+		Weight::from_parts(46_378_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -228,9 +221,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(32_204_015, 0)
+		Weight::from_parts(34_986_518, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(12_730_241, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(14_020_227, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -238,42 +231,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(9_146_070, 0)
+		Weight::from_parts(28_855_729, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(14_253_292, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(12_745_938, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_259_563, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(16_042_155, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(o.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(o.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(o.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(33_111_657, 0)
+		Weight::from_parts(37_366_976, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(9_641_112, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_408_588, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	fn attest_record(l: u32, ) -> Weight {
-		Weight::from_parts(48_275_694, 0)
+		Weight::from_parts(57_592_550, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_820, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
-		Weight::from_parts(2_272_884_000, 0)
+		Weight::from_parts(2_677_415_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(20_255_614, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(3_288_173, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(656_174, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(20_269_948, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(10_630_175, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -285,14 +273,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
 	fn amend_record(l: u32, ) -> Weight {
-		Weight::from_parts(54_119_066, 0)
+		Weight::from_parts(63_979_165, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(2_795, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(988, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(36_894_000, 0)
+		Weight::from_parts(46_378_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))
