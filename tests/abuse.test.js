@@ -146,7 +146,9 @@ describe('abuse: call sets by role, budgets, priorities, no replay', () => {
 
     // Every block while the flood lasts, with what each flooding enterprise has in it.
     const blocks = [];
-    const unsubscribe = await api.rpc.chain.subscribeNewHeads(async (header) => {
+    const reading = new Set(); // blocks being read
+    const unreadable = [];
+    const read = async (header) => {
       const { block } = await api.rpc.chain.getBlock(header.hash);
       const used = FLOODERS.map(() => ({ transactions: 0, bytes: 0 }));
       for (const xt of block.extrinsics) {
@@ -156,6 +158,11 @@ describe('abuse: call sets by role, budgets, priorities, no replay', () => {
         used[e].bytes += xt.encodedLength;
       }
       blocks.push({ number: header.number.toNumber(), length: block.encodedLength, used });
+    };
+    const unsubscribe = await api.rpc.chain.subscribeNewHeads((header) => {
+      const done = read(header).catch((e) => unreadable.push(`#${header.number}: ${e.message}`));
+      reading.add(done);
+      done.finally(() => reading.delete(done));
     });
 
     const end = Date.now() + FLOOD_MS;
@@ -216,6 +223,8 @@ describe('abuse: call sets by role, budgets, priorities, no replay', () => {
     await Promise.all(floods);
     await waitFor('the flood\'s last block', async () => (await finalizedNumber(api)) >= (await bestNumber(api)) - 1, { nodes: [node] });
     unsubscribe();
+    await Promise.all(reading);
+    assert.deepEqual(unreadable, [], 'blocks the test could not read');
     const flooded = blocks.filter((b) => b.number >= firstBlock);
     const growth = size() - sizeBefore;
 

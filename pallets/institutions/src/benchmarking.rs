@@ -154,10 +154,36 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The worst path: an enterprise's controller, whom the registry does not know, with a
-	/// budget already partly spent in this block.
+	/// The worst path of a call that institutions sign: an institution's validator account
+	/// (found after its governance account is not), with a budget already partly spent in this
+	/// block.
 	#[benchmark]
 	fn check_membership() -> Result<(), BenchmarkError> {
+		fill::<T>(T::MaxInstitutions::get());
+		let who = application::<T>(1).validator;
+		let call = T::BenchmarkHelper::validator_call();
+		let holder = Institutions::<T>::signer(&who)
+			.ok_or(BenchmarkError::Stop("the validator is not a member"))?
+			.budget_holder();
+		let now = frame_system::Pallet::<T>::block_number();
+		SpentInBlock::<T>::insert(holder, (now, Usage::default()));
+		let info = Default::default();
+
+		#[block]
+		{
+			CheckMembership::<T>::new()
+				.validate_and_prepare(RawOrigin::Signed(who.clone()).into(), &call, &info, 0, 0)
+				.map_err(|_| BenchmarkError::Stop("a member's transaction was refused"))?;
+		}
+
+		assert_eq!(SpentInBlock::<T>::get(holder).map(|(_, spent)| spent.transactions), Some(1));
+		Ok(())
+	}
+
+	/// A call that only enterprises sign, by an enterprise's controller, with a budget already
+	/// partly spent in this block.
+	#[benchmark]
+	fn check_enterprise_membership() -> Result<(), BenchmarkError> {
 		fill::<T>(T::MaxInstitutions::get());
 		let who = T::BenchmarkHelper::enterprise_controller();
 		let call = T::BenchmarkHelper::enterprise_call();

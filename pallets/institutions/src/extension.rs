@@ -122,12 +122,11 @@ where
 	/// The admission rules, in the order a refused signer is told about them.
 	fn admit(
 		signer: &Signer,
-		call: &T::RuntimeCall,
+		signers: Signers,
 		class: DispatchClass,
 		len: usize,
 		ref_time: u64,
-	) -> Result<(Budget, u64, Usage, Signers), TransactionValidityError> {
-		let signers = call.signers();
+	) -> Result<(Budget, u64, Usage), TransactionValidityError> {
 		if !signer.may_sign(signers) {
 			return Err(Refusal::CallNotForSigner.into());
 		}
@@ -144,7 +143,7 @@ where
 		if ref_time > per_block.ref_time {
 			return Err(Refusal::TransactionTooHeavy.into());
 		}
-		Ok((budget, longevity.unique_saturated_into(), per_block, signers))
+		Ok((budget, longevity.unique_saturated_into(), per_block))
 	}
 }
 
@@ -157,8 +156,11 @@ where
 	type Val = Charge<BlockNumberFor<T>>;
 	type Pre = ();
 
-	fn weight(&self, _: &T::RuntimeCall) -> Weight {
-		T::WeightInfo::check_membership()
+	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		match call.signers() {
+			Signers::Enterprise => T::WeightInfo::check_enterprise_membership(),
+			_ => T::WeightInfo::check_membership(),
+		}
 	}
 
 	fn validate(
@@ -174,10 +176,12 @@ where
 		let Some(who) = origin.as_signer() else {
 			return Ok((ValidTransaction::default(), Charge::NotSigned, origin));
 		};
-		let signer = crate::Pallet::<T>::signer(who).ok_or(InvalidTransaction::BadSigner)?;
+		let signers = call.signers();
+		let signer =
+			crate::Pallet::<T>::signer_for(who, signers).ok_or(InvalidTransaction::BadSigner)?;
 		let ref_time = info.total_weight().ref_time();
-		let (budget, longevity, per_block, signers) =
-			Self::admit(&signer, call, info.class, len, ref_time)?;
+		let (budget, longevity, per_block) =
+			Self::admit(&signer, signers, info.class, len, ref_time)?;
 		let holder = signer.budget_holder();
 		let (block, spent) = Self::spent(&holder);
 		let bytes = u32::try_from(len).map_err(|_| Refusal::TransactionTooLong)?;

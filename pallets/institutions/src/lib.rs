@@ -69,7 +69,7 @@ pub mod pallet {
 	use alloc::{boxed::Box, vec::Vec};
 	use banktax_primitives::{
 		BudgetHolder, EnterpriseInspect, InstitutionInspect, NodeAuthorization, NodeId, Role,
-		Signer, Uscc,
+		Signer, Signers, Uscc,
 	};
 	use frame_support::{
 		pallet_prelude::*,
@@ -519,6 +519,18 @@ pub mod pallet {
 			}
 		}
 
+		/// Who `who` signs for, asked on behalf of a call that `signers` may sign: the register
+		/// is asked first for an enterprise's call, which only a controller may sign, so that
+		/// the common case costs one lookup.
+		pub fn signer_for(who: &T::AccountId, signers: Signers) -> Option<Signer> {
+			if signers == Signers::Enterprise {
+				if let Some(code) = T::Enterprises::enterprise_of(who) {
+					return Some(Signer::Enterprise(code));
+				}
+			}
+			Self::signer(who)
+		}
+
 		/// Who `who` signs for: an active institution (by its governance or validator
 		/// account) or a registered enterprise (by a controller). `None`: not a member.
 		pub fn signer(who: &T::AccountId) -> Option<Signer> {
@@ -698,10 +710,12 @@ pub const MAX_BUDGETS_CLEARED_PER_BLOCK: u32 = 256;
 /// What the benchmarks need from the rest of the runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Call> {
-	/// A controller of a registered enterprise: the signer the membership check does most for.
+	/// A controller of a registered enterprise.
 	fn enterprise_controller() -> AccountId;
 	/// A call that controller may sign.
 	fn enterprise_call() -> Call;
+	/// A call an institution's validator account may sign.
+	fn validator_call() -> Call;
 }
 
 /// The council decides on institutions by motion; an institution's governance account rotates

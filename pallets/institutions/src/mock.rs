@@ -183,7 +183,9 @@ impl SignedBy for RuntimeCall {
 				| pallet_collective::Call::vote { .. }
 				| pallet_collective::Call::close { .. },
 			) => Signers::CouncilMember,
-			RuntimeCall::Session(pallet_session::Call::set_keys { .. }) => Signers::Validator,
+			RuntimeCall::Session(
+				pallet_session::Call::set_keys { .. } | pallet_session::Call::purge_keys {},
+			) => Signers::Validator,
 			RuntimeCall::Institutions(call) => call.signers(),
 			_ => Signers::Nobody,
 		}
@@ -289,5 +291,8 @@ impl crate::BenchmarkHelper<AccountId, RuntimeCall> for TestBenchmarks {
 	}
 	fn enterprise_call() -> RuntimeCall {
 		RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
+	}
+	fn validator_call() -> RuntimeCall {
+		RuntimeCall::Session(pallet_session::Call::purge_keys {})
 	}
 }

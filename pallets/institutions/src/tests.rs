@@ -514,6 +514,14 @@ fn an_institution_has_one_budget_for_its_accounts() {
 }
 
 #[test]
+fn an_enterprise_call_is_charged_the_enterprise_path() {
+	let check = CheckMembership::<Test>::new();
+	assert_eq!(check.weight(&enterprise_call()), <() as WeightInfo>::check_enterprise_membership());
+	assert_eq!(check.weight(&remark()), <() as WeightInfo>::check_membership());
+	assert_eq!(check.weight(&set_keys(20)), <() as WeightInfo>::check_membership());
+}
+
+#[test]
 fn the_pool_orders_by_role() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(pool_view(ENTERPRISE_CONTROLLER, &enterprise_call()), (1, 8));

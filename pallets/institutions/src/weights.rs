@@ -24,6 +24,7 @@ pub trait WeightInfo {
 	fn set_node() -> Weight;
 	fn rotate_encryption_key() -> Weight;
 	fn check_membership() -> Weight;
+	fn check_enterprise_membership() -> Weight;
 	fn clear_spent_budgets(n: u32, ) -> Weight;
 }
 
@@ -62,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `86737`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_469_687_000 picoseconds.
-		Weight::from_parts(1_551_077_000, 0)
+		// Minimum execution time: 1_500_151_000 picoseconds.
+		Weight::from_parts(1_649_262_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(141))
 			.saturating_add(T::DbWeight::get().writes(14))
@@ -86,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_844_822_000 picoseconds.
-		Weight::from_parts(1_970_077_000, 0)
+		// Minimum execution time: 1_856_859_000 picoseconds.
+		Weight::from_parts(1_977_959_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -110,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83444`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_392_372_000 picoseconds.
-		Weight::from_parts(1_543_355_000, 0)
+		// Minimum execution time: 1_398_371_000 picoseconds.
+		Weight::from_parts(1_479_872_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -142,8 +143,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83574`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_923_028_000 picoseconds.
-		Weight::from_parts(2_078_548_000, 0)
+		// Minimum execution time: 1_900_024_000 picoseconds.
+		Weight::from_parts(2_175_912_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -160,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3406`
 		//  Estimated: `3985`
-		// Minimum execution time: 90_294_000 picoseconds.
-		Weight::from_parts(115_791_000, 0)
+		// Minimum execution time: 94_610_000 picoseconds.
+		Weight::from_parts(132_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -180,8 +181,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `18664`
 		//  Estimated: `20149`
-		// Minimum execution time: 275_609_000 picoseconds.
-		Weight::from_parts(321_446_000, 0)
+		// Minimum execution time: 283_880_000 picoseconds.
+		Weight::from_parts(328_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(8))
@@ -194,8 +195,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2372`
 		//  Estimated: `3985`
-		// Minimum execution time: 68_992_000 picoseconds.
-		Weight::from_parts(90_033_000, 0)
+		// Minimum execution time: 72_067_000 picoseconds.
+		Weight::from_parts(88_371_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -204,20 +205,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::ByValidator` (r:1 w:0)
 	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
-	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
 	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::SpentInBlock` (r:1 w:1)
 	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
 	fn check_membership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1935`
-		//  Estimated: `3531`
-		// Minimum execution time: 54_711_000 picoseconds.
-		Weight::from_parts(68_712_000, 0)
-			.saturating_add(Weight::from_parts(0, 3531))
+		//  Measured:  `3236`
+		//  Estimated: `3985`
+		// Minimum execution time: 67_580_000 picoseconds.
+		Weight::from_parts(83_233_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
+	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::SpentInBlock` (r:1 w:1)
+	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
+	fn check_enterprise_membership() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `460`
+		//  Estimated: `3531`
+		// Minimum execution time: 40_771_000 picoseconds.
+		Weight::from_parts(49_774_000, 0)
+			.saturating_add(Weight::from_parts(0, 3531))
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Institutions::SpentInBlock` (r:256 w:256)
@@ -227,10 +244,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `276 + n * (45 ±0)`
 		//  Estimated: `990 + n * (2530 ±0)`
-		// Minimum execution time: 4_116_000 picoseconds.
-		Weight::from_parts(873_016, 0)
+		// Minimum execution time: 4_056_000 picoseconds.
+		Weight::from_parts(5_007_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(1_290_263, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_342_992, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))
@@ -240,57 +257,63 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn admit() -> Weight {
-		Weight::from_parts(1_551_077_000, 0)
+		Weight::from_parts(1_649_262_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(141))
 			.saturating_add(ParityDbWeight::get().writes(14))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(1_970_077_000, 0)
+		Weight::from_parts(1_977_959_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(1_543_355_000, 0)
+		Weight::from_parts(1_479_872_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(2_078_548_000, 0)
+		Weight::from_parts(2_175_912_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_validator() -> Weight {
-		Weight::from_parts(115_791_000, 0)
+		Weight::from_parts(132_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_node() -> Weight {
-		Weight::from_parts(321_446_000, 0)
+		Weight::from_parts(328_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn rotate_encryption_key() -> Weight {
-		Weight::from_parts(90_033_000, 0)
+		Weight::from_parts(88_371_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_membership() -> Weight {
-		Weight::from_parts(68_712_000, 0)
-			.saturating_add(Weight::from_parts(0, 3531))
+		Weight::from_parts(83_233_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
+	fn check_enterprise_membership() -> Weight {
+		Weight::from_parts(49_774_000, 0)
+			.saturating_add(Weight::from_parts(0, 3531))
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
 	fn clear_spent_budgets(n: u32, ) -> Weight {
-		Weight::from_parts(873_016, 0)
+		Weight::from_parts(5_007_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(1_290_263, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_342_992, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))

@@ -510,6 +510,10 @@ impl pallet_institutions::BenchmarkHelper<AccountId, RuntimeCall> for Institutio
 	fn enterprise_call() -> RuntimeCall {
 		RuntimeCall::Loans(pallet_loans::Call::withdraw_application { loan: 0 })
 	}
+
+	fn validator_call() -> RuntimeCall {
+		RuntimeCall::Session(pallet_session::Call::purge_keys {})
+	}
 }
 
 /// The session length the registry holds, for `pallet_session::PeriodicSessions`.
