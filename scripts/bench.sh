@@ -103,7 +103,7 @@ generated_spec() {
 start_node() {
     local port="$1" chain="$2" base="$WORK/node-$1"
     # A fixed node key: the node is alone on loopback, and needs one to author.
-    "$NODE" --chain "$chain" --alice --force-authoring --base-path "$base" \
+    "$NODE" --chain "$chain" --alice --allow-public-keys --force-authoring --base-path "$base" \
         --node-key 0000000000000000000000000000000000000000000000000000000000000001 \
         --rpc-port "$port" --port $((port + 1000)) \
         --pool-limit 16384 --pool-kbytes 262144 --rpc-max-connections 1000 \

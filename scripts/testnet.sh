@@ -80,7 +80,8 @@ for i in "${!INSTITUTIONS[@]}"; do
     insert_keys "$name" "$base"
     rpc=$((FIRST_RPC + i))
     p2p=$((FIRST_P2P + i))
-    "$NODE" --chain "$CHAIN" --validator --name "$name" \
+    # The keys above come from the public development phrase: a test network only.
+    "$NODE" --chain "$CHAIN" --validator --allow-public-keys --name "$name" \
         --base-path "$base" \
         --port "$p2p" --rpc-port "$rpc" --prometheus-port $((9615 + i)) \
         --node-key-file "$SPEC_DIR/node-keys/$name" \

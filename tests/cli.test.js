@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Node, freePort, runNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll } from './lib/chain.js';
 import { testSpec } from './lib/specs.js';
+import { INSTITUTIONS, insertKeys } from './lib/consortium.js';
 
 describe('banktax-node subcommands', () => {
   let dir;
@@ -24,6 +25,24 @@ describe('banktax-node subcommands', () => {
     assert.equal(one.secretPhrase.split(' ').length, 12);
     assert.match(one.ss58Address, /^5[1-9A-HJ-NP-Za-km-z]{47}$/);
     assert.notEqual(one.ss58Address, two.ss58Address, 'two generated keys are the same');
+  });
+
+  test('a validator refuses keys anyone can derive unless allowed, and --chain must be named', () => {
+    const spec = testSpec('local', dir);
+    const basePath = join(dir, 'public-keys');
+    insertKeys(spec, INSTITUTIONS[0], basePath);
+    const refused = () => runNode(['--chain', spec, '--validator', '--base-path', basePath, '--port', '0', '--rpc-port', '0',
+      '--node-key', '0000000000000000000000000000000000000000000000000000000000000007']);
+    assert.throws(refused, (e) => {
+      assert.notEqual(e.status, 0);
+      assert.match(e.stderr, new RegExp(`well-known key //${INSTITUTIONS[0]}//aura`));
+      assert.match(e.stderr, /--allow-public-keys/);
+      return true;
+    });
+    assert.throws(() => runNode(['--validator', '--tmp']), (e) => {
+      assert.match(e.stderr, /say which chain/);
+      return true;
+    });
   });
 
   test('build-spec --raw writes the local chain as genesis storage', () => {

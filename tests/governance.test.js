@@ -4,12 +4,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { base58Decode, blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { Node, freePort, runNode, waitFor, workDir } from './lib/nodes.js';
+import { Node, banktaxAsync, freePort, runNode, waitFor, workDir } from './lib/nodes.js';
 import { blockAuthor, bestNumber, connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 import { INSTITUTIONS, consortium } from './lib/consortium.js';
 import { BLOCK_MS, SESSION_BLOCKS as SESSION } from './lib/specs.js';
@@ -202,6 +202,51 @@ describe('governance of the local consortium', () => {
       await bankApi.disconnect();
       await bankNode.stop();
     });
+  });
+
+  test('the council admits and removes a bank with the banktax command line alone', async () => {
+    // Each institution's signing key in a file of its own, as an operator keeps it.
+    const keyFile = (name) => {
+      const file = join(dir, `${name}.suri`);
+      writeFileSync(file, `//${name}\n`, { mode: 0o600 });
+      return file;
+    };
+    const signers = INSTITUTIONS.map((name) => ['--key-file', keyFile(name), '--url', nodes[0].url]);
+    const council = (args) => banktaxAsync(['council', ...args]);
+    // Proposes, votes with as many founders as two thirds of the council needs, and closes.
+    const pass = async (propose, needed) => {
+      const { motion, threshold } = await council(['propose', ...propose, ...signers[0]]);
+      assert.equal(threshold, needed, 'two thirds of the council, rounded up');
+      for (const signer of signers.slice(0, threshold)) await council(['vote', '--motion', motion, ...signer]);
+      const open = await council(['motions', '--url', nodes[0].url]);
+      const listed = open.motions.find((m) => m.motion === motion);
+      assert.equal(listed?.votes.ayes.length, needed, `the motion's votes: ${JSON.stringify(listed)}`);
+      const closed = await council(['close', '--motion', motion, ...signers[1]]);
+      assert.equal(closed.outcome, 'executed');
+    };
+
+    const nodeKey = join(dir, 'bank-d.node-key');
+    runNode(['key', 'generate-node-key', '--file', nodeKey]);
+    const peerId = runNode(['key', 'inspect-node-key', '--file', nodeKey]).trim();
+    const secret = join(dir, 'bank-d.encryption.json');
+    const { public: encryptionKey } = await banktaxAsync(['keys', 'generate', '--out', secret]);
+    assert.equal(statSync(secret).mode & 0o777, 0o600, 'the secret key is readable by others');
+    const governance = (await banktaxAsync(['keys', 'account', '--key-file', keyFile('bank-d')])).account;
+    const validator = devKey('//bank-d//validator').address;
+
+    await pass(['admit', '--role', 'bank', '--legal-name', 'Local Test Bank D', '--uscc', '91440300708461136T',
+      '--governance', governance, '--validator', validator, '--node', peerId, '--encryption-key', encryptionKey], 3);
+    const admitted = (await banktaxAsync(['show', 'institutions', '--url', nodes[0].url]))
+      .find((i) => i.governance === governance);
+    assert.equal(admitted?.status, 'active', `the new bank: ${JSON.stringify(admitted)}`);
+    const members = (await api.query.council.members()).map((m) => m.toString());
+    assert.ok(members.includes(governance), 'the new bank is not on the council');
+
+    // Five on the council now: two thirds is four.
+    await pass(['remove', '--institution', `${admitted.id}`], 4);
+    const removed = (await banktaxAsync(['show', 'institutions', '--url', nodes[0].url]))
+      .find((i) => i.id === admitted.id);
+    assert.equal(removed?.status, 'removed');
   });
 
   test('a council motion upgrades the runtime, and the chain goes on', async () => {

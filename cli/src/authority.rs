@@ -186,14 +186,7 @@ fn attested(event: &RuntimeEvent) -> Option<banktax_primitives::RecordId> {
 /// Writes what only the tax authority may hold, readable by its owner only.
 fn keep_secret(path: &Path, sealed: &Value) -> CliResult<()> {
 	let text = serde_json::to_string_pretty(sealed).map_err(|e| e.to_string())?;
-	std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-	#[cfg(unix)]
-	{
-		use std::os::unix::fs::PermissionsExt;
-		std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-			.map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
-	}
-	Ok(())
+	crate::secrets::write_private(path, &text)
 }
 
 async fn deliver(

@@ -28,7 +28,10 @@ use sp_crypto_hashing::twox_128;
 use sp_runtime::{
 	generic::Era, traits::IdentifyAccount, DispatchError, MultiAddress, MultiSignature, MultiSigner,
 };
-use std::{path::PathBuf, time::Duration};
+use std::{
+	path::{Path, PathBuf},
+	time::Duration,
+};
 
 /// Blocks a signed transaction stays valid for after the block its era counts from.
 const MORTALITY: u64 = 64;
@@ -44,11 +47,12 @@ pub struct Connection {
 /// Who signs, and how long to wait.
 #[derive(Args, Clone)]
 pub struct Signing {
-	/// The signing key as a secret URI: a mnemonic, a 0x seed, or a development key such as
-	/// `//Alice` (development chains only).
+	/// The signing key as a secret URI on the command line, where other users of the machine
+	/// can see it: for development keys such as `//Alice` only. Use `--key-file` otherwise.
 	#[arg(long, conflicts_with = "key_file")]
 	pub suri: Option<String>,
-	/// A file holding the signing key's secret URI (keep it readable by its owner only).
+	/// A file holding the signing key's secret URI (a mnemonic or a 0x seed), readable by its
+	/// owner only; `-` reads it from standard input.
 	#[arg(long)]
 	pub key_file: Option<PathBuf>,
 	/// Report once the transaction is in a block, or once that block is final.
@@ -72,15 +76,18 @@ pub struct Signer {
 
 impl Signer {
 	pub fn load(signing: &Signing) -> CliResult<Self> {
-		let suri = match (&signing.suri, &signing.key_file) {
-			(Some(suri), _) => suri.clone(),
-			(None, Some(path)) => std::fs::read_to_string(path)
-				.map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?
-				.trim()
-				.to_owned(),
-			(None, None) => return Err("say who signs: --suri or --key-file".into()),
-		};
-		Self::from_suri(&suri)
+		Self::from_either(signing.suri.as_deref(), signing.key_file.as_deref())
+	}
+
+	/// The key given on the command line (`suri`) or in a file (`key_file`, `-`: standard input).
+	pub fn from_either(suri: Option<&str>, key_file: Option<&Path>) -> CliResult<Self> {
+		match (suri, key_file) {
+			(Some(suri), _) => Self::from_suri(suri),
+			(None, Some(path)) => Self::from_suri(&crate::secrets::read_secret(path)?),
+			(None, None) => {
+				Err("say who signs: --key-file (or --suri for a development key)".into())
+			}
+		}
 	}
 
 	pub fn from_suri(suri: &str) -> CliResult<Self> {
@@ -175,6 +182,16 @@ impl Chain {
 		params: ArrayParams,
 	) -> CliResult<T> {
 		self.client.request(method, params).await.map_err(|e| rpc_error(method, e))
+	}
+
+	/// The value stored under `key` at the best block, decoded; `None` if there is none.
+	pub async fn storage<T: Decode>(&self, key: Vec<u8>) -> CliResult<Option<T>> {
+		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![to_hex(&key)]).await?;
+		raw.map(|raw| {
+			let bytes = crate::from_hex(&raw, "a stored value")?;
+			T::decode(&mut &bytes[..]).map_err(|e| format!("cannot read a stored value: {e}"))
+		})
+		.transpose()
 	}
 
 	/// Calls the runtime API function `function` (e.g. `BankTaxApi_consent`) at the best block.
@@ -500,7 +517,7 @@ mod tests {
 		let signing = Signing { suri: None, key_file: Some(file), wait: Wait::InBlock };
 		assert_eq!(Signer::load(&signing).expect("loads").account(), alice);
 		let none = Signing { suri: None, key_file: None, wait: Wait::InBlock };
-		assert!(Signer::load(&none).is_err_and(|e| e.contains("--suri or --key-file")));
+		assert!(Signer::load(&none).is_err_and(|e| e.contains("--key-file")));
 		assert!(Signer::from_suri("not a phrase").is_err());
 	}
 }

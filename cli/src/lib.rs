@@ -12,24 +12,29 @@
 //! banktax enterprise grant | revoke | apply | accept | decline
 //! banktax bank open | record-access | publish-product | approve | reject | disburse | repay
 //!              | declare-default | write-off
+//! banktax council propose <decision> | vote | close | motions
+//! banktax validator rotate-keys                     new session keys, made by one's own node
 //! banktax show profile | consents-held | consent | loans-of-bank | loan | institutions | record
 //! ```
 //!
-//! Transactions are signed with `--suri` (e.g. `//Alice` on a development chain) or
-//! `--key-file`, and followed to a block or to finality (`--wait in-block|finalized`), with
+//! Transactions are signed with `--key-file` (a file only its owner reads, or `-` for standard
+//! input) or, for development keys such as `//Alice`, `--suri`; and followed to a block or to finality (`--wait in-block|finalized`), with
 //! progress on stderr. Output is JSON on stdout; failures print `error: ...` on stderr and exit
 //! with status 1.
 
 pub mod authority;
 pub mod bank;
 pub mod chain;
+pub mod council;
 pub mod enterprise;
 pub mod envelope;
 pub mod keys;
 pub mod load;
 pub mod record;
+pub mod secrets;
 pub mod show;
 pub mod units;
+pub mod validator;
 
 use banktax_primitives::Uscc;
 

@@ -1,7 +1,8 @@
 //! `banktax`: see the library's documentation (`banktax --help` for the commands).
 
 use banktax_cli::{
-	authority, bank, chain, enterprise, envelope, keys, on_chain, record, report, show,
+	authority, bank, chain, council, enterprise, envelope, keys, on_chain, record, report, show,
+	validator,
 };
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -39,6 +40,12 @@ enum Command {
 	/// A bank: open delivered records, record use, products, decisions, payments.
 	#[command(subcommand)]
 	Bank(bank::BankCommand),
+	/// The institutions' council: propose a decision, vote, close, list open motions.
+	#[command(subcommand)]
+	Council(council::CouncilCommand),
+	/// An institution's validator: its session keys.
+	#[command(subcommand)]
+	Validator(validator::ValidatorCommand),
 	/// Reads over the node's `banktax_*` RPC.
 	#[command(subcommand)]
 	Show(show::ShowCommand),
@@ -54,6 +61,8 @@ fn main() -> ExitCode {
 		Command::Authority(command) => on_chain(authority::run(connection, command)),
 		Command::Enterprise(command) => on_chain(enterprise::run(connection, command)),
 		Command::Bank(command) => on_chain(bank::run(connection, command)),
+		Command::Council(command) => on_chain(council::run(connection, command)),
+		Command::Validator(command) => on_chain(validator::run(connection, command)),
 		Command::Show(command) => on_chain(show::run(connection, command)),
 	};
 	report(outcome)

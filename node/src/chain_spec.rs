@@ -90,6 +90,8 @@ fn local_boot_nodes() -> Result<Vec<sc_network::config::MultiaddrWithPeerId>, St
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 	Ok(match id {
 		"dev" => Box::new(development_chain_spec()?),
+		// Subcommands that need a chain and were given none (a node to run must be told which,
+		// `command.rs`) get the local consortium.
 		"" | "local" => Box::new(local_chain_spec()?),
 		path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
 	})

@@ -9,6 +9,13 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Let this node validate with keys anyone can derive: the development keys (`//Alice`, …)
+	/// and the local consortium's (`//tax-authority//aura`, …). Without it, a validator whose
+	/// keystore holds one of them refuses to start (`--dev` allows them). Never on a chain that
+	/// matters.
+	#[arg(long)]
+	pub allow_public_keys: bool,
 }
 
 #[derive(Debug, clap::Subcommand)]

@@ -133,8 +133,20 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
 		None => {
+			// The local consortium's keys are public: a node joins it only when told to.
+			if cli.run.shared_params.chain.is_none() && !cli.run.shared_params.is_dev() {
+				return Err(
+					"say which chain: --chain <your consortium's spec.json>, --chain local \
+				            (a test consortium whose keys are public) or --dev"
+						.into(),
+				);
+			}
 			let runner = cli.create_runner(&cli.run)?;
+			let allow_public_keys = cli.allow_public_keys || cli.run.shared_params.is_dev();
 			runner.run_node_until_exit(|config| async move {
+				if !allow_public_keys {
+					crate::public_keys::refuse(&config)?;
+				}
 				match config.network.network_backend {
 					NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<

@@ -13,6 +13,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod public_keys;
 mod rpc;
 mod service;
 

@@ -390,6 +390,71 @@ mod tests {
 	}
 
 	#[test]
+	fn a_council_member_has_at_most_its_share_of_open_motions() {
+		use crate::configs::council::MAX_OPEN_MOTIONS_PER_MEMBER;
+		build(development_genesis()).execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(1);
+			let propose = |who: Sr25519Keyring, n: u32| {
+				let proposal = Box::new(crate::RuntimeCall::System(frame_system::Call::remark {
+					remark: n.to_le_bytes().to_vec(),
+				}));
+				let len = codec::Encode::encoded_size(&proposal) as u32;
+				crate::Council::propose(
+					crate::RuntimeOrigin::signed(who.to_account_id()),
+					3,
+					proposal,
+					len,
+				)
+				.map(|_| ())
+				.map_err(|e| e.error)
+			};
+			for n in 0..MAX_OPEN_MOTIONS_PER_MEMBER {
+				propose(Sr25519Keyring::Alice, n).expect("within the share");
+			}
+			let too_many = pallet_governance::Error::<Runtime>::TooManyOpenMotions.into();
+			assert_eq!(propose(Sr25519Keyring::Alice, 99), Err(too_many));
+			let open = pallet_collective::Proposals::<Runtime, crate::CouncilCollective>::get();
+			assert_eq!(open.len() as u32, MAX_OPEN_MOTIONS_PER_MEMBER, "the refusal left nothing");
+			propose(Sr25519Keyring::Bob, 99).expect("another member still may");
+
+			// Once one of Alice's motions is closed, she may propose again.
+			let motion =
+				pallet_collective::RawOrigin::<AccountId, crate::CouncilCollective>::Members(4, 4);
+			crate::Council::disapprove_proposal(motion.into(), open[0]).expect("disapproved");
+			propose(Sr25519Keyring::Alice, 100).expect("a slot is free again");
+		});
+	}
+
+	#[test]
+	fn a_motion_dispatches_as_root_only_what_the_runtime_lists() {
+		build(development_genesis()).execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(1);
+			let motion = || {
+				pallet_collective::RawOrigin::<AccountId, crate::CouncilCollective>::Members(4, 4)
+					.into()
+			};
+			let authorities = pallet_institutions::Registry::<Runtime>::count();
+			let wipe = crate::RuntimeCall::System(frame_system::Call::kill_prefix {
+				prefix: frame_support::storage::storage_prefix(b"Institutions", b"Registry")
+					.to_vec(),
+				subkeys: u32::MAX,
+			});
+			assert_eq!(
+				crate::Governance::dispatch_as_root(motion(), Box::new(wipe)).map_err(|e| e.error),
+				Err(pallet_governance::Error::<Runtime>::CallNotForRoot.into())
+			);
+			assert_eq!(pallet_institutions::Registry::<Runtime>::count(), authorities);
+			let upgrade = crate::RuntimeCall::System(frame_system::Call::authorize_upgrade {
+				code_hash: Default::default(),
+			});
+			assert!(crate::Governance::dispatch_as_root(motion(), Box::new(upgrade)).is_ok());
+			frame_system::Pallet::<Runtime>::assert_last_event(
+				pallet_governance::Event::DispatchedAsRoot { result: Ok(()) }.into(),
+			);
+		});
+	}
+
+	#[test]
 	fn the_council_admits_a_bank_whose_node_id_has_the_longest_allowed_length() {
 		build(development_genesis()).execute_with(|| {
 			let node = vec![7u8; banktax_primitives::MAX_NODE_ID_LEN as usize];

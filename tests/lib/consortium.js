@@ -15,7 +15,7 @@ export const INSTITUTIONS = readFileSync(join(SPEC_DIR, 'institutions'), 'utf8')
   .map((l) => l.trim())
   .filter(Boolean);
 
-function insertKeys(spec, name, basePath) {
+export function insertKeys(spec, name, basePath) {
   const common = ['key', 'insert', '--chain', spec, '--base-path', basePath];
   runNode([...common, '--scheme', 'Sr25519', '--key-type', 'aura', '--suri', `//${name}//aura`]);
   runNode([...common, '--scheme', 'Ed25519', '--key-type', 'gran', '--suri', `//${name}//grandpa`]);
@@ -42,6 +42,8 @@ export async function consortium(dir) {
         args: [
           '--chain', spec,
           '--validator',
+          // The test consortium's keys are derived from the public development phrase.
+          '--allow-public-keys',
           '--name', name,
           '--base-path', basePath,
           '--port', `${p2pPorts[i]}`,

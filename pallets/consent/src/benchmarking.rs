@@ -249,6 +249,43 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// An enterprise's deregistration ends its `n` consents in force.
+	#[benchmark]
+	fn end_consents_of(
+		n: Linear<1, { T::MaxConsentsInForce::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let bank = T::BenchmarkHelper::bank();
+		let (first, enterprise, _) = granted::<T>(0, &bank)?;
+		let consent = Consents::<T>::get(first).ok_or(BenchmarkError::Stop("not granted"))?;
+		// As many as one enterprise may have in force; `grant_consent` would stop at
+		// `MaxActiveConsents` with one bank, and ending them does not care which bank holds them.
+		let mut ids = vec![first];
+		for _ in 1..n {
+			let id = NextConsentId::<T>::get();
+			Consents::<T>::insert(id, consent.clone());
+			NextConsentId::<T>::put(id.saturating_add(1));
+			InForce::<T>::insert(enterprise, id, ());
+			InForceCount::<T>::mutate(enterprise, |count| *count = count.saturating_add(1));
+			Standing::<T>::insert((enterprise, bank.clone()), id, ());
+			ExpiringAt::<T>::insert(consent.expires_at, id, ());
+			ids.push(id);
+		}
+		let by = T::BenchmarkHelper::tax_authority();
+
+		#[block]
+		{
+			<Pallet<T> as banktax_primitives::EndConsents<T::AccountId>>::end_consents_of(
+				&enterprise,
+				&by,
+			);
+		}
+
+		assert!(ids
+			.iter()
+			.all(|id| Consents::<T>::get(id).is_some_and(|c| c.withdrawal.is_some())));
+		Ok(())
+	}
+
 	/// The block-start hook in a block where nothing expires.
 	#[benchmark]
 	fn expire_nothing() {

@@ -18,9 +18,11 @@
 //! A change of purpose, scope or bank is a new consent. Every consent gets a number.
 //!
 //! **States.** A consent is *active* from the block that grants it until it is *withdrawn*
-//! (by the enterprise, at any time, or given up by the bank), effective in the block that
-//! includes the withdrawal, or until it *expires* at its `expires_at` block, which needs no
-//! transaction: every read and check computes the state from the current block.
+//! (by the enterprise, at any time, or given up by the bank, or ended by the enterprise's
+//! deregistration: `banktax_primitives::EndConsents`), effective in the block that includes
+//! the withdrawal, or until it *expires* at its `expires_at` block, which needs no
+//! transaction: every read and check computes the state from the current block. An
+//! enterprise has at most `MaxConsentsInForce` consents in force, with all banks together.
 //!
 //! **Envelopes.** Records are sealed on chain (see `pallet_tax_records`); a bank reads one only
 //! through an envelope, sealed by the tax authority to the bank's registered encryption key
@@ -30,8 +32,8 @@
 //! *rule answers only*, no envelope is delivered at all. The chain cannot read an envelope,
 //! so what is inside is the tax authority's to get right and the bank's to check
 //! (`open_envelope` checks every field against the on-chain commitment). When a consent is
-//! withdrawn its envelopes leave state in the same block; when it expires, the block-start
-//! hook removes them, at most `MaxPurgePerBlock` per block. The bank cannot un-see what it
+//! withdrawn its envelopes leave state in the same block; when it expires or its enterprise is
+//! deregistered, the block-start hook removes them, at most `MaxPurgePerBlock` per block. The bank cannot un-see what it
 //! read, but it gets nothing new.
 //!
 //! **Access log.** The bank records each use of consented data (consent, record, purpose); a use
@@ -58,6 +60,7 @@
 
 extern crate alloc;
 
+pub mod migrations;
 mod types;
 pub mod weights;
 
@@ -84,7 +87,11 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Saturating;
 
+	/// Version 1: [`InForce`] indexes each enterprise's consents in force.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// A consent as this runtime stores it.
@@ -118,6 +125,11 @@ pub mod pallet {
 		/// Most consents active at once between one enterprise and one bank.
 		#[pallet::constant]
 		type MaxActiveConsents: Get<u32>;
+
+		/// Most consents one enterprise has in force at once, with all banks: what its
+		/// deregistration ends in one transaction.
+		#[pallet::constant]
+		type MaxConsentsInForce: Get<u32>;
 
 		/// Most envelopes in state under one consent.
 		#[pallet::constant]
@@ -183,6 +195,16 @@ pub mod pallet {
 	pub type Standing<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, (Uscc, T::AccountId), Twox64Concat, ConsentId, ()>;
 
+	/// The consents not yet withdrawn or cleaned up after expiry, by enterprise: what its
+	/// deregistration ends. At most `MaxConsentsInForce` per enterprise.
+	#[pallet::storage]
+	pub type InForce<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, ConsentId, ()>;
+
+	/// How many consents each enterprise has in [`InForce`]: what its cap counts, in one read.
+	#[pallet::storage]
+	pub type InForceCount<T: Config> = StorageMap<_, Blake2_128Concat, Uscc, u32, ValueQuery>;
+
 	/// The envelopes delivered under each consent, by record.
 	#[pallet::storage]
 	pub type Envelopes<T: Config> =
@@ -213,7 +235,9 @@ pub mod pallet {
 			purpose: Purpose,
 			expires_at: BlockNumberFor<T>,
 		},
-		/// The enterprise withdrew a consent, or the bank gave it up; its envelopes were removed.
+		/// The enterprise withdrew a consent, or the bank gave it up, or the enterprise's
+		/// deregistration ended it; its envelopes were removed (on deregistration, by the
+		/// block-start hook in the blocks after).
 		ConsentWithdrawn { consent: ConsentId, party: Party, envelopes_removed: u32 },
 		/// An expired consent's envelopes have all been removed.
 		ConsentExpired { consent: ConsentId },
@@ -245,6 +269,8 @@ pub mod pallet {
 		ValidityTooLong,
 		/// The enterprise already has `MaxActiveConsents` consents in force with this bank.
 		TooManyActiveConsents,
+		/// The enterprise already has `MaxConsentsInForce` consents in force.
+		TooManyConsentsInForce,
 		/// Consent numbers are exhausted.
 		ConsentIdOverflow,
 		/// No consent has this number.
@@ -294,6 +320,7 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxValidity::get() > BlockNumberFor::<T>::default());
 			assert!(T::MaxActiveConsents::get() > 0);
+			assert!(T::MaxConsentsInForce::get() >= T::MaxActiveConsents::get());
 			assert!(T::MaxExpiriesPerBlock::get() > 0);
 			assert!(T::MaxPurgePerBlock::get() > 0);
 		}
@@ -335,6 +362,8 @@ pub mod pallet {
 				Standing::<T>::iter_key_prefix(&pair).take(max_active).count() < max_active,
 				Error::<T>::TooManyActiveConsents
 			);
+			let in_force = InForceCount::<T>::get(enterprise);
+			ensure!(in_force < T::MaxConsentsInForce::get(), Error::<T>::TooManyConsentsInForce);
 			let id = NextConsentId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::ConsentIdOverflow)?;
 
@@ -359,6 +388,8 @@ pub mod pallet {
 			ConsentsOf::<T>::insert(enterprise, id, ());
 			ConsentsHeld::<T>::insert(&bank, id, ());
 			Standing::<T>::insert(&pair, id, ());
+			InForce::<T>::insert(enterprise, id, ());
+			InForceCount::<T>::insert(enterprise, in_force.saturating_add(1));
 			ExpiringAt::<T>::insert(expires_at, id, ());
 			Self::deposit_event(Event::ConsentGranted {
 				consent: id,
@@ -543,6 +574,7 @@ pub mod pallet {
 			by: T::AccountId,
 		) -> u32 {
 			Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
+			Self::leave_in_force(&consent.enterprise, id);
 			ExpiringAt::<T>::remove(consent.expires_at, id);
 			let removed = Self::purge(id, T::MaxEnvelopesPerConsent::get());
 			consent.envelopes = 0;
@@ -555,6 +587,15 @@ pub mod pallet {
 				envelopes_removed: removed,
 			});
 			removed
+		}
+
+		/// Takes consent `id` off its enterprise's consents in force, if it is there.
+		pub(crate) fn leave_in_force(enterprise: &Uscc, id: ConsentId) {
+			if InForce::<T>::take(enterprise, id).is_some() {
+				InForceCount::<T>::mutate_exists(enterprise, |count| {
+					*count = count.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+				});
+			}
 		}
 
 		/// Removes at most `limit` envelopes of consent `id`; how many it removed.
@@ -600,8 +641,9 @@ pub mod pallet {
 			work.saturating_add(T::DbWeight::get().reads(steps.into()))
 		}
 
-		/// Removes up to `budget` envelopes of the expired consent `id` and, once none are left,
-		/// takes it off the standing index: how many it removed, and whether it is done.
+		/// Removes up to `budget` envelopes of the expired (or, on deregistration, ended)
+		/// consent `id` and, once none are left, takes it off the indexes of consents in force:
+		/// how many it removed, and whether it is done.
 		fn close_expired(id: ConsentId, budget: u32) -> (u32, bool) {
 			let Some(mut consent) = Consents::<T>::get(id) else { return (0, true) };
 			let removed = Self::purge(id, budget);
@@ -609,7 +651,11 @@ pub mod pallet {
 			let done = consent.envelopes == 0;
 			if done {
 				Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
-				Self::deposit_event(Event::ConsentExpired { consent: id });
+				Self::leave_in_force(&consent.enterprise, id);
+				// An ended consent said so when it ended.
+				if consent.withdrawal.is_none() {
+					Self::deposit_event(Event::ConsentExpired { consent: id });
+				}
 			}
 			Consents::<T>::insert(id, consent);
 			(removed, done)
@@ -674,6 +720,50 @@ pub mod pallet {
 					})
 				})
 		}
+	}
+}
+
+impl<T: Config> banktax_primitives::EndConsents<T::AccountId> for Pallet<T> {
+	/// Each consent in force ends at once, as withdrawn with [`Party::Deregistration`]; its
+	/// envelopes are queued for the block-start hook, which removes them (at most
+	/// `MaxPurgePerBlock` a block) from the next block on.
+	fn end_consents_of(enterprise: &banktax_primitives::Uscc, by: &T::AccountId) -> u32 {
+		use frame_support::traits::Get;
+		use sp_runtime::traits::{One, Saturating};
+		let now = frame_system::Pallet::<T>::block_number();
+		let next = now.saturating_add(One::one());
+		let ids: alloc::vec::Vec<banktax_primitives::ConsentId> =
+			InForce::<T>::iter_key_prefix(enterprise)
+				.take(T::MaxConsentsInForce::get() as usize)
+				.collect();
+		let mut ended = 0u32;
+		for id in ids {
+			let Some(mut consent) = Consents::<T>::get(id) else {
+				Pallet::<T>::leave_in_force(enterprise, id);
+				continue;
+			};
+			if consent.withdrawal.is_none() {
+				consent.withdrawal =
+					Some(Withdrawal { party: Party::Deregistration, by: by.clone(), at: now });
+				Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
+				// Expired or not, the hook clears it from the next block on.
+				ExpiringAt::<T>::remove(consent.expires_at, id);
+				ExpiringAt::<T>::insert(next, id, ());
+				Consents::<T>::insert(id, consent);
+				Self::deposit_event(Event::ConsentWithdrawn {
+					consent: id,
+					party: Party::Deregistration,
+					envelopes_removed: 0,
+				});
+				ended.saturating_inc();
+			}
+		}
+		ended
+	}
+
+	fn max_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		T::WeightInfo::end_consents_of(T::MaxConsentsInForce::get())
 	}
 }
 

@@ -33,6 +33,8 @@ pub const STRANGER: AccountId = 999;
 /// Limits of the test runtime, small enough to reach.
 pub const MAX_VALIDITY: u64 = 1_000;
 pub const MAX_ACTIVE: u32 = 3;
+/// Consents one enterprise may have in force with all banks.
+pub const MAX_IN_FORCE: u32 = 4;
 pub const MAX_ENVELOPES: u32 = 4;
 pub const MAX_LOG: u32 = 3;
 pub const MAX_EXPIRIES: u32 = 2;
@@ -134,6 +136,10 @@ impl InstitutionInspect<AccountId> for TestInstitutions {
 		Self::active_role(who)?;
 		Some(KEYS.with(|k| k.borrow().get(who).copied()).unwrap_or(key_of(*who)))
 	}
+
+	fn is_institution_account(who: &AccountId) -> bool {
+		matches!(*who, TAX_AUTHORITY | BANK | OTHER_BANK | REGULATOR)
+	}
 }
 
 pub struct TestEnterprises;
@@ -174,6 +180,7 @@ impl pallet_consent::Config for Test {
 	type Records = TestRecords;
 	type MaxValidity = ConstU64<MAX_VALIDITY>;
 	type MaxActiveConsents = ConstU32<MAX_ACTIVE>;
+	type MaxConsentsInForce = ConstU32<MAX_IN_FORCE>;
 	type MaxEnvelopesPerConsent = ConstU32<MAX_ENVELOPES>;
 	type MaxLogEntries = ConstU32<MAX_LOG>;
 	type MaxExpiriesPerBlock = ConstU32<MAX_EXPIRIES>;

@@ -3,7 +3,7 @@
 
 use crate::{
 	mock::*, Access, ConsentOf, ConsentState, Consents, Envelopes, Error, Event, ExpiringAt,
-	ExpiryCursor, NextConsentId, NoticeHash, Party, Standing, Withdrawal,
+	ExpiryCursor, InForce, NextConsentId, NoticeHash, Party, Standing, Withdrawal,
 };
 use banktax_primitives::{
 	privacy::{self, FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN, MIN_ENVELOPE_LEN},
@@ -833,5 +833,102 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 		)
 		.is_err());
 		assert!(open_envelope(&bank_secret, &[0; 32], &header, &delivery.envelope).is_err());
+	});
+}
+
+#[test]
+fn deregistration_ends_every_consent_in_force_and_its_envelopes_leave_state() {
+	use banktax_primitives::EndConsents;
+	new_test_ext().execute_with(|| {
+		let first = grant();
+		let second = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::PostLoanMonitoring,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		let withdrawn = grant();
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), withdrawn));
+		let record = summary(2024);
+		deliver(first, record);
+		run_to_block(5);
+
+		assert_eq!(
+			<Consent as EndConsents<AccountId>>::end_consents_of(&acme(), &TAX_AUTHORITY),
+			2
+		);
+
+		for id in [first, second] {
+			assert_eq!(state(id), ConsentState::Withdrawn { party: Party::Deregistration, at: 5 });
+			System::assert_has_event(
+				Event::ConsentWithdrawn {
+					consent: id,
+					party: Party::Deregistration,
+					envelopes_removed: 0,
+				}
+				.into(),
+			);
+		}
+		assert_eq!(
+			Consents::<Test>::get(withdrawn).and_then(|c| c.withdrawal).map(|w| w.party),
+			Some(Party::Enterprise),
+			"an ended consent keeps how it ended"
+		);
+		assert_eq!(active_for(record), None);
+		assert_eq!(Consent::envelope(first, record), None);
+		// The next block's hook takes its envelopes out of state and the consents off the
+		// indexes, without calling them expired.
+		run_to_block(6);
+		assert_eq!(Envelopes::<Test>::iter_prefix(first).count(), 0);
+		assert_eq!(InForce::<Test>::iter_prefix(acme()).count(), 0);
+		assert!(!crate::InForceCount::<Test>::contains_key(acme()), "the count leaves with them");
+		assert!(!Standing::<Test>::contains_key((acme(), BANK), first));
+		assert!(!System::events()
+			.iter()
+			.any(|e| matches!(e.event, RuntimeEvent::Consent(Event::ConsentExpired { .. }))));
+	});
+}
+
+#[test]
+fn an_enterprise_has_at_most_max_in_force_consents() {
+	new_test_ext().execute_with(|| {
+		for n in 0..MAX_IN_FORCE {
+			let purpose =
+				if n % 2 == 0 { Purpose::CreditAssessment } else { Purpose::PostLoanMonitoring };
+			let bank = if n < MAX_ACTIVE { BANK } else { OTHER_BANK };
+			grant_with(ACME_CO, bank, purpose, DisclosureLevel::WholeRecords, EXPIRES);
+		}
+		assert_noop!(
+			Consent::grant_consent(
+				RuntimeOrigin::signed(ACME_CO),
+				OTHER_BANK,
+				Purpose::CreditAssessment,
+				usual_scope(),
+				DisclosureLevel::WholeRecords,
+				EXPIRES,
+				NOTICE,
+			),
+			Error::<Test>::TooManyConsentsInForce
+		);
+	});
+}
+
+#[test]
+fn version_1_indexes_the_consents_in_force_by_enterprise() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let kept = grant();
+		let gone = grant();
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), gone));
+		let _ = InForce::<Test>::clear(u32::MAX, None);
+		let _ = crate::InForceCount::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+
+		assert_eq!(InForce::<Test>::iter_key_prefix(acme()).collect::<Vec<_>>(), vec![kept]);
+		assert_eq!(crate::InForceCount::<Test>::get(acme()), 1);
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
 	});
 }

@@ -34,6 +34,8 @@ pub enum Party {
 	Enterprise,
 	/// The bank that holds it.
 	Bank,
+	/// Neither: the tax authority deregistered the enterprise, which ended its consents.
+	Deregistration,
 }
 
 /// Who withdrew a consent, and when.

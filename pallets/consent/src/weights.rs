@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_consent`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-26, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn deliver_envelope(l: u32, ) -> Weight;
 	fn record_access() -> Weight;
 	fn expire_consents(c: u32, e: u32, ) -> Weight;
+	fn end_consents_of(n: u32, ) -> Weight;
 	fn expire_nothing() -> Weight;
 }
 
@@ -34,32 +35,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::Registry` (r:1 w:0)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
+	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:8 w:1)
 	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceCount` (r:1 w:1)
+	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:0 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
 	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForce` (r:0 w:1)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:0 w:1)
 	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsHeld` (r:0 w:1)
 	/// Proof: `Consent::ConsentsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn grant_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1412`
+		//  Measured:  `1510`
 		//  Estimated: `21446`
-		// Minimum execution time: 54_251_000 picoseconds.
-		Weight::from_parts(60_870_000, 0)
+		// Minimum execution time: 81_891_000 picoseconds.
+		Weight::from_parts(88_721_000, 0)
 			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(T::DbWeight::get().reads(12))
-			.saturating_add(T::DbWeight::get().writes(6))
+			.saturating_add(T::DbWeight::get().reads(14))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForce` (r:1 w:1)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceCount` (r:1 w:1)
+	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:1)
@@ -69,20 +80,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 256]`.
 	fn withdraw_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `601 + e * (51 ±0)`
-		//  Estimated: `7914 + e * (6670 ±0)`
-		// Minimum execution time: 29_724_000 picoseconds.
-		Weight::from_parts(25_418_588, 0)
+		//  Measured:  `732 + e * (51 ±0)`
+		//  Estimated: `7914 + e * (6670 ±1)`
+		// Minimum execution time: 51_887_000 picoseconds.
+		Weight::from_parts(54_768_356, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(3_734_898, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(Weight::from_parts(5_276_648, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForce` (r:1 w:1)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceCount` (r:1 w:1)
+	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:1)
@@ -92,15 +107,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 256]`.
 	fn give_up_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `470 + e * (51 ±0)`
-		//  Estimated: `7914 + e * (6670 ±0)`
-		// Minimum execution time: 24_646_000 picoseconds.
-		Weight::from_parts(19_583_312, 0)
+		//  Measured:  `601 + e * (51 ±0)`
+		//  Estimated: `7914 + e * (6670 ±1)`
+		// Minimum execution time: 45_156_000 picoseconds.
+		Weight::from_parts(51_106_755, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(3_608_649, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(Weight::from_parts(5_696_691, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
@@ -115,14 +130,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Envelopes` (r:1 w:1)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[50, 4096]`.
-	fn deliver_envelope(l: u32, ) -> Weight {
+	fn deliver_envelope(_l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1687`
+		//  Measured:  `1753`
 		//  Estimated: `7663`
-		// Minimum execution time: 46_690_000 picoseconds.
-		Weight::from_parts(51_343_403, 0)
+		// Minimum execution time: 61_151_000 picoseconds.
+		Weight::from_parts(101_694_748, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(582, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -134,10 +148,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::AccessLog` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1395`
+		//  Measured:  `1461`
 		//  Estimated: `4653`
-		// Minimum execution time: 28_262_000 picoseconds.
-		Weight::from_parts(32_448_000, 0)
+		// Minimum execution time: 36_944_000 picoseconds.
+		Weight::from_parts(62_303_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -150,27 +164,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:269 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForce` (r:16 w:16)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceCount` (r:16 w:16)
+	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:16)
 	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	/// The range of component `e` is `[0, 256]`.
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `304 + c * (186 ±0) + e * (51 ±0)`
+		//  Measured:  `339 + c * (286 ±0) + e * (51 ±0)`
 		//  Estimated: `3741 + c * (6708 ±0) + e * (6633 ±5)`
-		// Minimum execution time: 397_009_000 picoseconds.
-		Weight::from_parts(53_638_448, 0)
+		// Minimum execution time: 840_415_000 picoseconds.
+		Weight::from_parts(190_681_022, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(21_661_190, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(3_673_775, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(58_988_442, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(5_546_868, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
+	}
+	/// Storage: `Consent::InForce` (r:32 w:0)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:32 w:32)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Standing` (r:0 w:32)
+	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ExpiringAt` (r:0 w:64)
+	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 32]`.
+	fn end_consents_of(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `454 + n * (72 ±0)`
+		//  Estimated: `3640 + n * (2688 ±0)`
+		// Minimum execution time: 30_374_000 picoseconds.
+		Weight::from_parts(4_546_594, 0)
+			.saturating_add(Weight::from_parts(0, 3640))
+			.saturating_add(Weight::from_parts(23_787_662, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
 	}
 	/// Storage: `Consent::ExpiryCursor` (r:1 w:1)
 	/// Proof: `Consent::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -180,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3493`
-		// Minimum execution time: 8_653_000 picoseconds.
-		Weight::from_parts(9_324_000, 0)
+		// Minimum execution time: 10_736_000 picoseconds.
+		Weight::from_parts(11_787_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -191,60 +231,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(60_870_000, 0)
+		Weight::from_parts(88_721_000, 0)
 			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(ParityDbWeight::get().reads(12))
-			.saturating_add(ParityDbWeight::get().writes(6))
+			.saturating_add(ParityDbWeight::get().reads(14))
+			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn withdraw_consent(e: u32, ) -> Weight {
-		Weight::from_parts(25_418_588, 0)
+		Weight::from_parts(54_768_356, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(3_734_898, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(Weight::from_parts(5_276_648, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn give_up_consent(e: u32, ) -> Weight {
-		Weight::from_parts(19_583_312, 0)
+		Weight::from_parts(51_106_755, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(3_608_649, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(Weight::from_parts(5_696_691, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
-	fn deliver_envelope(l: u32, ) -> Weight {
-		Weight::from_parts(51_343_403, 0)
+	fn deliver_envelope(_l: u32, ) -> Weight {
+		Weight::from_parts(101_694_748, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(582, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(32_448_000, 0)
+		Weight::from_parts(62_303_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
-		Weight::from_parts(53_638_448, 0)
+		Weight::from_parts(190_681_022, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(21_661_190, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(3_673_775, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(58_988_442, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(5_546_868, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
 	}
+	fn end_consents_of(n: u32, ) -> Weight {
+		Weight::from_parts(4_546_594, 0)
+			.saturating_add(Weight::from_parts(0, 3640))
+			.saturating_add(Weight::from_parts(23_787_662, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
+	}
 	fn expire_nothing() -> Weight {
-		Weight::from_parts(9_324_000, 0)
+		Weight::from_parts(11_787_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

@@ -1,9 +1,10 @@
-//! Benchmark of the root dispatch itself, around the cheapest call there is.
+//! Benchmarks of the root dispatch itself, around the cheapest call there is, and of the
+//! proposal slot a motion takes.
 
 use super::*;
 use alloc::{boxed::Box, vec};
 use frame_benchmarking::v2::*;
-use frame_support::traits::EnsureOrigin;
+use frame_support::traits::{Consideration, EnsureOrigin, Get};
 
 #[benchmarks(where <T as Config>::RuntimeCall: From<frame_system::Call<T>>)]
 mod benchmarks {
@@ -19,6 +20,25 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, Box::new(call));
 
+		Ok(())
+	}
+
+	/// A member's motion takes its slot when the council holds all the motions it can: the
+	/// member's allowance but one open, every other closed and not yet forgotten.
+	#[benchmark]
+	fn take_proposal_slot() -> Result<(), BenchmarkError> {
+		let who: T::AccountId = whitelisted_caller();
+		let open = T::MaxOpenMotionsPerMember::get().saturating_sub(1);
+		let closed = T::Motions::most().saturating_sub(open);
+		T::Motions::add_motions(&who, open, closed);
+
+		#[block]
+		{
+			<ProposalSlot<T> as Consideration<T::AccountId, u32>>::new(&who, 0)
+				.map_err(|_| BenchmarkError::Stop("the member's slot was refused"))?;
+		}
+
+		assert_eq!(T::Motions::open_by(&who), open);
 		Ok(())
 	}
 

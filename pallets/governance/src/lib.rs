@@ -13,6 +13,18 @@
 //! anyone may submit the code itself with `System::apply_authorized_upgrade`: the motion carries a
 //! 32-byte hash, not a megabyte of wasm.
 //!
+//! **What a motion may do as `Root`.** Only the calls the runtime lists ([`Config::RootCalls`]):
+//! the runtime upgrade and GRANDPA's stall note. Everything else the council decides
+//! (institutions, validators, nodes) goes through the pallets that keep their invariants, so no
+//! motion can, say, write storage directly and leave the chain without a tax authority or
+//! validators. The runtime upgrade is the one override: a new runtime may change anything, which
+//! is why it takes the same two-thirds motion.
+//!
+//! **Open motions per member.** Without a deposit, one member could fill every proposal slot
+//! the council has and leave none for a motion to suspend it. [`ProposalSlot`] is the council's
+//! proposal "consideration": it holds nothing, but refuses a proposal from a member who already
+//! has [`Config::MaxOpenMotionsPerMember`] motions open, with [`Error::TooManyOpenMotions`].
+//!
 //! ## Calls
 //!
 //! | call | who may call | emits |
@@ -22,6 +34,7 @@
 
 extern crate alloc;
 
+mod motions;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -31,6 +44,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use motions::{CouncilMotions, ProposalSlot};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
@@ -41,7 +55,7 @@ pub mod pallet {
 	use frame_support::{
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
-		traits::UnfilteredDispatchable,
+		traits::{Contains, UnfilteredDispatchable},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Dispatchable;
@@ -60,7 +74,39 @@ pub mod pallet {
 		/// The council deciding by motion: two thirds of the institutions, in the runtime.
 		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// The calls a motion may dispatch as `Root`: those FRAME keeps for `Root` and no pallet
+		/// offers the council otherwise.
+		type RootCalls: Contains<<Self as Config>::RuntimeCall>;
+
+		/// The council's motions, as far as this pallet needs to know them.
+		type Motions: CouncilMotions<Self::AccountId>;
+
+		/// How many open motions one council member may have proposed.
+		#[pallet::constant]
+		type MaxOpenMotionsPerMember: Get<u32>;
+
 		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			let per_member = T::MaxOpenMotionsPerMember::get();
+			assert!(per_member > 0, "a member must be able to propose");
+			assert!(
+				per_member < T::Motions::most(),
+				"one member must not fill the council's slots"
+			);
+		}
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A motion may not dispatch this call as `Root`: it goes through the pallet that keeps
+		/// its rules (e.g. `Institutions`), or nowhere.
+		CallNotForRoot,
+		/// The member already has `MaxOpenMotionsPerMember` motions open: close one first.
+		TooManyOpenMotions,
 	}
 
 	#[pallet::event]
@@ -74,8 +120,9 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Dispatches `call` with the `Root` origin.
 		///
-		/// Origin: [`Config::CouncilOrigin`]. Emits [`Event::DispatchedAsRoot`] with the inner
-		/// call's result; the motion itself succeeds either way, so the record of what the council
+		/// Origin: [`Config::CouncilOrigin`]; `call` must be one of [`Config::RootCalls`]
+		/// ([`Error::CallNotForRoot`]). Emits [`Event::DispatchedAsRoot`] with the inner call's
+		/// result; the motion itself succeeds either way, so the record of what the council
 		/// decided stays on chain even when the call fails.
 		#[pallet::call_index(0)]
 		#[pallet::weight({
@@ -87,6 +134,7 @@ pub mod pallet {
 			call: Box<<T as Config>::RuntimeCall>,
 		) -> DispatchResultWithPostInfo {
 			T::CouncilOrigin::ensure_origin(origin)?;
+			ensure!(T::RootCalls::contains(&call), Error::<T>::CallNotForRoot);
 			let outcome = call.dispatch_bypass_filter(frame_system::RawOrigin::Root.into());
 			let actual = outcome
 				.map(|post| post.actual_weight)

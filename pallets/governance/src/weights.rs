@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_governance`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-26, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -17,6 +17,7 @@ use core::marker::PhantomData;
 /// The weight of each of `pallet_governance`'s calls and hooks.
 pub trait WeightInfo {
 	fn dispatch_as_root() -> Weight;
+	fn take_proposal_slot() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -26,16 +27,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_560_000 picoseconds.
-		Weight::from_parts(7_281_000, 0)
+		// Minimum execution time: 8_602_000 picoseconds.
+		Weight::from_parts(9_884_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
+	}
+	/// Storage: `Council::CostOf` (r:65 w:61)
+	/// Proof: `Council::CostOf` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	/// Storage: `Council::ProposalOf` (r:64 w:0)
+	/// Proof: `Council::ProposalOf` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	fn take_proposal_slot() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `4702`
+		//  Estimated: `166567`
+		// Minimum execution time: 424_829_000 picoseconds.
+		Weight::from_parts(466_951_000, 0)
+			.saturating_add(Weight::from_parts(0, 166567))
+			.saturating_add(T::DbWeight::get().reads(129))
+			.saturating_add(T::DbWeight::get().writes(61))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn dispatch_as_root() -> Weight {
-		Weight::from_parts(7_281_000, 0)
+		Weight::from_parts(9_884_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
+	}
+	fn take_proposal_slot() -> Weight {
+		Weight::from_parts(466_951_000, 0)
+			.saturating_add(Weight::from_parts(0, 166567))
+			.saturating_add(ParityDbWeight::get().reads(129))
+			.saturating_add(ParityDbWeight::get().writes(61))
 	}
 }

@@ -100,9 +100,15 @@ impl<T> core::fmt::Debug for CheckMembership<T> {
 	}
 }
 
-/// What `validate` hands to `prepare`: the budget to charge, and what it will have spent.
+/// What `validate` hands to `prepare`: the budget to charge, what it will have spent, and
+/// whether it had spent anything in this block before.
 pub enum Charge<BlockNumber> {
-	Signed { holder: banktax_primitives::BudgetHolder, block: BlockNumber, spent: Usage },
+	Signed {
+		holder: banktax_primitives::BudgetHolder,
+		block: BlockNumber,
+		spent: Usage,
+		first_in_block: bool,
+	},
 	NotSigned,
 }
 
@@ -110,12 +116,12 @@ impl<T: Config + Send + Sync> CheckMembership<T>
 where
 	T::RuntimeCall: SignedBy,
 {
-	/// What `holder` has spent of the block being built or applied.
-	fn spent(holder: &banktax_primitives::BudgetHolder) -> (BlockNumberFor<T>, Usage) {
+	/// What `holder` has spent of the block being built or applied; `None`: nothing yet.
+	fn spent(holder: &banktax_primitives::BudgetHolder) -> (BlockNumberFor<T>, Option<Usage>) {
 		let now = frame_system::Pallet::<T>::block_number();
 		match SpentInBlock::<T>::get(holder) {
-			Some((block, spent)) if block == now => (now, spent),
-			_ => (now, Usage::default()),
+			Some((block, spent)) if block == now => (now, Some(spent)),
+			_ => (now, None),
 		}
 	}
 
@@ -154,12 +160,19 @@ where
 	const IDENTIFIER: &'static str = "CheckMembership";
 	type Implicit = ();
 	type Val = Charge<BlockNumberFor<T>>;
-	type Pre = ();
+	/// The weight to give back after dispatch: see `prepare`.
+	type Pre = Weight;
 
+	/// The call says who may sign it, and so which path the check takes: an enterprise's call
+	/// looks the controller up first; a call only governance accounts sign finds its signer by
+	/// the first lookup; a call a validator account may sign may need the second.
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		match call.signers() {
 			Signers::Enterprise => T::WeightInfo::check_enterprise_membership(),
-			_ => T::WeightInfo::check_membership(),
+			Signers::Institution(_) | Signers::AnyInstitution | Signers::CouncilMember => {
+				T::WeightInfo::check_institution_membership()
+			}
+			Signers::Validator | Signers::Nobody => T::WeightInfo::check_validator_membership(),
 		}
 	}
 
@@ -184,8 +197,10 @@ where
 			Self::admit(&signer, signers, info.class, len, ref_time)?;
 		let holder = signer.budget_holder();
 		let (block, spent) = Self::spent(&holder);
+		let first_in_block = spent.is_none();
 		let bytes = u32::try_from(len).map_err(|_| Refusal::TransactionTooLong)?;
 		let spent = spent
+			.unwrap_or_default()
 			.with(bytes, ref_time)
 			.filter(|after| after.within(&per_block))
 			.ok_or(InvalidTransaction::ExhaustsResources)?;
@@ -194,9 +209,13 @@ where
 			_ => budget.priority,
 		};
 		let valid = ValidTransaction { priority, longevity, ..Default::default() };
-		Ok((valid, Charge::Signed { holder, block, spent }, origin))
+		Ok((valid, Charge::Signed { holder, block, spent, first_in_block }, origin))
 	}
 
+	/// Records what the budget has spent. The weight charged for it is a database write, which
+	/// a block pays once for each key it changes: the first of a holder's transactions in a
+	/// block pays it, and the others get it back after dispatch, so that an institution's bulk
+	/// work pays for the block's budget entry once, not once a transaction.
 	fn prepare(
 		self,
 		val: Self::Val,
@@ -205,19 +224,20 @@ where
 		_info: &DispatchInfoOf<T::RuntimeCall>,
 		_len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
-		if let Charge::Signed { holder, block, spent } = val {
-			SpentInBlock::<T>::insert(holder, (block, spent));
-		}
-		Ok(())
+		let Charge::Signed { holder, block, spent, first_in_block } = val else {
+			return Ok(Weight::zero());
+		};
+		SpentInBlock::<T>::insert(holder, (block, spent));
+		Ok(if first_in_block { Weight::zero() } else { T::DbWeight::get().writes(1) })
 	}
 
 	fn post_dispatch_details(
-		_pre: Self::Pre,
+		refund: Self::Pre,
 		_info: &DispatchInfoOf<T::RuntimeCall>,
 		_post_info: &PostDispatchInfoOf<T::RuntimeCall>,
 		_len: usize,
 		_result: &DispatchResult,
 	) -> Result<Weight, TransactionValidityError> {
-		Ok(Weight::zero())
+		Ok(refund)
 	}
 }

@@ -26,8 +26,15 @@
 //!   priority by role. Members' accounts are never reaped, so a nonce is never reused.
 //!
 //! Two invariants hold at all times: at least one active tax authority, and at least
-//! [`Config::MinValidators`] active institutions (each runs a validator). Any decision that
-//! would break them fails with [`Error::LastTaxAuthority`] or [`Error::TooFewValidators`].
+//! [`Config::MinValidators`] active institutions whose validators have session keys (a
+//! validator without keys cannot author or vote). Any decision that would break them fails with
+//! [`Error::LastTaxAuthority`] or [`Error::TooFewValidators`]. Nobody signs
+//! `Session::purge_keys`; a validator changes its keys with `Session::set_keys`. And should the
+//! validators with keys ever be fewer than the floor and fewer than the current set (say, a
+//! changed validator account has not set its keys yet), [`new_session`] keeps the current set
+//! until enough of them have: the set never empties and never shrinks below the floor.
+//!
+//! [`new_session`]: pallet_session::SessionManager::new_session
 //!
 //! ## Calls
 //!
@@ -104,6 +111,9 @@ pub mod pallet {
 
 		/// The registered enterprises, whose controllers may sign their enterprise's calls.
 		type Enterprises: EnterpriseInspect<Self::AccountId>;
+
+		/// Which validator accounts have session keys.
+		type SessionKeys: HasSessionKeys<Self::AccountId>;
 
 		/// What an enterprise, all its controllers together, may put into a block
 		/// ([`CheckMembership`]).
@@ -270,7 +280,8 @@ pub mod pallet {
 		NodeIdTooLong,
 		/// Another institution has this unified social credit code.
 		UsccInUse,
-		/// Another institution uses this account (as governance or validator account).
+		/// Another institution uses this account (as governance or validator account), or an
+		/// enterprise (as a controller).
 		AccountInUse,
 		/// Another institution runs this node.
 		NodeInUse,
@@ -284,7 +295,8 @@ pub mod pallet {
 		AlreadyRemoved,
 		/// This would leave the chain without an active tax authority.
 		LastTaxAuthority,
-		/// This would leave fewer than `MinValidators` active institutions.
+		/// This would leave fewer than `MinValidators` active institutions whose validators have
+		/// session keys.
 		TooFewValidators,
 		/// The caller is not the governance account of an institution.
 		NotAnInstitution,
@@ -618,6 +630,8 @@ pub mod pallet {
 				free(ByGovernance::<T>::get(who)) && free(ByValidator::<T>::get(who)),
 				Error::<T>::AccountInUse
 			);
+			// An enterprise's controller acts for the enterprise, never for an institution.
+			ensure!(T::Enterprises::enterprise_of(who).is_none(), Error::<T>::AccountInUse);
 			Ok(())
 		}
 
@@ -628,12 +642,16 @@ pub mod pallet {
 		) -> DispatchResult {
 			let others: Vec<_> = Registry::<T>::iter()
 				.filter(|(other, i)| *other != id && i.status == Status::Active)
-				.map(|(_, i)| i.role)
+				.map(|(_, i)| (i.role, T::SessionKeys::has_session_keys(&i.validator)))
 				.collect();
 			if institution.role == Role::TaxAuthority {
-				ensure!(others.contains(&Role::TaxAuthority), Error::<T>::LastTaxAuthority);
+				ensure!(
+					others.iter().any(|(role, _)| *role == Role::TaxAuthority),
+					Error::<T>::LastTaxAuthority
+				);
 			}
-			ensure!(others.len() as u32 >= T::MinValidators::get(), Error::<T>::TooFewValidators);
+			let keyed = others.iter().filter(|(_, keyed)| *keyed).count();
+			ensure!(keyed as u32 >= T::MinValidators::get(), Error::<T>::TooFewValidators);
 			Ok(())
 		}
 
@@ -654,6 +672,10 @@ pub mod pallet {
 		fn encryption_key(who: &T::AccountId) -> Option<EncryptionKey> {
 			Self::active_institution(who).map(|institution| institution.encryption_key)
 		}
+
+		fn is_institution_account(who: &T::AccountId) -> bool {
+			ByGovernance::<T>::contains_key(who) || ByValidator::<T>::contains_key(who)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -673,7 +695,12 @@ pub mod pallet {
 		T: Config + pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>,
 	{
 		fn new_session(_: u32) -> Option<Vec<T::AccountId>> {
-			Some(Self::validators_with_keys())
+			let next = Self::validators_with_keys();
+			let current = pallet_session::Validators::<T>::decode_len().unwrap_or(0);
+			let too_few = next.is_empty()
+				|| ((next.len() as u32) < T::MinValidators::get() && next.len() < current);
+			// The current validators carry on until enough of the next have set keys.
+			(!too_few).then_some(next)
 		}
 		fn new_session_genesis(_: u32) -> Option<Vec<T::AccountId>> {
 			Some(Self::validators_with_keys())
@@ -700,6 +727,35 @@ pub mod pallet {
 	impl<T: Config> Get<BlockNumberFor<T>> for SessionLengthOf<T> {
 		fn get() -> BlockNumberFor<T> {
 			SessionLength::<T>::get()
+		}
+	}
+}
+
+/// Which validator accounts have session keys (in the runtime: `pallet-session`'s, through
+/// [`SessionKeysOf`]).
+pub trait HasSessionKeys<AccountId> {
+	fn has_session_keys(validator: &AccountId) -> bool;
+	/// Gives `validator` session keys (made-up ones), as benchmarks need.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_session_keys(validator: &AccountId);
+}
+
+/// The session keys `pallet-session` holds for the next session.
+pub struct SessionKeysOf<T>(core::marker::PhantomData<T>);
+impl<T> HasSessionKeys<T::AccountId> for SessionKeysOf<T>
+where
+	T: pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>,
+{
+	fn has_session_keys(validator: &T::AccountId) -> bool {
+		pallet_session::NextKeys::<T>::contains_key(validator)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_session_keys(validator: &T::AccountId) {
+		use codec::Decode;
+		use sp_runtime::traits::TrailingZeroInput;
+		if let Ok(keys) = T::Keys::decode(&mut TrailingZeroInput::zeroes()) {
+			pallet_session::NextKeys::<T>::insert(validator, keys);
 		}
 	}
 }

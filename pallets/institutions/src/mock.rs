@@ -33,6 +33,8 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	// Database costs that are not zero, so that tests can see what a transaction is charged.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 }
 
 parameter_types! {
@@ -183,9 +185,7 @@ impl SignedBy for RuntimeCall {
 				| pallet_collective::Call::vote { .. }
 				| pallet_collective::Call::close { .. },
 			) => Signers::CouncilMember,
-			RuntimeCall::Session(
-				pallet_session::Call::set_keys { .. } | pallet_session::Call::purge_keys {},
-			) => Signers::Validator,
+			RuntimeCall::Session(pallet_session::Call::set_keys { .. }) => Signers::Validator,
 			RuntimeCall::Institutions(call) => call.signers(),
 			_ => Signers::Nobody,
 		}
@@ -198,6 +198,7 @@ impl pallet_institutions::Config for Test {
 	type Council = Council;
 	type Nodes = TestNodes;
 	type Enterprises = TestEnterprises;
+	type SessionKeys = pallet_institutions::SessionKeysOf<Test>;
 	type EnterpriseBudget = EnterpriseBudget;
 	type TaxAuthorityBudget = InstitutionBudget;
 	type BankBudget = InstitutionBudget;
@@ -293,6 +294,9 @@ impl crate::BenchmarkHelper<AccountId, RuntimeCall> for TestBenchmarks {
 		RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
 	}
 	fn validator_call() -> RuntimeCall {
-		RuntimeCall::Session(pallet_session::Call::purge_keys {})
+		RuntimeCall::Session(pallet_session::Call::set_keys {
+			keys: UintAuthorityId(1),
+			proof: vec![],
+		})
 	}
 }

@@ -190,6 +190,47 @@ fn the_validator_floor_holds() {
 }
 
 #[test]
+fn the_floor_counts_validators_with_keys() {
+	new_test_ext().execute_with(|| {
+		// Four founders (ids 0 to 3, validators 10 to 40), MinValidators 3; the third
+		// founder's validator (30, institution 2) has lost its keys.
+		pallet_session::NextKeys::<Test>::remove(30);
+		assert_noop!(Institutions::suspend(council(3, 4), 1), Error::<Test>::TooFewValidators);
+		assert_noop!(Institutions::remove(council(3, 4), 1), Error::<Test>::TooFewValidators);
+		// Institution 2 itself may go: the three others have keys.
+		assert_ok!(Institutions::suspend(council(3, 4), 2));
+	});
+}
+
+#[test]
+fn the_validator_set_never_shrinks_below_the_floor_for_want_of_keys() {
+	new_test_ext().execute_with(|| {
+		let current = pallet_session::Validators::<Test>::get();
+		assert_eq!(current, vec![10, 20, 30, 40]);
+		// Two new validator accounts, neither with keys yet: two keyed validators would be
+		// fewer than the floor of three, so the current four carry on.
+		assert_ok!(Institutions::set_validator(council(3, 4), 1, 21));
+		assert_ok!(Institutions::set_validator(council(3, 4), 2, 31));
+		assert_eq!(Institutions::new_session(1), None);
+		give_keys(21);
+		assert_eq!(Institutions::new_session(2), Some(vec![10, 21, 40]));
+	});
+}
+
+#[test]
+fn nobody_purges_session_keys() {
+	new_test_ext().execute_with(|| {
+		let purge = RuntimeCall::Session(pallet_session::Call::purge_keys {});
+		for who in [2, 20] {
+			assert_eq!(
+				admit_with(who, &purge, &Default::default(), 10),
+				refused(Refusal::CallNotForSigner)
+			);
+		}
+	});
+}
+
+#[test]
 fn removal_is_final_and_releases_code_accounts_and_node() {
 	new_test_ext().execute_with(|| {
 		let id = admit(5, Role::Bank);
@@ -514,11 +555,41 @@ fn an_institution_has_one_budget_for_its_accounts() {
 }
 
 #[test]
-fn an_enterprise_call_is_charged_the_enterprise_path() {
+fn a_call_is_charged_the_path_its_signers_take() {
 	let check = CheckMembership::<Test>::new();
 	assert_eq!(check.weight(&enterprise_call()), <() as WeightInfo>::check_enterprise_membership());
-	assert_eq!(check.weight(&remark()), <() as WeightInfo>::check_membership());
-	assert_eq!(check.weight(&set_keys(20)), <() as WeightInfo>::check_membership());
+	assert_eq!(check.weight(&remark()), <() as WeightInfo>::check_institution_membership());
+	assert_eq!(check.weight(&propose()), <() as WeightInfo>::check_institution_membership());
+	assert_eq!(check.weight(&set_keys(20)), <() as WeightInfo>::check_validator_membership());
+}
+
+#[test]
+fn the_budget_entry_is_charged_once_a_block() {
+	use sp_runtime::traits::DispatchTransaction;
+	new_test_ext().execute_with(|| {
+		let call = remark();
+		let check = CheckMembership::<Test>::new();
+		let info = frame_support::dispatch::DispatchInfo {
+			extension_weight: check.weight(&call),
+			..Default::default()
+		};
+		let charged = |who| {
+			CheckMembership::<Test>::new()
+				.dispatch_transaction(RuntimeOrigin::signed(who), call.clone(), &info, 10, 0)
+				.expect("admitted")
+				.expect("dispatched")
+				.actual_weight
+				.expect("weighed")
+		};
+		let write = <Test as frame_system::Config>::DbWeight::get().writes(1);
+		assert!(write.ref_time() > 0);
+		let full = info.total_weight();
+		assert_eq!(charged(2), full, "the institution's first transaction in the block");
+		assert_eq!(charged(2), full - write, "its second writes the same entry");
+		assert_eq!(charged(3), full, "another institution's first");
+		System::set_block_number(2);
+		assert_eq!(charged(2), full, "the first in the next block");
+	});
 }
 
 #[test]

@@ -23,7 +23,8 @@ pub trait WeightInfo {
 	fn set_validator() -> Weight;
 	fn set_node() -> Weight;
 	fn rotate_encryption_key() -> Weight;
-	fn check_membership() -> Weight;
+	fn check_validator_membership() -> Weight;
+	fn check_institution_membership() -> Weight;
 	fn check_enterprise_membership() -> Weight;
 	fn clear_spent_budgets(n: u32, ) -> Weight;
 }
@@ -39,6 +40,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::ByValidator` (r:2 w:1)
 	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::ControllerOf` (r:2 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::ByNode` (r:1 w:1)
 	/// Proof: `Institutions::ByNode` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::NextInstitutionId` (r:1 w:1)
@@ -61,16 +64,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn admit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `86737`
+		//  Measured:  `86743`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_500_151_000 picoseconds.
-		Weight::from_parts(1_649_262_000, 0)
+		// Minimum execution time: 1_543_465_000 picoseconds.
+		Weight::from_parts(2_383_800_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(T::DbWeight::get().reads(141))
+			.saturating_add(T::DbWeight::get().reads(143))
 			.saturating_add(T::DbWeight::get().writes(14))
 	}
 	/// Storage: `Institutions::Registry` (r:129 w:1)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Session::NextKeys` (r:127 w:0)
+	/// Proof: `Session::NextKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `NodeAuthorization::WellKnownNodes` (r:1 w:1)
 	/// Proof: `NodeAuthorization::WellKnownNodes` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Proposals` (r:1 w:0)
@@ -85,12 +90,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn suspend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `83574`
-		//  Estimated: `387345`
-		// Minimum execution time: 1_856_859_000 picoseconds.
-		Weight::from_parts(1_977_959_000, 0)
-			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(T::DbWeight::get().reads(131))
+		//  Measured:  `93357`
+		//  Estimated: `408672`
+		// Minimum execution time: 2_671_977_000 picoseconds.
+		Weight::from_parts(4_118_779_000, 0)
+			.saturating_add(Weight::from_parts(0, 408672))
+			.saturating_add(T::DbWeight::get().reads(258))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Institutions::Registry` (r:129 w:1)
@@ -111,14 +116,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `83444`
 		//  Estimated: `387345`
-		// Minimum execution time: 1_398_371_000 picoseconds.
-		Weight::from_parts(1_479_872_000, 0)
+		// Minimum execution time: 1_477_809_000 picoseconds.
+		Weight::from_parts(2_152_197_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(T::DbWeight::get().reads(131))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Institutions::Registry` (r:129 w:1)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Session::NextKeys` (r:127 w:0)
+	/// Proof: `Session::NextKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `NodeAuthorization::WellKnownNodes` (r:1 w:1)
 	/// Proof: `NodeAuthorization::WellKnownNodes` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Proposals` (r:1 w:0)
@@ -141,12 +148,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn remove() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `83574`
-		//  Estimated: `387345`
-		// Minimum execution time: 1_900_024_000 picoseconds.
-		Weight::from_parts(2_175_912_000, 0)
-			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(T::DbWeight::get().reads(131))
+		//  Measured:  `93357`
+		//  Estimated: `408672`
+		// Minimum execution time: 2_535_144_000 picoseconds.
+		Weight::from_parts(2_816_181_000, 0)
+			.saturating_add(Weight::from_parts(0, 408672))
+			.saturating_add(T::DbWeight::get().reads(258))
 			.saturating_add(T::DbWeight::get().writes(10))
 	}
 	/// Storage: `Institutions::Registry` (r:1 w:1)
@@ -155,16 +162,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::ByValidator` (r:1 w:2)
 	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn set_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3406`
+		//  Measured:  `3412`
 		//  Estimated: `3985`
-		// Minimum execution time: 94_610_000 picoseconds.
-		Weight::from_parts(132_386_000, 0)
+		// Minimum execution time: 99_267_000 picoseconds.
+		Weight::from_parts(130_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Institutions::Registry` (r:1 w:1)
@@ -181,8 +190,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `18664`
 		//  Estimated: `20149`
-		// Minimum execution time: 283_880_000 picoseconds.
-		Weight::from_parts(328_998_000, 0)
+		// Minimum execution time: 277_611_000 picoseconds.
+		Weight::from_parts(394_555_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(8))
@@ -195,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2372`
 		//  Estimated: `3985`
-		// Minimum execution time: 72_067_000 picoseconds.
-		Weight::from_parts(88_371_000, 0)
+		// Minimum execution time: 103_263_000 picoseconds.
+		Weight::from_parts(124_975_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -211,14 +220,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::SpentInBlock` (r:1 w:1)
 	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
-	fn check_membership() -> Weight {
+	fn check_validator_membership() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3236`
 		//  Estimated: `3985`
-		// Minimum execution time: 67_580_000 picoseconds.
-		Weight::from_parts(83_233_000, 0)
+		// Minimum execution time: 68_842_000 picoseconds.
+		Weight::from_parts(92_107_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
+	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::SpentInBlock` (r:1 w:1)
+	/// Proof: `Institutions::SpentInBlock` (`max_values`: None, `max_size`: Some(55), added: 2530, mode: `MaxEncodedLen`)
+	fn check_institution_membership() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2443`
+		//  Estimated: `3985`
+		// Minimum execution time: 55_692_000 picoseconds.
+		Weight::from_parts(72_347_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
@@ -231,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `460`
 		//  Estimated: `3531`
-		// Minimum execution time: 40_771_000 picoseconds.
-		Weight::from_parts(49_774_000, 0)
+		// Minimum execution time: 45_647_000 picoseconds.
+		Weight::from_parts(62_883_000, 0)
 			.saturating_add(Weight::from_parts(0, 3531))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -244,10 +271,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `276 + n * (45 ±0)`
 		//  Estimated: `990 + n * (2530 ±0)`
-		// Minimum execution time: 4_056_000 picoseconds.
-		Weight::from_parts(5_007_000, 0)
+		// Minimum execution time: 3_986_000 picoseconds.
+		Weight::from_parts(3_412_067, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(1_342_992, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_290_336, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))
@@ -257,63 +284,69 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn admit() -> Weight {
-		Weight::from_parts(1_649_262_000, 0)
+		Weight::from_parts(2_383_800_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(ParityDbWeight::get().reads(141))
+			.saturating_add(ParityDbWeight::get().reads(143))
 			.saturating_add(ParityDbWeight::get().writes(14))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(1_977_959_000, 0)
-			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(ParityDbWeight::get().reads(131))
+		Weight::from_parts(4_118_779_000, 0)
+			.saturating_add(Weight::from_parts(0, 408672))
+			.saturating_add(ParityDbWeight::get().reads(258))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(1_479_872_000, 0)
+		Weight::from_parts(2_152_197_000, 0)
 			.saturating_add(Weight::from_parts(0, 387345))
 			.saturating_add(ParityDbWeight::get().reads(131))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(2_175_912_000, 0)
-			.saturating_add(Weight::from_parts(0, 387345))
-			.saturating_add(ParityDbWeight::get().reads(131))
+		Weight::from_parts(2_816_181_000, 0)
+			.saturating_add(Weight::from_parts(0, 408672))
+			.saturating_add(ParityDbWeight::get().reads(258))
 			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_validator() -> Weight {
-		Weight::from_parts(132_386_000, 0)
+		Weight::from_parts(130_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_node() -> Weight {
-		Weight::from_parts(328_998_000, 0)
+		Weight::from_parts(394_555_000, 0)
 			.saturating_add(Weight::from_parts(0, 20149))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn rotate_encryption_key() -> Weight {
-		Weight::from_parts(88_371_000, 0)
+		Weight::from_parts(124_975_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
-	fn check_membership() -> Weight {
-		Weight::from_parts(83_233_000, 0)
+	fn check_validator_membership() -> Weight {
+		Weight::from_parts(92_107_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
+	fn check_institution_membership() -> Weight {
+		Weight::from_parts(72_347_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
 	fn check_enterprise_membership() -> Weight {
-		Weight::from_parts(49_774_000, 0)
+		Weight::from_parts(62_883_000, 0)
 			.saturating_add(Weight::from_parts(0, 3531))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn clear_spent_budgets(n: u32, ) -> Weight {
-		Weight::from_parts(5_007_000, 0)
+		Weight::from_parts(3_412_067, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(1_342_992, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_290_336, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2530).saturating_mul(n.into()))

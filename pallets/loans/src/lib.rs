@@ -58,6 +58,7 @@
 
 extern crate alloc;
 
+pub mod migrations;
 pub mod schedule;
 mod types;
 pub mod weights;
@@ -95,7 +96,11 @@ pub mod pallet {
 	/// rate, and it keeps the schedule arithmetic within bounds.
 	pub const MAX_RATE_BPS: u32 = 10_000;
 
+	/// Version 1: [`ProductsInForce`] counts each bank's products that are not retired.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// A product as this runtime stores it.
@@ -126,7 +131,7 @@ pub mod pallet {
 		/// The longest term any product may offer, in months.
 		#[pallet::constant]
 		type MaxTermMonths: Get<u32>;
-		/// Most products one bank may have published.
+		/// Most products one bank may have in force; retired ones do not count.
 		#[pallet::constant]
 		type MaxProductsPerBank: Get<u32>;
 		/// Longest an offer may stay open, in blocks.
@@ -172,10 +177,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextProductId<T: Config> = StorageValue<_, ProductId, ValueQuery>;
 
-	/// The products each bank has published.
+	/// The products each bank has published, retired ones included.
 	#[pallet::storage]
 	pub type ProductsOf<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ProductId, ()>;
+
+	/// How many of each bank's products are in force (not retired): what its cap counts.
+	#[pallet::storage]
+	pub type ProductsInForce<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Every loan, by number.
 	#[pallet::storage]
@@ -300,7 +310,7 @@ pub mod pallet {
 		InvalidRateRange,
 		/// A product's exposure cap must be at least its maximum amount.
 		InvalidExposureCap,
-		/// The bank has `MaxProductsPerBank` products.
+		/// The bank has `MaxProductsPerBank` products in force: retire one first.
 		TooManyProducts,
 		/// Product numbers are exhausted.
 		ProductIdOverflow,
@@ -378,14 +388,13 @@ pub mod pallet {
 		pub fn publish_product(origin: OriginFor<T>, terms: ProductTerms) -> DispatchResult {
 			let bank = Self::ensure_bank(origin)?;
 			Self::check_terms(&terms)?;
-			let published = ProductsOf::<T>::iter_key_prefix(&bank)
-				.take(T::MaxProductsPerBank::get() as usize)
-				.count();
-			ensure!(published < T::MaxProductsPerBank::get() as usize, Error::<T>::TooManyProducts);
+			let in_force = ProductsInForce::<T>::get(&bank);
+			ensure!(in_force < T::MaxProductsPerBank::get(), Error::<T>::TooManyProducts);
 			let id = NextProductId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::ProductIdOverflow)?;
 			Products::<T>::insert(id, Product { bank: bank.clone(), terms, retired: false });
 			ProductsOf::<T>::insert(&bank, id, ());
+			ProductsInForce::<T>::insert(&bank, in_force.saturating_add(1));
 			NextProductId::<T>::put(next);
 			Self::deposit_event(Event::ProductPublished { product: id, bank });
 			Ok(())
@@ -402,6 +411,7 @@ pub mod pallet {
 			ensure!(entry.bank == who, Error::<T>::NotProductBank);
 			ensure!(!entry.retired, Error::<T>::ProductRetired);
 			entry.retired = true;
+			ProductsInForce::<T>::mutate(&entry.bank, |n| n.saturating_dec());
 			Products::<T>::insert(product, entry);
 			Self::deposit_event(Event::ProductRetired { product });
 			Ok(())

@@ -130,6 +130,10 @@ impl InstitutionInspect<AccountId> for TestInstitutions {
 	fn encryption_key(who: &AccountId) -> Option<EncryptionPublicKey> {
 		Self::active_role(who).map(|_| [*who as u8; 32])
 	}
+
+	fn is_institution_account(who: &AccountId) -> bool {
+		matches!(*who, TAX_AUTHORITY | BANK | OTHER_BANK)
+	}
 }
 
 pub struct TestEnterprises;

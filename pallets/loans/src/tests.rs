@@ -162,10 +162,22 @@ fn products_are_checked() {
 			publish(BANK, with(&|t| t.exposure_cap = 1)),
 			Error::<Test>::InvalidExposureCap
 		);
+		let first = NextProductId::<Test>::get();
 		for _ in 0..MAX_PRODUCTS {
 			publish_with(BANK, terms());
 		}
 		assert_noop!(publish(BANK, terms()), Error::<Test>::TooManyProducts);
+		// A retired product frees its place and stays on record.
+		assert_ok!(Loans::retire_product(RuntimeOrigin::signed(BANK), first));
+		let again = publish_with(BANK, terms());
+		assert!(Products::<Test>::get(first).is_some_and(|p| p.retired));
+		assert_eq!(
+			crate::ProductsOf::<Test>::iter_key_prefix(BANK).count() as u32,
+			MAX_PRODUCTS + 1
+		);
+		assert_noop!(publish(BANK, terms()), Error::<Test>::TooManyProducts);
+		assert_eq!(crate::ProductsInForce::<Test>::get(BANK), MAX_PRODUCTS);
+		assert!(again > first);
 		publish_with(OTHER_BANK, terms());
 		suspend(OTHER_BANK);
 		assert_noop!(publish(OTHER_BANK, terms()), Error::<Test>::NotABank);
@@ -872,4 +884,27 @@ fn the_largest_loan_at_the_highest_rate_over_the_longest_term_has_a_schedule() {
 			.expect("within the runtime's bounds");
 		assert_eq!(dues.len(), 60);
 	}
+}
+
+#[test]
+fn version_1_counts_each_banks_products_in_force() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let first = publish_with(BANK, terms());
+		publish_with(BANK, terms());
+		publish_with(OTHER_BANK, terms());
+		assert_ok!(Loans::retire_product(RuntimeOrigin::signed(BANK), first));
+		// As version 0 left it: no counts.
+		let _ = crate::ProductsInForce::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+
+		assert_eq!(crate::ProductsInForce::<Test>::get(BANK), 1);
+		assert_eq!(crate::ProductsInForce::<Test>::get(OTHER_BANK), 1);
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
+		// Run again, it changes nothing.
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(crate::ProductsInForce::<Test>::get(BANK), 1);
+	});
 }

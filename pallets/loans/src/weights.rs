@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_loans`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-27, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -38,33 +38,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::Registry` (r:1 w:0)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
-	/// Storage: `Loans::ProductsOf` (r:64 w:1)
-	/// Proof: `Loans::ProductsOf` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::ProductsInForce` (r:1 w:1)
+	/// Proof: `Loans::ProductsInForce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::NextProductId` (r:1 w:1)
 	/// Proof: `Loans::NextProductId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:0 w:1)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::ProductsOf` (r:0 w:1)
+	/// Proof: `Loans::ProductsOf` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn publish_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1868`
-		//  Estimated: `163230`
-		// Minimum execution time: 109_472_000 picoseconds.
-		Weight::from_parts(121_411_000, 0)
-			.saturating_add(Weight::from_parts(0, 163230))
-			.saturating_add(T::DbWeight::get().reads(67))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `817`
+		//  Estimated: `3985`
+		// Minimum execution time: 46_569_000 picoseconds.
+		Weight::from_parts(53_109_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Loans::Products` (r:1 w:1)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::ProductsInForce` (r:1 w:1)
+	/// Proof: `Loans::ProductsInForce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn retire_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `185`
+		//  Measured:  `259`
 		//  Estimated: `3563`
-		// Minimum execution time: 13_019_000 picoseconds.
-		Weight::from_parts(14_161_000, 0)
+		// Minimum execution time: 22_424_000 picoseconds.
+		Weight::from_parts(25_959_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
-			.saturating_add(T::DbWeight::get().reads(1))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
@@ -81,37 +85,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::LoansByBank` (r:0 w:1)
 	/// Proof: `Loans::LoansByBank` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Loans` (r:0 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::LoansOf` (r:0 w:1)
 	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	fn apply_for_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1115`
+		//  Measured:  `1148`
 		//  Estimated: `4653`
-		// Minimum execution time: 43_545_000 picoseconds.
-		Weight::from_parts(46_369_000, 0)
+		// Minimum execution time: 56_013_000 picoseconds.
+		Weight::from_parts(84_174_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	fn withdraw_application() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `606`
-		//  Estimated: `3750`
-		// Minimum execution time: 20_501_000 picoseconds.
-		Weight::from_parts(22_243_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		//  Measured:  `638`
+		//  Estimated: `3745`
+		// Minimum execution time: 27_130_000 picoseconds.
+		Weight::from_parts(48_021_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
+	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:8 w:0)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:1 w:0)
@@ -123,47 +129,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn approve_loan(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1081 + r * (253 ±0)`
-		//  Estimated: `3750 + r * (3663 ±0)`
-		// Minimum execution time: 48_132_000 picoseconds.
-		Weight::from_parts(39_818_214, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
-			.saturating_add(Weight::from_parts(11_499_462, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+		//  Measured:  `1119 + r * (253 ±0)`
+		//  Estimated: `3745 + r * (3663 ±0)`
+		// Minimum execution time: 52_708_000 picoseconds.
+		Weight::from_parts(45_126_240, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
+			.saturating_add(Weight::from_parts(22_851_940, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	fn reject_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `456`
-		//  Estimated: `3750`
-		// Minimum execution time: 18_768_000 picoseconds.
-		Weight::from_parts(20_811_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		//  Measured:  `488`
+		//  Estimated: `3745`
+		// Minimum execution time: 24_547_000 picoseconds.
+		Weight::from_parts(41_281_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	fn accept_offer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `653`
-		//  Estimated: `3750`
-		// Minimum execution time: 21_111_000 picoseconds.
-		Weight::from_parts(22_904_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		//  Measured:  `685`
+		//  Estimated: `3745`
+		// Minimum execution time: 27_681_000 picoseconds.
+		Weight::from_parts(40_370_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
@@ -177,17 +183,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 60]`.
 	fn record_disbursement(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `534`
-		//  Estimated: `3750`
-		// Minimum execution time: 31_406_000 picoseconds.
-		Weight::from_parts(33_874_747, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
-			.saturating_add(Weight::from_parts(53_683, 0).saturating_mul(m.into()))
+		//  Measured:  `566`
+		//  Estimated: `3745`
+		// Minimum execution time: 41_381_000 picoseconds.
+		Weight::from_parts(56_438_696, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
+			.saturating_add(Weight::from_parts(149_527, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:1 w:1)
@@ -199,44 +205,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 60]`.
 	fn record_repayment(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `661 + m * (68 ±0)`
+		//  Measured:  `689 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 34_001_000 picoseconds.
-		Weight::from_parts(36_741_681, 0)
+		// Minimum execution time: 45_127_000 picoseconds.
+		Weight::from_parts(52_713_082, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(53_408, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(86_170, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BlocksPerDay` (r:1 w:0)
 	/// Proof: `Loans::BlocksPerDay` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn declare_default() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `608`
-		//  Estimated: `3750`
-		// Minimum execution time: 21_672_000 picoseconds.
-		Weight::from_parts(23_404_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		//  Measured:  `636`
+		//  Estimated: `3745`
+		// Minimum execution time: 28_612_000 picoseconds.
+		Weight::from_parts(39_148_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	fn write_off() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `657`
-		//  Estimated: `3750`
-		// Minimum execution time: 24_867_000 picoseconds.
-		Weight::from_parts(27_040_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		//  Measured:  `685`
+		//  Estimated: `3745`
+		// Minimum execution time: 32_869_000 picoseconds.
+		Weight::from_parts(48_902_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -245,18 +251,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::DueChecks` (r:65 w:64)
 	/// Proof: `Loans::DueChecks` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Loans` (r:64 w:64)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(285), added: 2760, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:64 w:0)
 	/// Proof: `Loans::Schedules` (`max_values`: None, `max_size`: Some(4097), added: 6572, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn check_dues(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4386 + n * (303 ±0)`
+		//  Measured:  `4419 + n * (298 ±0)`
 		//  Estimated: `3493 + n * (6572 ±0)`
-		// Minimum execution time: 32_379_000 picoseconds.
-		Weight::from_parts(33_690_000, 0)
+		// Minimum execution time: 42_002_000 picoseconds.
+		Weight::from_parts(45_116_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
-			.saturating_add(Weight::from_parts(32_219_125, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(58_725_846, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -271,8 +277,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 8_132_000 picoseconds.
-		Weight::from_parts(8_863_000, 0)
+		// Minimum execution time: 10_416_000 picoseconds.
+		Weight::from_parts(16_804_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -282,80 +288,80 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(121_411_000, 0)
-			.saturating_add(Weight::from_parts(0, 163230))
-			.saturating_add(ParityDbWeight::get().reads(67))
-			.saturating_add(ParityDbWeight::get().writes(3))
+		Weight::from_parts(53_109_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(14_161_000, 0)
+		Weight::from_parts(25_959_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
-			.saturating_add(ParityDbWeight::get().reads(1))
-			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(46_369_000, 0)
+		Weight::from_parts(84_174_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(22_243_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		Weight::from_parts(48_021_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(39_818_214, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
-			.saturating_add(Weight::from_parts(11_499_462, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(5))
+		Weight::from_parts(45_126_240, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
+			.saturating_add(Weight::from_parts(22_851_940, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(20_811_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		Weight::from_parts(41_281_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(22_904_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		Weight::from_parts(40_370_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(33_874_747, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
-			.saturating_add(Weight::from_parts(53_683, 0).saturating_mul(m.into()))
+		Weight::from_parts(56_438_696, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
+			.saturating_add(Weight::from_parts(149_527, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(36_741_681, 0)
+		Weight::from_parts(52_713_082, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(53_408, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(86_170, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(23_404_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		Weight::from_parts(39_148_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(27_040_000, 0)
-			.saturating_add(Weight::from_parts(0, 3750))
+		Weight::from_parts(48_902_000, 0)
+			.saturating_add(Weight::from_parts(0, 3745))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(33_690_000, 0)
+		Weight::from_parts(45_116_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
-			.saturating_add(Weight::from_parts(32_219_125, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(58_725_846, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -363,7 +369,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(8_863_000, 0)
+		Weight::from_parts(16_804_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

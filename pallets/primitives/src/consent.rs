@@ -113,6 +113,16 @@ pub trait ConsentCheck<AccountId> {
 	) -> Option<ConsentId>;
 }
 
+/// What the register tells the consent pallet when an enterprise is deregistered: its consents
+/// end, as if withdrawn, so that nothing more is delivered or used under them.
+pub trait EndConsents<AccountId> {
+	/// Ends every consent `enterprise` has in force, recorded as ended by the deregistration
+	/// that `by` (a tax authority) made; returns how many it ended.
+	fn end_consents_of(enterprise: &Uscc, by: &AccountId) -> u32;
+	/// The most `end_consents_of` may weigh.
+	fn max_weight() -> sp_runtime::Weight;
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

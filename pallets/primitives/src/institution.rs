@@ -43,6 +43,10 @@ pub trait InstitutionInspect<AccountId> {
 	/// The registered X25519 encryption key of the active institution whose governance account
 	/// is `who`: what envelopes for it are sealed to.
 	fn encryption_key(who: &AccountId) -> Option<crate::privacy::EncryptionPublicKey>;
+
+	/// Whether `who` is the governance or validator account of an institution that has not
+	/// been removed (active or suspended).
+	fn is_institution_account(who: &AccountId) -> bool;
 }
 
 /// The network's list of nodes allowed to connect, as the institutions registry maintains it.

@@ -33,7 +33,7 @@ pub mod text;
 mod uscc;
 
 pub use consent::{
-	all_distinct, ConsentCheck, ConsentId, DataScope, DisclosureLevel, Kinds, Purpose,
+	all_distinct, ConsentCheck, ConsentId, DataScope, DisclosureLevel, EndConsents, Kinds, Purpose,
 };
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
 pub use queue::{sweep, MAX_SWEEP_STEPS};

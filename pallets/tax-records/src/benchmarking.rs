@@ -8,7 +8,7 @@ use banktax_primitives::{
 	Period, Rating, RecordId, RecordKind, Uscc, FIRST_YEAR, USCC_LEN,
 };
 use frame_benchmarking::v2::*;
-use frame_support::traits::Get;
+use frame_support::traits::{EnsureOrigin, Get};
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 
@@ -207,6 +207,27 @@ mod benchmarks {
 			Records::<T>::get(record).map(|r| r.status),
 			Some(RecordStatus::Revoked { .. })
 		));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn transfer_enterprise() -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let uscc = registered::<T>(&authority)?;
+		let enterprise = Uscc::parse(&uscc).map_err(|_| BenchmarkError::Stop("invalid code"))?;
+		// In the care of another bureau, to be moved to this one.
+		Enterprises::<T>::mutate(enterprise, |entry| {
+			if let Some(entry) = entry {
+				entry.registered_by = account("other bureau", 0, 0);
+			}
+		});
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, uscc, authority.clone());
+
+		assert_eq!(Enterprises::<T>::get(enterprise).map(|e| e.registered_by), Some(authority));
 		Ok(())
 	}
 

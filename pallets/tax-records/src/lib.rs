@@ -21,8 +21,15 @@
 //! **Enterprises.** A tax authority registers an enterprise with its controller accounts: the
 //! accounts that act for it (grant consent, apply for loans). Controllers pass the chain's
 //! membership check on transactions (through `EnterpriseInspect`), for their own enterprise's
-//! consent and loan calls. An account controls at most one enterprise. Deregistering keeps the enterprise's history and drops its controllers;
-//! registering it again restores it.
+//! consent and loan calls. An account controls at most one enterprise, and no institution's
+//! account controls one (a bank must not grant itself consent). Deregistering keeps the
+//! enterprise's history and drops its controllers; registering it again restores it.
+//!
+//! **One bureau in charge.** The tax authority that registers an enterprise is the one in charge
+//! of it: only it sets its controllers, attests, amends and revokes its records, deregisters and
+//! registers it again. Another bureau is refused with [`Error::NotBureauInCharge`]; the council
+//! moves an enterprise to another bureau by motion
+//! ([`transfer_enterprise`](Pallet::transfer_enterprise)), e.g. when it moves province.
 //!
 //! **Corrections never rewrite history.** One record is current for each (enterprise, period,
 //! kind). Amending it adds a new version and marks the old one superseded; revoking an
@@ -54,10 +61,12 @@
 //! | [`attest_records`](Pallet::attest_records) | an active tax authority | [`Event::RecordAttested`] for each record |
 //! | [`amend_record`](Pallet::amend_record) | an active tax authority | [`Event::RecordAmended`] |
 //! | [`revoke_record`](Pallet::revoke_record) | an active tax authority | [`Event::RecordRevoked`] |
+//! | [`transfer_enterprise`](Pallet::transfer_enterprise) | the council | [`Event::EnterpriseTransferred`] |
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod migrations;
 mod types;
 pub mod weights;
 
@@ -78,13 +87,17 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use banktax_primitives::{
 		privacy::{self, SCHEMA_VERSION},
-		EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo, RecordInspect,
-		RecordKind, Role, Uscc, USCC_LEN,
+		EndConsents, EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo,
+		RecordInspect, RecordKind, Role, Uscc, USCC_LEN,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
+	/// Version 1: an enterprise's `record_count` counts its current records only.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// An enterprise as this runtime stores it.
@@ -102,12 +115,18 @@ pub mod pallet {
 		/// Who is an active tax authority.
 		type Institutions: InstitutionInspect<Self::AccountId>;
 
+		/// Who moves an enterprise to another bureau: the council, in the runtime.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The consents an enterprise has granted, which its deregistration ends.
+		type Consents: EndConsents<Self::AccountId>;
+
 		/// Most controller accounts of one enterprise.
 		#[pallet::constant]
 		type MaxControllers: Get<u32>;
 
-		/// Most records (all versions) of one enterprise: ten years of monthly returns of every
-		/// kind, with room for amendments.
+		/// Most current records of one enterprise: ten years of monthly returns of every kind.
+		/// Superseded and revoked versions do not count; they stay, as history.
 		#[pallet::constant]
 		type MaxRecordsPerEnterprise: Get<u32>;
 
@@ -210,6 +229,8 @@ pub mod pallet {
 		},
 		/// A tax authority revoked an erroneous record.
 		RecordRevoked { record: RecordId, reason: RevocationReason },
+		/// The council put the enterprise in the care of the tax authority `to`.
+		EnterpriseTransferred { enterprise: Uscc, to: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -232,6 +253,12 @@ pub mod pallet {
 		DuplicateController,
 		/// The account already controls another enterprise.
 		ControllerInUse,
+		/// The account is an institution's: institutions do not act for enterprises.
+		ControllerIsInstitution,
+		/// Another tax authority is in charge of this enterprise.
+		NotBureauInCharge,
+		/// The enterprise is in the care of that tax authority already.
+		AlreadyInCharge,
 		/// The record follows a schema version this chain does not accept.
 		UnsupportedSchemaVersion,
 		/// The period does not exist (year out of range, quarter or month out of bounds).
@@ -254,7 +281,7 @@ pub mod pallet {
 		RecordSuperseded,
 		/// The record has been revoked.
 		RecordRevoked,
-		/// The enterprise has `MaxRecordsPerEnterprise` records.
+		/// The enterprise has `MaxRecordsPerEnterprise` current records.
 		TooManyRecords,
 		/// Record numbers are exhausted.
 		RecordIdOverflow,
@@ -282,7 +309,10 @@ pub mod pallet {
 				Some(e) if e.status == EnterpriseStatus::Registered => {
 					return Err(Error::<T>::AlreadyRegistered.into())
 				}
-				Some(e) => e.record_count,
+				Some(e) => {
+					Self::ensure_in_charge(e, &who)?;
+					e.record_count
+				}
 				None => 0,
 			};
 			let controllers = Self::check_controllers(controllers, None)?;
@@ -318,8 +348,9 @@ pub mod pallet {
 			uscc: [u8; USCC_LEN],
 			controllers: Vec<T::AccountId>,
 		) -> DispatchResult {
-			Self::ensure_tax_authority(origin)?;
+			let who = Self::ensure_tax_authority(origin)?;
 			let (enterprise, mut entry) = Self::registered(&uscc)?;
+			Self::ensure_in_charge(&entry, &who)?;
 			let controllers = Self::check_controllers(controllers, Some(enterprise))?;
 			for old in entry.controllers.iter().filter(|old| !controllers.contains(old)) {
 				Self::remove_controller(old);
@@ -333,15 +364,19 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Deregisters the enterprise: its controllers lose their standing, no new records
-		/// may be attested; its records stay.
+		/// Deregisters the enterprise: its controllers lose their standing, its consents end
+		/// (recorded as ended by the deregistration; their envelopes leave state), no new
+		/// records may be attested; its records stay.
 		///
-		/// Caller: an active tax authority. Emits [`Event::EnterpriseDeregistered`].
+		/// Caller: the tax authority in charge of it. Emits [`Event::EnterpriseDeregistered`],
+		/// and the consent pallet's `ConsentWithdrawn` for each consent it ends.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::deregister_enterprise(T::MaxControllers::get()))]
+		#[pallet::weight(T::WeightInfo::deregister_enterprise(T::MaxControllers::get())
+			.saturating_add(T::Consents::max_weight()))]
 		pub fn deregister_enterprise(origin: OriginFor<T>, uscc: [u8; USCC_LEN]) -> DispatchResult {
-			Self::ensure_tax_authority(origin)?;
+			let who = Self::ensure_tax_authority(origin)?;
 			let (enterprise, mut entry) = Self::registered(&uscc)?;
+			Self::ensure_in_charge(&entry, &who)?;
 			for controller in &entry.controllers {
 				Self::remove_controller(controller);
 			}
@@ -349,6 +384,7 @@ pub mod pallet {
 			entry.status =
 				EnterpriseStatus::Deregistered { at: frame_system::Pallet::<T>::block_number() };
 			Enterprises::<T>::insert(enterprise, entry);
+			T::Consents::end_consents_of(&enterprise, &who);
 			Self::deposit_event(Event::EnterpriseDeregistered { enterprise });
 			Ok(())
 		}
@@ -385,6 +421,7 @@ pub mod pallet {
 			let mut old = Self::current(record)?;
 			let enterprise = old.enterprise;
 			let entry = Self::registered_entry(enterprise)?;
+			Self::ensure_in_charge(&entry, &who)?;
 			let version = old.version.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
 			let (period, kind) = (old.period, old.kind);
 			let new = Self::new_record(
@@ -396,7 +433,7 @@ pub mod pallet {
 				Some(record),
 				version,
 			)?;
-			let id = Self::store(entry, new)?;
+			let id = Self::store(entry, new, Replacing::Current)?;
 			old.status =
 				RecordStatus::Superseded { by: id, at: frame_system::Pallet::<T>::block_number() };
 			Records::<T>::insert(record, old);
@@ -425,6 +462,11 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = Self::ensure_tax_authority(origin)?;
 			let mut entry = Self::current(record)?;
+			let mut enterprise =
+				Enterprises::<T>::get(entry.enterprise).ok_or(Error::<T>::UnknownEnterprise)?;
+			Self::ensure_in_charge(&enterprise, &who)?;
+			enterprise.record_count = enterprise.record_count.saturating_sub(1);
+			Enterprises::<T>::insert(entry.enterprise, enterprise);
 			CurrentRecords::<T>::remove(entry.enterprise, (entry.period, entry.kind));
 			if entry.rating.is_some() {
 				Ratings::<T>::remove(entry.enterprise, entry.period.year());
@@ -458,6 +500,32 @@ pub mod pallet {
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			Self::attest_in_order(&who, records)
 		}
+
+		/// Puts the enterprise (registered or deregistered) in the care of the tax authority
+		/// `to`, which from then on is the only one to act on it.
+		///
+		/// Origin: the council. Emits [`Event::EnterpriseTransferred`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::transfer_enterprise())]
+		pub fn transfer_enterprise(
+			origin: OriginFor<T>,
+			uscc: [u8; USCC_LEN],
+			to: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let enterprise = Self::parse_uscc(&uscc)?;
+			let mut entry =
+				Enterprises::<T>::get(enterprise).ok_or(Error::<T>::UnknownEnterprise)?;
+			ensure!(
+				T::Institutions::active_role(&to) == Some(Role::TaxAuthority),
+				Error::<T>::NotTaxAuthority
+			);
+			ensure!(entry.registered_by != to, Error::<T>::AlreadyInCharge);
+			entry.registered_by = to.clone();
+			Enterprises::<T>::insert(enterprise, entry);
+			Self::deposit_event(Event::EnterpriseTransferred { enterprise, to });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -479,7 +547,9 @@ pub mod pallet {
 						if let Some((code, entry)) = ended {
 							Enterprises::<T>::insert(code, entry);
 						}
-						Self::registered_entry(enterprise)?
+						let entry = Self::registered_entry(enterprise)?;
+						Self::ensure_in_charge(&entry, who)?;
+						entry
 					}
 				};
 				ensure!(
@@ -488,7 +558,7 @@ pub mod pallet {
 				);
 				let record =
 					Self::new_record(enterprise, period, kind, attestation, who.clone(), None, 1)?;
-				let id = Self::file(&mut entry, record, &mut next)?;
+				let id = Self::file(&mut entry, record, &mut next, Replacing::Nothing)?;
 				Self::deposit_event(Event::RecordAttested { record: id, enterprise, period, kind });
 				open = Some((enterprise, entry));
 			}
@@ -496,6 +566,12 @@ pub mod pallet {
 				Enterprises::<T>::insert(code, entry);
 			}
 			NextRecordId::<T>::put(next);
+			Ok(())
+		}
+
+		/// `who` is the tax authority in charge of the enterprise `entry`.
+		fn ensure_in_charge(entry: &EnterpriseOf<T>, who: &T::AccountId) -> Result<(), Error<T>> {
+			ensure!(entry.registered_by == *who, Error::<T>::NotBureauInCharge);
 			Ok(())
 		}
 
@@ -544,8 +620,8 @@ pub mod pallet {
 			Ok(entry)
 		}
 
-		/// Checks a new list of controllers: non-empty, bounded, no account twice, none acting
-		/// for an enterprise other than `keeping`.
+		/// Checks a new list of controllers: non-empty, bounded, no account twice, none an
+		/// institution's, none acting for an enterprise other than `keeping`.
 		fn check_controllers(
 			controllers: Vec<T::AccountId>,
 			keeping: Option<Uscc>,
@@ -557,6 +633,10 @@ pub mod pallet {
 				ensure!(
 					!controllers.iter().skip(position + 1).any(|other| other == controller),
 					Error::<T>::DuplicateController
+				);
+				ensure!(
+					!T::Institutions::is_institution_account(controller),
+					Error::<T>::ControllerIsInstitution
 				);
 				if let Some(current) = ControllerOf::<T>::get(controller) {
 					ensure!(Some(current) == keeping, Error::<T>::ControllerInUse);
@@ -619,23 +699,34 @@ pub mod pallet {
 
 		/// Stores `record` as the current version of its (enterprise, period, kind) under a
 		/// new number, which it returns.
-		fn store(mut entry: EnterpriseOf<T>, record: RecordOf<T>) -> Result<RecordId, Error<T>> {
+		fn store(
+			mut entry: EnterpriseOf<T>,
+			record: RecordOf<T>,
+			replacing: Replacing,
+		) -> Result<RecordId, Error<T>> {
 			let enterprise = record.enterprise;
 			let mut next = NextRecordId::<T>::get();
-			let id = Self::file(&mut entry, record, &mut next)?;
+			let id = Self::file(&mut entry, record, &mut next, replacing)?;
 			NextRecordId::<T>::put(next);
 			Enterprises::<T>::insert(enterprise, entry);
 			Ok(id)
 		}
 
-		/// Stores `record` under number `next` and moves `next` on; counts it in `entry`. The
-		/// caller writes `entry` and `next` back, once for however many records it files.
+		/// Stores `record` under number `next` and moves `next` on; counts it in `entry` unless it
+		/// replaces a current record. The caller writes `entry` and `next` back, once for however
+		/// many records it files.
 		fn file(
 			entry: &mut EnterpriseOf<T>,
 			record: RecordOf<T>,
 			next: &mut RecordId,
+			replacing: Replacing,
 		) -> Result<RecordId, Error<T>> {
-			let count = entry.record_count.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
+			let count = match replacing {
+				Replacing::Current => entry.record_count,
+				Replacing::Nothing => {
+					entry.record_count.checked_add(1).ok_or(Error::<T>::TooManyRecords)?
+				}
+			};
 			ensure!(count <= T::MaxRecordsPerEnterprise::get(), Error::<T>::TooManyRecords);
 			let id = *next;
 			*next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
@@ -682,7 +773,7 @@ pub mod pallet {
 				Self::add_controller(&controller, enterprise);
 				for k in 0..register.records_each {
 					let record = synthetic_record::<T>(enterprise, i, k, &register.registered_by);
-					if Self::file(&mut entry, record, &mut next).is_err() {
+					if Self::file(&mut entry, record, &mut next, Replacing::Nothing).is_err() {
 						break;
 					}
 				}
@@ -853,7 +944,7 @@ impl<T: Config> banktax_primitives::SignedBy for Call<T> {
 			| Call::amend_record { .. }
 			| Call::revoke_record { .. }
 			| Call::attest_records { .. } => Signers::Institution(Role::TaxAuthority),
-			Call::__Ignore(..) => Signers::Nobody,
+			Call::transfer_enterprise { .. } | Call::__Ignore(..) => Signers::Nobody,
 		}
 	}
 }

@@ -53,10 +53,34 @@ impl InstitutionInspect<AccountId> for TestInstitutions {
 	fn encryption_key(_: &AccountId) -> Option<banktax_primitives::privacy::EncryptionPublicKey> {
 		None
 	}
+
+	fn is_institution_account(who: &AccountId) -> bool {
+		matches!(*who, TAX_AUTHORITY | OTHER_TAX_AUTHORITY | BANK)
+	}
+}
+
+thread_local! {
+	/// The enterprises whose consents deregistration ended, and by whom.
+	pub static ENDED: core::cell::RefCell<Vec<(banktax_primitives::Uscc, AccountId)>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records what the register asks the consent pallet to end.
+pub struct TestConsents;
+impl banktax_primitives::EndConsents<AccountId> for TestConsents {
+	fn end_consents_of(enterprise: &banktax_primitives::Uscc, by: &AccountId) -> u32 {
+		ENDED.with_borrow_mut(|ended| ended.push((*enterprise, *by)));
+		1
+	}
+	fn max_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000, 0)
+	}
 }
 
 impl pallet_tax_records::Config for Test {
 	type Institutions = TestInstitutions;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Consents = TestConsents;
 	type MaxControllers = ConstU32<MAX_CONTROLLERS>;
 	type MaxRecordsPerEnterprise = ConstU32<MAX_RECORDS>;
 	type MaxRecordsPerBatch = ConstU32<MAX_BATCH>;
@@ -75,6 +99,7 @@ impl pallet_tax_records::BenchmarkHelper<AccountId> for TestBenchmarkHelper {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	ENDED.with_borrow_mut(Vec::clear);
 	let storage = RuntimeGenesisConfig::default().build_storage().expect("genesis builds");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

@@ -170,7 +170,7 @@ fn controllers_can_be_replaced() {
 	new_test_ext().execute_with(|| {
 		register(CODE, vec![ALICE_CO, BOB_CO]);
 		assert_ok!(TaxRecords::set_controllers(
-			signed(OTHER_TAX_AUTHORITY),
+			signed(TAX_AUTHORITY),
 			*CODE,
 			vec![BOB_CO, CAROL_CO]
 		));
@@ -245,6 +245,11 @@ fn deregistering_keeps_the_history_and_registering_again_restores_it() {
 		);
 		assert_eq!(System::providers(&ALICE_CO), 1, "the account stays, with its nonce");
 		assert_eq!(status(record), RecordStatus::Current, "records stay");
+		assert_eq!(
+			ENDED.with_borrow(|ended| ended.clone()),
+			vec![(enterprise(), TAX_AUTHORITY)],
+			"its consents end"
+		);
 
 		let (period, kind, attestation) = vat(2, 2);
 		assert_noop!(
@@ -403,13 +408,7 @@ fn the_same_record_twice_is_refused_and_records_per_enterprise_are_capped() {
 		attest(vat(1, 1));
 		let (period, kind, attestation) = vat(1, 2);
 		assert_noop!(
-			TaxRecords::attest_record(
-				signed(OTHER_TAX_AUTHORITY),
-				*CODE,
-				period,
-				kind,
-				attestation
-			),
+			TaxRecords::attest_record(signed(TAX_AUTHORITY), *CODE, period, kind, attestation),
 			Error::<Test>::RecordExists
 		);
 		for month in 2..=MAX_RECORDS as u8 {
@@ -432,11 +431,7 @@ fn amending_adds_a_version_and_supersedes_the_old_one() {
 		System::set_block_number(5);
 		let (_, _, mut correction) = summary(2024, 2);
 		correction.rating = Some(Rating::B);
-		assert_ok!(TaxRecords::amend_record(
-			signed(OTHER_TAX_AUTHORITY),
-			first,
-			correction.clone()
-		));
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction.clone()));
 		let second = first + 1;
 		assert_eq!(
 			last_event(),
@@ -451,10 +446,7 @@ fn amending_adds_a_version_and_supersedes_the_old_one() {
 		);
 		assert_eq!(status(first), RecordStatus::Superseded { by: second, at: 5 });
 		let new = Records::<Test>::get(second).expect("stored");
-		assert_eq!(
-			(new.version, new.previous, new.attested_by),
-			(2, Some(first), OTHER_TAX_AUTHORITY)
-		);
+		assert_eq!((new.version, new.previous, new.attested_by), (2, Some(first), TAX_AUTHORITY));
 		assert_eq!(new.commitment, correction.commitment);
 		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), Some(second));
 		assert_eq!(TaxRecords::latest_rating(&enterprise()), Some((2024, Rating::B, second)));
@@ -822,5 +814,157 @@ fn genesis_can_fill_the_register_with_generated_enterprises() {
 		let (_, a) = &TaxRecords::records_of(&codes[0], None, None)[0];
 		let (_, b) = &TaxRecords::records_of(&codes[1], None, None)[0];
 		assert_ne!(a.ciphertext, b.ciphertext, "every record's bytes differ");
+	});
+}
+
+#[test]
+fn only_the_bureau_in_charge_acts_on_an_enterprise_until_the_council_moves_it() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let record = attest(vat(1, 1));
+		let other = signed(OTHER_TAX_AUTHORITY);
+		assert_noop!(
+			TaxRecords::set_controllers(other.clone(), *CODE, vec![BOB_CO]),
+			Error::<Test>::NotBureauInCharge
+		);
+		let (period, kind, attestation) = vat(2, 2);
+		assert_noop!(
+			TaxRecords::attest_record(other.clone(), *CODE, period, kind, attestation.clone()),
+			Error::<Test>::NotBureauInCharge
+		);
+		let batch = BoundedVec::truncate_from(vec![BatchedRecord {
+			uscc: *CODE,
+			period,
+			kind,
+			attestation: attestation.clone(),
+		}]);
+		assert_noop!(
+			TaxRecords::attest_records(other.clone(), batch),
+			Error::<Test>::NotBureauInCharge
+		);
+		let (_, _, correction) = vat(1, 3);
+		assert_noop!(
+			TaxRecords::amend_record(other.clone(), record, correction),
+			Error::<Test>::NotBureauInCharge
+		);
+		assert_noop!(
+			TaxRecords::revoke_record(other.clone(), record, RevocationReason::WrongPeriodOrKind),
+			Error::<Test>::NotBureauInCharge
+		);
+		assert_noop!(
+			TaxRecords::deregister_enterprise(other.clone(), *CODE),
+			Error::<Test>::NotBureauInCharge
+		);
+
+		// Only the council moves it, and only to an active tax authority.
+		assert_noop!(
+			TaxRecords::transfer_enterprise(other.clone(), *CODE, OTHER_TAX_AUTHORITY),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			TaxRecords::transfer_enterprise(RuntimeOrigin::root(), *CODE, BANK),
+			Error::<Test>::NotTaxAuthority
+		);
+		assert_noop!(
+			TaxRecords::transfer_enterprise(RuntimeOrigin::root(), *CODE, TAX_AUTHORITY),
+			Error::<Test>::AlreadyInCharge
+		);
+		assert_ok!(TaxRecords::transfer_enterprise(
+			RuntimeOrigin::root(),
+			*CODE,
+			OTHER_TAX_AUTHORITY
+		));
+		assert_eq!(
+			last_event(),
+			Event::EnterpriseTransferred { enterprise: enterprise(), to: OTHER_TAX_AUTHORITY }
+		);
+		assert_ok!(TaxRecords::attest_record(other, *CODE, period, kind, attestation));
+		assert_noop!(
+			TaxRecords::set_controllers(signed(TAX_AUTHORITY), *CODE, vec![BOB_CO]),
+			Error::<Test>::NotBureauInCharge
+		);
+	});
+}
+
+#[test]
+fn an_institution_account_is_refused_as_a_controller() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			TaxRecords::register_enterprise(signed(TAX_AUTHORITY), *CODE, vec![ALICE_CO, BANK]),
+			Error::<Test>::ControllerIsInstitution
+		);
+		register(CODE, vec![ALICE_CO]);
+		assert_noop!(
+			TaxRecords::set_controllers(signed(TAX_AUTHORITY), *CODE, vec![BANK]),
+			Error::<Test>::ControllerIsInstitution
+		);
+	});
+}
+
+#[test]
+fn the_cap_counts_current_records_only() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(vat(1, 1));
+		for month in 2..=MAX_RECORDS as u8 {
+			attest(vat(month, month));
+		}
+		// Amending replaces a current record: the count stays, and so does the cap's room.
+		let (_, _, correction) = vat(1, 50);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction));
+		let amended = NextRecordId::<Test>::get() - 1;
+		assert_eq!(
+			Enterprises::<Test>::get(enterprise()).map(|e| e.record_count),
+			Some(MAX_RECORDS)
+		);
+		let (period, kind, attestation) = vat(12, 12);
+		assert_noop!(
+			TaxRecords::attest_record(
+				signed(TAX_AUTHORITY),
+				*CODE,
+				period,
+				kind,
+				attestation.clone()
+			),
+			Error::<Test>::TooManyRecords
+		);
+		// Revoking one frees its place; the revoked and superseded versions stay.
+		assert_ok!(TaxRecords::revoke_record(
+			signed(TAX_AUTHORITY),
+			amended,
+			RevocationReason::Duplicate
+		));
+		assert_ok!(TaxRecords::attest_record(
+			signed(TAX_AUTHORITY),
+			*CODE,
+			period,
+			kind,
+			attestation
+		));
+		assert!(Records::<Test>::get(first).is_some() && Records::<Test>::get(amended).is_some());
+	});
+}
+
+#[test]
+fn version_1_counts_current_records() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(vat(1, 1));
+		attest(vat(2, 2));
+		let (_, _, correction) = vat(1, 3);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction));
+		// As version 0 counted: every version.
+		Enterprises::<Test>::mutate(enterprise(), |e| {
+			if let Some(e) = e {
+				e.record_count = 3;
+			}
+		});
+		StorageVersion::new(0).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Enterprises::<Test>::get(enterprise()).map(|e| e.record_count), Some(2));
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
 	});
 }

@@ -48,12 +48,13 @@ pub struct Enterprise<
 > {
 	/// The accounts allowed to act for the enterprise (grant consent, apply for loans).
 	pub controllers: BoundedVec<AccountId, MaxControllers>,
-	/// The tax authority account that registered it.
+	/// The tax authority in charge of it: the one that registered it, or the one the council
+	/// transferred it to. Only it acts on the enterprise.
 	pub registered_by: AccountId,
 	/// When it was (last) registered.
 	pub registered_at: BlockNumber,
 	pub status: EnterpriseStatus<BlockNumber>,
-	/// How many records (all versions) it has.
+	/// How many current records it has (superseded and revoked versions not counted).
 	pub record_count: u32,
 }
 
@@ -174,4 +175,12 @@ pub struct SyntheticRegister<AccountId> {
 	pub records_each: u32,
 	/// The tax authority they are registered and attested by.
 	pub registered_by: AccountId,
+}
+
+/// Whether a record being filed replaces the current record of its (enterprise, period, kind),
+/// which then no longer counts against the enterprise's cap.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Replacing {
+	Nothing,
+	Current,
 }

@@ -23,17 +23,20 @@ pub trait WeightInfo {
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight;
 	fn amend_record(l: u32, ) -> Weight;
 	fn revoke_record() -> Weight;
+	fn transfer_enterprise() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Storage: `Institutions::ByGovernance` (r:9 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::Registry` (r:1 w:0)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::ByValidator` (r:8 w:0)
+	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:8 w:8)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
@@ -41,24 +44,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 8]`.
 	fn register_enterprise(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `695`
+		//  Measured:  `816`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 46_709_000 picoseconds.
-		Weight::from_parts(34_986_518, 0)
+		// Minimum execution time: 53_569_000 picoseconds.
+		Weight::from_parts(48_557_187, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(14_020_227, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(24_259_629, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
-	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Storage: `Institutions::ByGovernance` (r:9 w:0)
 	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Institutions::Registry` (r:1 w:0)
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::ByValidator` (r:8 w:0)
+	/// Proof: `Institutions::ByValidator` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:8 w:16)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
@@ -67,15 +72,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 8]`.
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `839 + n * (13 ±0) + o * (77 ±0)`
+		//  Measured:  `946 + n * (20 ±0) + o * (77 ±0)`
 		//  Estimated: `3985 + n * (2541 ±0)`
-		// Minimum execution time: 70_715_000 picoseconds.
-		Weight::from_parts(28_855_729, 0)
+		// Minimum execution time: 79_538_000 picoseconds.
+		Weight::from_parts(31_325_899, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_259_563, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(16_042_155, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(4_177_252, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(21_941_262, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -94,10 +99,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `832 + c * (32 ±0)`
 		//  Estimated: `3985`
-		// Minimum execution time: 37_485_000 picoseconds.
-		Weight::from_parts(37_366_976, 0)
+		// Minimum execution time: 38_036_000 picoseconds.
+		Weight::from_parts(39_938_946, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_408_588, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_841_423, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
@@ -123,10 +128,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 53_730_000 picoseconds.
-		Weight::from_parts(57_592_550, 0)
+		// Minimum execution time: 54_991_000 picoseconds.
+		Weight::from_parts(60_385_720, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(4_626, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -153,11 +158,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `768 + e * (340 ±0)`
 		//  Estimated: `3985 + c * (2538 ±0) + e * (2811 ±0)`
-		// Minimum execution time: 2_644_246_000 picoseconds.
-		Weight::from_parts(2_677_415_000, 0)
+		// Minimum execution time: 2_653_139_000 picoseconds.
+		Weight::from_parts(2_682_762_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(20_269_948, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(10_630_175, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(24_543_046, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(14_946_544, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -189,10 +194,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2363`
 		//  Estimated: `4653`
-		// Minimum execution time: 60_179_000 picoseconds.
-		Weight::from_parts(63_979_165, 0)
+		// Minimum execution time: 62_563_000 picoseconds.
+		Weight::from_parts(71_675_380, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(988, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_364, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -202,66 +207,84 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:1 w:1)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
+	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Ratings` (r:0 w:1)
 	/// Proof: `TaxRecords::Ratings` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::CurrentRecords` (r:0 w:1)
 	/// Proof: `TaxRecords::CurrentRecords` (`max_values`: None, `max_size`: Some(63), added: 2538, mode: `MaxEncodedLen`)
 	fn revoke_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2003`
+		//  Measured:  `2363`
 		//  Estimated: `4653`
-		// Minimum execution time: 43_013_000 picoseconds.
-		Weight::from_parts(46_378_000, 0)
+		// Minimum execution time: 52_828_000 picoseconds.
+		Weight::from_parts(59_308_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
+	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	fn transfer_enterprise() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1088`
+		//  Estimated: `3985`
+		// Minimum execution time: 35_703_000 picoseconds.
+		Weight::from_parts(41_551_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(34_986_518, 0)
+		Weight::from_parts(48_557_187, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(14_020_227, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(24_259_629, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(28_855_729, 0)
+		Weight::from_parts(31_325_899, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_259_563, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(16_042_155, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(4_177_252, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(21_941_262, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(o.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(37_366_976, 0)
+		Weight::from_parts(39_938_946, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_408_588, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_841_423, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	fn attest_record(l: u32, ) -> Weight {
-		Weight::from_parts(57_592_550, 0)
+		Weight::from_parts(60_385_720, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(4_626, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
-		Weight::from_parts(2_677_415_000, 0)
+		Weight::from_parts(2_682_762_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(20_269_948, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(10_630_175, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(24_543_046, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(14_946_544, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -273,16 +296,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
 	fn amend_record(l: u32, ) -> Weight {
-		Weight::from_parts(63_979_165, 0)
+		Weight::from_parts(71_675_380, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(988, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(2_364, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(46_378_000, 0)
+		Weight::from_parts(59_308_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(4))
+	}
+	fn transfer_enterprise() -> Weight {
+		Weight::from_parts(41_551_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 }

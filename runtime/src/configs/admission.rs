@@ -99,9 +99,9 @@ impl SignedBy for RuntimeCall {
 			RuntimeCall::Council(
 				Council::propose { .. } | Council::vote { .. } | Council::close { .. },
 			) => Signers::CouncilMember,
-			RuntimeCall::Session(Session::set_keys { .. } | Session::purge_keys { .. }) => {
-				Signers::Validator
-			}
+			// Keys are changed, never purged: purging could take the validator set below its
+			// floor (`Institutions`).
+			RuntimeCall::Session(Session::set_keys { .. }) => Signers::Validator,
 			RuntimeCall::Institutions(call) => call.signers(),
 			RuntimeCall::TaxRecords(call) => call.signers(),
 			RuntimeCall::Consent(call) => call.signers(),
@@ -194,7 +194,7 @@ mod tests {
 	}
 
 	#[test]
-	fn nobody_signs_a_node_authorisation_call_or_for_root() {
+	fn nobody_signs_a_node_authorisation_call_a_key_purge_or_for_the_council() {
 		let peer = sp_core::OpaquePeerId(alloc::vec![1; 38]);
 		let calls = [
 			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::claim_node {
@@ -208,6 +208,11 @@ mod tests {
 				code: alloc::vec![],
 			}),
 			RuntimeCall::System(frame_system::Call::set_code { code: alloc::vec![] }),
+			RuntimeCall::Session(pallet_session::Call::purge_keys {}),
+			RuntimeCall::TaxRecords(pallet_tax_records::Call::transfer_enterprise {
+				uscc: [b'0'; 18],
+				to: crate::AccountId::new([1; 32]),
+			}),
 		];
 		for call in calls {
 			assert_eq!(call.signers(), Signers::Nobody, "{call:?}");

@@ -1,6 +1,7 @@
 //! How each pallet is configured for BankTax Chain.
 
 pub mod admission;
+pub mod council;
 
 use frame_support::{
 	derive_impl,
@@ -187,11 +188,11 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	/// Institutions have two days to vote; a motion that reaches its threshold closes at once.
 	type MotionDuration = Days<2>;
-	type MaxProposals = ConstU32<32>;
+	type MaxProposals = ConstU32<{ council::MAX_MOTIONS }>;
 	type MaxMembers = ConstU32<MAX_INSTITUTIONS>;
 	/// An institution that does not vote counts as voting no.
 	type DefaultVote = pallet_collective::PrimeDefaultVote;
-	type WeightInfo = weights::pallet_collective::WeightInfo<Runtime>;
+	type WeightInfo = council::CouncilWeights;
 	/// Members change only through `Institutions`, never directly.
 	#[cfg(not(feature = "runtime-benchmarks"))]
 	type SetMembersOrigin = frame_system::EnsureNever<()>;
@@ -202,8 +203,9 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MaxProposalWeight = MaxProposalWeight;
 	type DisapproveOrigin = TwoThirdsOfCouncil;
 	type KillOrigin = TwoThirdsOfCouncil;
-	/// Institutions are accountable by name; proposals need no deposit.
-	type Consideration = ();
+	/// Institutions are accountable by name; proposals need no deposit, but a member may have
+	/// only a few open at once.
+	type Consideration = pallet_governance::ProposalSlot<Runtime>;
 }
 
 /// The network's authorised nodes, as `Institutions` maintains them in `NodeAuthorization`.
@@ -271,6 +273,7 @@ impl pallet_institutions::Config for Runtime {
 	type Council = Council;
 	type Nodes = NetworkNodes;
 	type Enterprises = TaxRecords;
+	type SessionKeys = pallet_institutions::SessionKeysOf<Runtime>;
 	type EnterpriseBudget = admission::EnterpriseBudget;
 	type TaxAuthorityBudget = admission::TaxAuthorityBudget;
 	type BankBudget = admission::BankBudget;
@@ -294,14 +297,20 @@ impl pallet_institutions::Config for Runtime {
 impl pallet_governance::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = TwoThirdsOfCouncil;
+	type RootCalls = council::RootCalls;
+	type Motions = council::CouncilMotions;
+	type MaxOpenMotionsPerMember = ConstU32<{ council::MAX_OPEN_MOTIONS_PER_MEMBER }>;
 	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_tax_records::Config for Runtime {
 	type Institutions = Institutions;
+	type GovernanceOrigin = TwoThirdsOfCouncil;
+	type Consents = Consent;
 	/// A legal representative and a few finance staff.
 	type MaxControllers = ConstU32<8>;
-	/// Ten years of monthly returns of every kind is 600 records; the rest is for amendments.
+	/// Current records: ten years of monthly returns of every kind is 600; amended and revoked
+	/// versions do not count.
 	type MaxRecordsPerEnterprise = ConstU32<1024>;
 	/// A bureau's bulk upload comes in batches of up to 256 records, about 280 KiB.
 	type MaxRecordsPerBatch = ConstU32<256>;
@@ -318,6 +327,9 @@ impl pallet_consent::Config for Runtime {
 	type MaxValidity = Days<366>;
 	/// Room for consents of different purposes and scopes to the same bank.
 	type MaxActiveConsents = ConstU32<8>;
+	/// An SME works with a few banks; 32 consents in force bound what its deregistration ends
+	/// in one transaction.
+	type MaxConsentsInForce = ConstU32<32>;
 	/// Ten years of monthly VAT returns and the rest of an enterprise's records fit.
 	type MaxEnvelopesPerConsent = ConstU32<256>;
 	/// The log in state; every use is also an event.
@@ -512,7 +524,11 @@ impl pallet_institutions::BenchmarkHelper<AccountId, RuntimeCall> for Institutio
 	}
 
 	fn validator_call() -> RuntimeCall {
-		RuntimeCall::Session(pallet_session::Call::purge_keys {})
+		let keys = SessionKeys {
+			aura: sp_core::sr25519::Public::from_raw([1; 32]).into(),
+			grandpa: sp_core::ed25519::Public::from_raw([1; 32]).into(),
+		};
+		RuntimeCall::Session(pallet_session::Call::set_keys { keys, proof: alloc::vec![] })
 	}
 }
 
