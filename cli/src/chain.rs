@@ -514,8 +514,9 @@ mod tests {
 		assert_eq!(alice.to_ss58check(), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
 		let file = std::env::temp_dir().join(format!("banktax-key-{}", std::process::id()));
 		std::fs::write(&file, "//Alice\n").expect("writable");
-		let signing = Signing { suri: None, key_file: Some(file), wait: Wait::InBlock };
+		let signing = Signing { suri: None, key_file: Some(file.clone()), wait: Wait::InBlock };
 		assert_eq!(Signer::load(&signing).expect("loads").account(), alice);
+		let _ = std::fs::remove_file(&file);
 		let none = Signing { suri: None, key_file: None, wait: Wait::InBlock };
 		assert!(Signer::load(&none).is_err_and(|e| e.contains("--key-file")));
 		assert!(Signer::from_suri("not a phrase").is_err());

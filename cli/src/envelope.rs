@@ -225,11 +225,24 @@ mod tests {
 	use super::*;
 	use banktax_primitives::privacy::EncryptionSecret;
 
-	/// A scratch directory of this test's own.
-	fn scratch(name: &str) -> PathBuf {
+	/// A scratch directory of this test's own, removed when the test is done with it.
+	struct Scratch(PathBuf);
+	impl std::ops::Deref for Scratch {
+		type Target = std::path::Path;
+		fn deref(&self) -> &std::path::Path {
+			&self.0
+		}
+	}
+	impl Drop for Scratch {
+		fn drop(&mut self) {
+			let _ = std::fs::remove_dir_all(&self.0);
+		}
+	}
+
+	fn scratch(name: &str) -> Scratch {
 		let dir = std::env::temp_dir().join(format!("banktax-cli-{name}-{}", std::process::id()));
 		std::fs::create_dir_all(&dir).expect("a scratch directory");
-		dir
+		Scratch(dir)
 	}
 
 	fn write(dir: &std::path::Path, name: &str, value: &Value) -> PathBuf {
