@@ -85,7 +85,7 @@ pub mod pallet {
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::Saturating;
+	use sp_runtime::traits::{One, Saturating};
 
 	/// Version 1: [`InForce`] indexes each enterprise's consents in force.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -417,7 +417,8 @@ pub mod pallet {
 				T::Enterprises::enterprise_of(&who) == Some(entry.enterprise),
 				Error::<T>::NotConsentingEnterprise
 			);
-			let removed = Self::withdraw(consent, entry, Party::Enterprise, who);
+			let removed =
+				Self::end(consent, entry, Party::Enterprise, who, EnvelopesOfEnded::RemovedNow);
 			Ok(Some(T::WeightInfo::withdraw_consent(removed)).into())
 		}
 
@@ -433,7 +434,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let entry = Self::active(consent)?;
 			ensure!(entry.bank == who, Error::<T>::NotConsentHolder);
-			let removed = Self::withdraw(consent, entry, Party::Bank, who);
+			let removed = Self::end(consent, entry, Party::Bank, who, EnvelopesOfEnded::RemovedNow);
 			Ok(Some(T::WeightInfo::give_up_consent(removed)).into())
 		}
 
@@ -565,21 +566,31 @@ pub mod pallet {
 			envelope.try_into().map_err(|_| Error::<T>::EnvelopeTooLong)
 		}
 
-		/// Ends the active consent `id` as withdrawn by `party`, removing its envelopes; how
-		/// many it removed.
-		fn withdraw(
+		/// Ends the active consent `id` as withdrawn by `party`, and removes its envelopes now
+		/// or leaves them to the block-start hook; how many it removed.
+		pub(crate) fn end(
 			id: ConsentId,
 			mut consent: ConsentOf<T>,
 			party: Party,
 			by: T::AccountId,
+			envelopes: EnvelopesOfEnded,
 		) -> u32 {
+			let now = frame_system::Pallet::<T>::block_number();
 			Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
-			Self::leave_in_force(&consent.enterprise, id);
 			ExpiringAt::<T>::remove(consent.expires_at, id);
-			let removed = Self::purge(id, T::MaxEnvelopesPerConsent::get());
-			consent.envelopes = 0;
-			consent.withdrawal =
-				Some(Withdrawal { party, by, at: frame_system::Pallet::<T>::block_number() });
+			let removed = match envelopes {
+				EnvelopesOfEnded::RemovedNow => {
+					Self::leave_in_force(&consent.enterprise, id);
+					consent.envelopes = 0;
+					Self::purge(id, T::MaxEnvelopesPerConsent::get())
+				}
+				// The hook takes it off the consents in force once its envelopes are gone.
+				EnvelopesOfEnded::LeftToTheHook => {
+					ExpiringAt::<T>::insert(now.saturating_add(One::one()), id, ());
+					0
+				}
+			};
+			consent.withdrawal = Some(Withdrawal { party, by, at: now });
 			Consents::<T>::insert(id, consent);
 			Self::deposit_event(Event::ConsentWithdrawn {
 				consent: id,
@@ -723,39 +734,38 @@ pub mod pallet {
 	}
 }
 
+/// What becomes of an ending consent's envelopes.
+pub(crate) enum EnvelopesOfEnded {
+	/// They leave state in the same block (a withdrawal: at most `MaxEnvelopesPerConsent`).
+	RemovedNow,
+	/// The block-start hook removes them from the next block on, within its budget (a
+	/// deregistration, which ends many consents at once).
+	LeftToTheHook,
+}
+
 impl<T: Config> banktax_primitives::EndConsents<T::AccountId> for Pallet<T> {
 	/// Each consent in force ends at once, as withdrawn with [`Party::Deregistration`]; its
 	/// envelopes are queued for the block-start hook, which removes them (at most
 	/// `MaxPurgePerBlock` a block) from the next block on.
 	fn end_consents_of(enterprise: &banktax_primitives::Uscc, by: &T::AccountId) -> u32 {
 		use frame_support::traits::Get;
-		use sp_runtime::traits::{One, Saturating};
-		let now = frame_system::Pallet::<T>::block_number();
-		let next = now.saturating_add(One::one());
+		use sp_runtime::traits::Saturating;
 		let ids: alloc::vec::Vec<banktax_primitives::ConsentId> =
 			InForce::<T>::iter_key_prefix(enterprise)
 				.take(T::MaxConsentsInForce::get() as usize)
 				.collect();
 		let mut ended = 0u32;
 		for id in ids {
-			let Some(mut consent) = Consents::<T>::get(id) else {
-				Pallet::<T>::leave_in_force(enterprise, id);
-				continue;
-			};
-			if consent.withdrawal.is_none() {
-				consent.withdrawal =
-					Some(Withdrawal { party: Party::Deregistration, by: by.clone(), at: now });
-				Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
-				// Expired or not, the hook clears it from the next block on.
-				ExpiringAt::<T>::remove(consent.expires_at, id);
-				ExpiringAt::<T>::insert(next, id, ());
-				Consents::<T>::insert(id, consent);
-				Self::deposit_event(Event::ConsentWithdrawn {
-					consent: id,
-					party: Party::Deregistration,
-					envelopes_removed: 0,
-				});
-				ended.saturating_inc();
+			match Consents::<T>::get(id) {
+				None => Pallet::<T>::leave_in_force(enterprise, id),
+				Some(consent) if consent.withdrawal.is_none() => {
+					let party = Party::Deregistration;
+					let envelopes = EnvelopesOfEnded::LeftToTheHook;
+					Pallet::<T>::end(id, consent, party, by.clone(), envelopes);
+					ended.saturating_inc();
+				}
+				// Ended already; the hook is still removing its envelopes.
+				Some(_) => {}
 			}
 		}
 		ended

@@ -22,7 +22,8 @@
 //!   that refuses, when the transaction pool validates it, a signed transaction from an account
 //!   that is not a member or whose role may not sign its call (call sets by role,
 //!   `banktax_primitives::Signers`), and keeps each institution and each enterprise within a
-//!   budget of bytes, weight and transactions per block ([`Config::Budgets`]), at a pool
+//!   budget of bytes, weight and transactions per block ([`Config::EnterpriseBudget`] and the
+//!   institutions' budgets beside it), at a pool
 //!   priority by role. Members' accounts are never reaped, so a nonce is never reused.
 //!
 //! Two invariants hold at all times: at least one active tax authority, and at least
@@ -635,6 +636,14 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// The active institutions' validators that have set session keys: the next
+		/// validator set. A validator without keys could not author or vote anyway.
+		pub fn validators_with_keys() -> Vec<T::AccountId> {
+			let mut validators = Self::active_validators();
+			validators.retain(T::SessionKeys::has_session_keys);
+			validators
+		}
+
 		/// The invariants still hold once the active institution `id` is no longer active.
 		fn ensure_can_lose(
 			id: InstitutionId,
@@ -707,19 +716,6 @@ pub mod pallet {
 		}
 		fn end_session(_: u32) {}
 		fn start_session(_: u32) {}
-	}
-
-	impl<T> Pallet<T>
-	where
-		T: Config + pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>,
-	{
-		/// The active institutions' validators that have set session keys: the next
-		/// validator set. A validator without keys could not author or vote anyway.
-		pub fn validators_with_keys() -> Vec<T::AccountId> {
-			let mut validators = Self::active_validators();
-			validators.retain(|v| pallet_session::NextKeys::<T>::contains_key(v));
-			validators
-		}
 	}
 
 	/// The session length from storage, for `pallet_session::PeriodicSessions`.

@@ -433,7 +433,7 @@ pub mod pallet {
 				Some(record),
 				version,
 			)?;
-			let id = Self::store(entry, new, Replacing::Current)?;
+			let id = Self::store_replacing(entry, new)?;
 			old.status =
 				RecordStatus::Superseded { by: id, at: frame_system::Pallet::<T>::block_number() };
 			Records::<T>::insert(record, old);
@@ -697,16 +697,16 @@ pub mod pallet {
 			})
 		}
 
-		/// Stores `record` as the current version of its (enterprise, period, kind) under a
-		/// new number, which it returns.
-		fn store(
+		/// Stores `record` under a new number, which it returns, as the current version of its
+		/// (enterprise, period, kind) in place of the one before (which the caller marks
+		/// superseded).
+		fn store_replacing(
 			mut entry: EnterpriseOf<T>,
 			record: RecordOf<T>,
-			replacing: Replacing,
 		) -> Result<RecordId, Error<T>> {
 			let enterprise = record.enterprise;
 			let mut next = NextRecordId::<T>::get();
-			let id = Self::file(&mut entry, record, &mut next, replacing)?;
+			let id = Self::file(&mut entry, record, &mut next, Replacing::Current)?;
 			NextRecordId::<T>::put(next);
 			Enterprises::<T>::insert(enterprise, entry);
 			Ok(id)
