@@ -57,12 +57,12 @@ describe('bulk attestation with the command line', () => {
 
     const profile = await cli(['show', 'profile', A]);
     assert.deepEqual(
-      profile.records.map((r) => [r.id, r.period.year, r.commitment]),
+      profile.records.items.map((r) => [r.id, r.period.year, r.commitment]),
       [[0, 2023, out.records[0].commitment], [1, 2024, out.records[1].commitment]],
     );
     assert.deepEqual(profile.ratings.map((r) => [r.year, r.rating]), [[2023, 'B'], [2024, 'A']]);
     const other = await cli(['show', 'profile', B]);
-    assert.deepEqual(other.records.map((r) => r.id), [2]);
+    assert.deepEqual(other.records.items.map((r) => r.id), [2]);
   });
 
   test('a batch with one record already on chain attests none of it', async () => {
@@ -72,7 +72,7 @@ describe('bulk attestation with the command line', () => {
       (error) => error.exitCode === 1 && /TaxRecords\.RecordExists/.test(error.message),
     );
     const profile = await cli(['show', 'profile', A]);
-    assert.deepEqual(profile.records.map((r) => r.period.year), [2023, 2024], 'the good record was not attested either');
+    assert.deepEqual(profile.records.items.map((r) => r.period.year), [2023, 2024], 'the good record was not attested either');
   });
 
   test('a batch names its records by file, and two files of one name are refused', async () => {

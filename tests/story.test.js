@@ -88,14 +88,15 @@ describe('the whole story on the local network', () => {
     }
 
     // Over banktax_* from node 2, and through api.call from node 3.
-    const profile = await readBack('the profile on node 2', () => rpc(nodes[1].url, 'banktax_enterpriseProfile', [USCC]), (p) => p.records.length === 2);
+    const profile = await readBack('the profile on node 2', () => rpc(nodes[1].url, 'banktax_enterpriseProfile', [USCC]), (p) => p.records.items.length === 2);
     assert.deepEqual(profile.controllers, [controller]);
     assert.deepEqual(profile.ratings.map((r) => [r.year, r.rating, r.record]), [[2024, 'B', ids[2024]], [2025, 'A', ids[2025]]]);
-    assert.deepEqual(profile.records.map((r) => r.status), ['current', 'current']);
-    assert.ok(profile.records.every((r) => /^0x[0-9a-f]{64}$/.test(r.commitment) && r.sealedLen > 0));
+    assert.deepEqual(profile.records.items.map((r) => r.status), ['current', 'current']);
+    assert.equal(profile.records.next, null, 'both records on the first page');
+    assert.ok(profile.records.items.every((r) => /^0x[0-9a-f]{64}$/.test(r.commitment) && r.sealedLen > 0));
     const viaCall = (await apis[2].call.bankTaxApi.enterpriseProfile(USCC)).unwrap();
     assert.equal(hexToString(viaCall.uscc.toHex()), USCC);
-    assert.deepEqual(viaCall.records.map((r) => r.id.toNumber()), [ids[2024], ids[2025]]);
+    assert.deepEqual(viaCall.records.items.map((r) => r.id.toNumber()), [ids[2024], ids[2025]]);
   });
 
   test('the enterprise grants bank A consent, and the tax authority delivers', async () => {
@@ -103,13 +104,14 @@ describe('the whole story on the local network', () => {
     const granted = await cli(['enterprise', 'grant', '--bank', bankA, '--kinds', 'annualSummary', '--years', '2024-2026', '--valid-days', '30', '--notice', 'Credit assessment by bank A', ...signedBy(CONTROLLER, 1)]);
     ids.consent = granted.consent;
 
-    const held = await readBack('the consent on node 3', () => rpc(nodes[2].url, 'banktax_consentsHeld', [bankA]), (c) => c.length === 1);
-    assert.equal(held[0].id, ids.consent);
-    assert.equal(held[0].state, 'active');
-    assert.equal(held[0].consent.enterprise, USCC);
-    assert.deepEqual(held[0].consent.scope, { kinds: ['annualSummary'], firstYear: 2024, lastYear: 2026 });
-    const heldViaCall = await apis[0].call.bankTaxApi.consentsHeld(bankA);
-    assert.deepEqual(heldViaCall.map((c) => [c.id.toNumber(), c.state.type]), [[ids.consent, 'Active']]);
+    const held = await readBack('the consent on node 3', () => rpc(nodes[2].url, 'banktax_consentsHeld', [bankA]), (c) => c.items.length === 1);
+    assert.equal(held.next, null);
+    assert.equal(held.items[0].id, ids.consent);
+    assert.equal(held.items[0].state, 'active');
+    assert.equal(held.items[0].consent.enterprise, USCC);
+    assert.deepEqual(held.items[0].consent.scope, { kinds: ['annualSummary'], firstYear: 2024, lastYear: 2026 });
+    const heldViaCall = await apis[0].call.bankTaxApi.consentsHeld(bankA, { from: 0, limit: 10 });
+    assert.deepEqual(heldViaCall.items.map((c) => [c.id.toNumber(), c.state.type]), [[ids.consent, 'Active']]);
 
     const delivered = await cli(['authority', 'deliver', '--consent', `${ids.consent}`, '--sealed', join(dir, 'sealed-2024.json'), '--sealed', join(dir, 'sealed-2025.json'), ...signedBy(AUTHORITY, 0)]);
     assert.deepEqual(delivered.delivered.map((d) => [d.record, d.content]), [[ids[2024], 'dataKey'], [ids[2025], 'dataKey']]);
@@ -139,7 +141,7 @@ describe('the whole story on the local network', () => {
 
   test('bank B, without consent, can open nothing and can neither lend nor approve', async () => {
     const bankB = devKey(BANK_B).address;
-    assert.deepEqual(await rpc(nodes[0].url, 'banktax_consentsHeld', [bankB]), [], 'bank B holds no consent');
+    assert.deepEqual(await rpc(nodes[0].url, 'banktax_consentsHeld', [bankB]), { items: [], next: null }, 'bank B holds no consent');
     const opening = await cli(['bank', 'open', '--consent', `${ids.consent}`, '--record', `${ids[2025]}`, '--dev', BANK_B, ...at(2)]).catch((e) => e);
     assert.equal(opening.exitCode, 1);
     assert.match(opening.stderr, /cannot open the envelope/);
@@ -173,8 +175,8 @@ describe('the whole story on the local network', () => {
     assert.equal(approvalByB.exitCode, 1);
     assert.match(approvalByB.stderr, /Loans\.NotProductBank/);
 
-    const asked = await readBack('the application on node 3', () => rpc(nodes[2].url, 'banktax_loansOfBank', [bankA]), (l) => l.length === 1);
-    assert.deepEqual([asked[0].id, asked[0].state, asked[0].loan.requestedAmount], [loan, 'applied', 50_000_000]);
+    const asked = await readBack('the application on node 3', () => rpc(nodes[2].url, 'banktax_loansOfBank', [bankA]), (l) => l.items.length === 1);
+    assert.deepEqual([asked.items[0].id, asked.items[0].state, asked.items[0].loan.requestedAmount], [loan, 'applied', 50_000_000]);
 
     await timed(['bank', 'approve', '--loan', `${loan}`, '--amount', '500000', '--rate-bps', '435', '--months', '12', '--offer-days', '7', '--records', `${ids[2024]},${ids[2025]}`, ...signedBy(BANK_A, 3)]);
     const approved = await readBack('the approval on node 2', () => rpc(nodes[1].url, 'banktax_loan', [loan]), (l) => l.state === 'approved');
@@ -195,7 +197,7 @@ describe('the whole story on the local network', () => {
     assert.deepEqual(repaying.loan.decision.records, [ids[2024], ids[2025]]);
     assert.equal(repaying.loan.decision.consent, ids.consent);
     const owed = await readBack('the exposure on node 2', () => rpc(nodes[1].url, 'banktax_enterpriseProfile', [USCC]), (p) => p.exposure === 50_000_000);
-    assert.equal(owed.loans.length, 1);
+    assert.equal(owed.loans.items.length, 1);
 
     await cli(['bank', 'repay', '--loan', `${loan}`, '--instalments', '3', ...signedBy(BANK_A, 3)]);
     await cli(['bank', 'repay', '--loan', `${loan}`, '--instalments', '9', ...signedBy(BANK_A, 3)]);
@@ -204,10 +206,11 @@ describe('the whole story on the local network', () => {
     assert.ok(closed.schedule.every((i) => i.principalPaid === i.principal && i.interestPaid === i.interest));
     assert.equal(closed.loan.principalPaid, 50_000_000);
     const ofBank = await rpc(nodes[0].url, 'banktax_loansOfBank', [bankA]);
-    assert.deepEqual(ofBank.map((l) => l.id), [loan]);
+    assert.deepEqual(ofBank.items.map((l) => l.id), [loan]);
+    ids.loan = loan;
     const viaCall = (await apis[1].call.bankTaxApi.enterpriseProfile(USCC)).unwrap();
     assert.equal(viaCall.exposure.toNumber(), 0);
-    assert.ok(viaCall.loans[0].state.isClosed);
+    assert.ok(viaCall.loans.items[0].state.isClosed);
   });
 
   test('the enterprise revokes, and bank A can read no new record', async () => {
@@ -240,12 +243,52 @@ describe('the whole story on the local network', () => {
     console.log(`story: registration to revocation ${((Date.now() - ids.storyStarted) / 1000).toFixed(1)} s`);
   });
 
+  test('a bank pages through its consents and loans, and the regulator reads the overview', async () => {
+    const bankA = devKey(BANK_A).address;
+    // Two more consents and one more application, so that lists take pages.
+    for (const years of ['2024-2025', '2025-2026']) {
+      await cli(['enterprise', 'grant', '--bank', bankA, '--kinds', 'annualSummary', '--years', years, '--valid-days', '30', '--notice', 'Post-loan monitoring by bank A', ...signedBy(CONTROLLER, 1)]);
+    }
+    const withdrawn = ids.consent;
+    const consents = await readBack('three consents on node 2', () => rpc(nodes[1].url, 'banktax_consentsHeld', [bankA, { from: 0, limit: 2 }]), (p) => p.next !== null);
+    const rest = await rpc(nodes[1].url, 'banktax_consentsHeld', [bankA, { from: consents.next, limit: 2 }]);
+    const paged = [...consents.items, ...rest.items].map((c) => c.id);
+    assert.equal(consents.items.length, 2);
+    assert.equal(rest.next, null);
+    assert.deepEqual(paged, [...paged].sort((a, b) => a - b), 'in order of grant');
+    assert.equal(new Set(paged).size, 3, 'each consent on one page only');
+    assert.equal(paged[0], withdrawn);
+    const open = paged.slice(1);
+    const shown = await cli(['show', 'consents-held', bankA, '--from', `${consents.next}`, '--limit', '2', ...at(2)]);
+    assert.deepEqual([shown.items, shown.next], [rest.items, rest.next]);
+
+    const product = (await rpc(nodes[0].url, 'banktax_loan', [ids.loan])).loan.product;
+    const applied = await cli(['enterprise', 'apply', '--product', `${product}`, '--amount', '200000', '--months', '6', '--summary', `${ids[2025]}`, ...signedBy(CONTROLLER, 1)]);
+    const first = await readBack('two loans on node 3', () => rpc(nodes[2].url, 'banktax_loansOfBank', [bankA, { limit: 1 }]), (p) => p.next !== null);
+    const second = await rpc(nodes[2].url, 'banktax_loansOfBank', [bankA, { from: first.next, limit: 1 }]);
+    assert.deepEqual([first.items[0].id, second.items[0].id, second.next], [ids.loan, applied.loan, null]);
+    const ofEnterprise = await rpc(nodes[2].url, 'banktax_loansOf', [USCC, { from: applied.loan }]);
+    assert.deepEqual(ofEnterprise.items.map((l) => l.id), [applied.loan]);
+
+    const overview = await readBack('the application in the overview on node 4', () => rpc(nodes[3].url, 'banktax_overview'), (o) => o.loans.some((t) => t.stage === 'applied'));
+    const bookA = overview.banks.find((b) => b.bank === bankA);
+    assert.deepEqual(bookA.loans.map((t) => [t.stage, t.loans, t.outstanding]), [['applied', 1, 0], ['closed', 1, 0]]);
+    assert.deepEqual([bookA.exposure, bookA.consentsInForce, bookA.uses, bookA.active], [0, open.length, 1, true]);
+    const bookB = overview.banks.find((b) => b.bank === devKey(BANK_B).address);
+    assert.deepEqual([bookB.loans, bookB.consentsInForce, bookB.uses], [[], 0, 0]);
+    assert.deepEqual(overview.loans.map((t) => [t.rating, t.stage, t.loans]), [['A', 'applied', 1], ['A', 'closed', 1]]);
+    assert.deepEqual([overview.exposure, overview.defaulted, overview.writtenOff, overview.consentsInForce], [0, { loans: 0, outstanding: 0 }, 0, open.length]);
+    assert.deepEqual(await cli(['show', 'overview', ...at(0)]).then((o) => o.consentsInForce), open.length);
+  });
+
   test('banktax_* errors say what is wrong, with their codes', async () => {
     const cases = [
       ['banktax_enterpriseProfile', ['91350100M000100Y44'], 8001, /malformed USCC.*check character/],
       ['banktax_enterpriseProfile', ['91110000600037341L'], 8010, /no enterprise 91110000600037341L/],
       ['banktax_enterpriseProfile', [USCC, `0x${'ab'.repeat(32)}`], 8000, /unknown block/],
       ['banktax_consentsHeld', ['not-an-address'], 8002, /malformed account/],
+      ['banktax_loansOfBank', [devKey(BANK_A).address, { limit: 0 }], 8003, /limit is 1 to 100, not 0/],
+      ['banktax_consentsOf', [USCC, { from: 0, limit: 101 }], 8003, /limit is 1 to 100, not 101/],
       ['banktax_loan', [9999], 8012, /no loan 9999/],
       ['banktax_consent', [9999], 8011, /no consent 9999/],
       ['banktax_sealedRecord', [9999], 8013, /no record 9999/],
@@ -258,6 +301,9 @@ describe('the whole story on the local network', () => {
     const shown = await cli(['show', 'profile', '91350100M000100Y44', ...at(0)]).catch((e) => e);
     assert.equal(shown.exitCode, 1);
     assert.match(shown.stderr, /banktax_enterpriseProfile: malformed USCC/);
+    // Without --listen-addr a node listens for peers on loopback only.
+    const listening = await rpc(nodes[1].url, 'system_localListenAddresses');
+    assert.ok(listening.length > 0 && listening.every((a) => a.startsWith('/ip4/127.0.0.1/tcp/')), `listening on ${listening}`);
     const institutions = await rpc(nodes[2].url, 'banktax_institutions');
     assert.deepEqual(institutions.map((i) => i.role), ['TaxAuthority', 'Bank', 'Bank', 'Regulator']);
   });

@@ -60,8 +60,8 @@ describe('the README tour with the command line', () => {
     assert.equal(opened.record.fields.taxPaid, 27182818284);
     const profile = await rpc(node.url, 'banktax_enterpriseProfile', ['91350100M000100Y43']);
     assert.equal(profile.exposure, 0);
-    assert.ok(typeof profile.loans[0].state === 'object' && 'closed' in profile.loans[0].state, `the loan is ${JSON.stringify(profile.loans[0].state)}`);
-    assert.equal(profile.consents[0].consent.uses, 1);
+    assert.ok(typeof profile.loans.items[0].state === 'object' && 'closed' in profile.loans.items[0].state, `the loan is ${JSON.stringify(profile.loans.items[0].state)}`);
+    assert.equal(profile.consents.items[0].consent.uses, 1);
 
     const charlie = await banktaxAsync(['bank', 'open', '--consent', '0', '--record', '0', '--dev', '//Charlie', '--url', node.url]).catch((e) => e);
     assert.match(charlie.stderr, /cannot open the envelope/);

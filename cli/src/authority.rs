@@ -7,9 +7,9 @@ use crate::{
 	to_hex, CliResult,
 };
 use banktax_primitives::privacy::SealedRecord;
-use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Uscc};
+use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Page, Uscc};
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
-use banktax_runtime_api::{ConsentDetail, EnterpriseProfile, InstitutionView};
+use banktax_runtime_api::{ConsentDetail, InstitutionView, Paged, RecordMeta};
 use clap::Subcommand;
 use pallet_consent::ConsentState;
 use pallet_tax_records::{Attestation, BatchedRecord, RecordStatus};
@@ -210,13 +210,11 @@ async fn deliver(
 		}
 	};
 	let key = bank_key(chain, &consent.bank).await?;
-	let profile: Option<EnterpriseProfile<AccountId, BlockNumber>> =
-		chain.runtime_call("BankTaxApi_enterprise_profile", consent.enterprise).await?;
-	let profile = profile.ok_or("the consent's enterprise is not registered")?;
 	let mut delivered = Vec::new();
 	for path in sealed {
 		let kept = read_sealed(path)?;
-		let record = current_record(&profile, &kept.commitment()?, consent.enterprise)
+		let record = current_record(chain, &kept.commitment()?, consent.enterprise)
+			.await
 			.map_err(|e| format!("{}: {e}", path.display()))?;
 		if !consent.scope.covers(record.kind, &record.period) {
 			return Err(format!(
@@ -252,19 +250,29 @@ async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
 		.ok_or_else(|| "the consent's bank is not an active institution".into())
 }
 
-/// The enterprise's current record attested with `commitment`.
-fn current_record(
-	profile: &EnterpriseProfile<AccountId, BlockNumber>,
+/// The enterprise's current record attested with `commitment`, looked for a page at a time.
+async fn current_record(
+	chain: &Chain,
 	commitment: &[u8; 32],
 	enterprise: Uscc,
-) -> CliResult<banktax_runtime_api::RecordMeta<AccountId, BlockNumber>> {
-	profile
-		.records
-		.iter()
-		.find(|r| &r.commitment == commitment && r.status == RecordStatus::Current)
-		.cloned()
-		.ok_or(format!(
-			"no current record of {enterprise} has the commitment {}",
-			to_hex(commitment)
-		))
+) -> CliResult<RecordMeta<AccountId, BlockNumber>> {
+	let mut page = Page::default();
+	loop {
+		let records: Paged<RecordMeta<AccountId, BlockNumber>> =
+			chain.runtime_call("BankTaxApi_records_of", (enterprise, page)).await?;
+		let found = records
+			.items
+			.into_iter()
+			.find(|r| &r.commitment == commitment && r.status == RecordStatus::Current);
+		match (found, records.next) {
+			(Some(record), _) => return Ok(record),
+			(None, Some(next)) => page.from = next,
+			(None, None) => {
+				return Err(format!(
+					"no current record of {enterprise} has the commitment {}",
+					to_hex(commitment)
+				))
+			}
+		}
+	}
 }

@@ -460,10 +460,14 @@ async fn customers(
 	let mut customers = Vec::new();
 	for uscc in &usccs {
 		let profile = profile(chain, uscc).await?;
-		let consent =
-			profile.consents.first().map(|c| c.id).ok_or("a customer's consent is missing")?;
+		let consent = profile
+			.consents
+			.items
+			.first()
+			.map(|c| c.id)
+			.ok_or("a customer's consent is missing")?;
 		let summary =
-			profile.records.first().map(|r| r.id).ok_or("a customer's summary is missing")?;
+			profile.records.items.first().map(|r| r.id).ok_or("a customer's summary is missing")?;
 		customers.push(Customer { consent, summary, loan: None });
 	}
 	if with_loans {
@@ -514,7 +518,7 @@ async fn lend(
 	}
 	load.send_and_wait().await?;
 	for (uscc, customer) in usccs.iter().zip(customers.iter_mut()) {
-		customer.loan = profile(chain, uscc).await?.loans.first().map(|l| l.id);
+		customer.loan = profile(chain, uscc).await?.loans.items.first().map(|l| l.id);
 	}
 	let offer_expires_at = chain.end_of_span(Some(1), None, "offer").await?;
 	for customer in customers.iter() {
@@ -545,6 +549,7 @@ async fn lend(
 		let repaying = profile(chain, uscc)
 			.await?
 			.loans
+			.items
 			.first()
 			.is_some_and(|l| matches!(l.state, pallet_loans::LoanState::Repaying));
 		if !repaying {

@@ -49,6 +49,17 @@ fn flag_given(args: &[std::ffi::OsString], flag: &str) -> bool {
 	})
 }
 
+/// The libp2p port when `--port` does not say (Substrate's).
+const DEFAULT_P2P_PORT: u16 = 30333;
+
+/// The address a node listens on for peers unless `--listen-addr` says otherwise.
+fn loopback(port: u16) -> sc_network::Multiaddr {
+	use sc_network::multiaddr::Protocol;
+	sc_network::Multiaddr::empty()
+		.with(Protocol::Ip4(std::net::Ipv4Addr::LOCALHOST))
+		.with(Protocol::Tcp(port))
+}
+
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
 	let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -69,6 +80,12 @@ pub fn run() -> sc_cli::Result<()> {
 	// for the fork-aware pool to follow.
 	if !flag_given(&args, "--pool-type") {
 		cli.run.pool_config.pool_type = sc_cli::TransactionPoolType::SingleState;
+	}
+	// Peers reach a node where its operator says (`--listen-addr`), and nowhere else: by
+	// default it listens on loopback only, as RPC and metrics do.
+	let network = &mut cli.run.network_params;
+	if network.listen_addr.is_empty() {
+		network.listen_addr = vec![loopback(network.port.unwrap_or(DEFAULT_P2P_PORT))];
 	}
 
 	match &cli.subcommand {
@@ -215,5 +232,10 @@ mod tests {
 		assert!(given(&["banktax-node", "--network-backend=litep2p"], backend));
 		assert!(!given(&["banktax-node", "--network-backend-x"], backend));
 		assert!(given(&["banktax-node", "--offchain-worker", "never"], "--offchain-worker"));
+	}
+
+	#[test]
+	fn peers_are_listened_for_on_loopback_unless_an_address_is_given() {
+		assert_eq!(loopback(30334).to_string(), "/ip4/127.0.0.1/tcp/30334");
 	}
 }

@@ -15,6 +15,9 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use banktax_primitives::{Page, Uscc};
+use banktax_runtime_api::{ConsentView, LoanView, Paged, RecordMeta};
+
 use super::{
 	queries, AccountId, Aura, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
 	Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,
@@ -153,8 +156,20 @@ impl_runtime_apis! {
 			queries::enterprise_profile(uscc)
 		}
 
-		fn consents_held(bank: AccountId) -> Vec<banktax_runtime_api::ConsentView<AccountId, BlockNumber>> {
-			queries::consents_held(bank)
+		fn records_of(uscc: Uscc, page: Page) -> Paged<RecordMeta<AccountId, BlockNumber>> {
+			queries::records_of(uscc, page)
+		}
+
+		fn consents_of(uscc: Uscc, page: Page) -> Paged<ConsentView<AccountId, BlockNumber>> {
+			queries::consents_of(uscc, page)
+		}
+
+		fn loans_of(uscc: Uscc, page: Page) -> Paged<LoanView<AccountId, BlockNumber>> {
+			queries::loans_of(uscc, page)
+		}
+
+		fn consents_held(bank: AccountId, page: Page) -> Paged<ConsentView<AccountId, BlockNumber>> {
+			queries::consents_held(bank, page)
 		}
 
 		fn consent(
@@ -163,8 +178,8 @@ impl_runtime_apis! {
 			queries::consent(id)
 		}
 
-		fn loans_of_bank(bank: AccountId) -> Vec<banktax_runtime_api::LoanView<AccountId, BlockNumber>> {
-			queries::loans_of_bank(bank)
+		fn loans_of_bank(bank: AccountId, page: Page) -> Paged<LoanView<AccountId, BlockNumber>> {
+			queries::loans_of_bank(bank, page)
 		}
 
 		fn loan(id: pallet_loans::LoanId) -> Option<banktax_runtime_api::LoanDetail<AccountId, BlockNumber>> {
@@ -186,6 +201,10 @@ impl_runtime_apis! {
 			record: banktax_primitives::RecordId,
 		) -> Option<pallet_consent::Delivery<AccountId, BlockNumber>> {
 			queries::envelope(consent, record)
+		}
+
+		fn overview() -> banktax_runtime_api::Overview<AccountId> {
+			queries::overview()
 		}
 	}
 

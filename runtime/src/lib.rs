@@ -91,7 +91,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -107,7 +107,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -216,6 +216,9 @@ type Migrations = (
 	pallet_tax_records::migrations::v1::MigrateToV1<Runtime>,
 	pallet_loans::migrations::v1::MigrateToV1<Runtime>,
 	pallet_consent::migrations::v1::MigrateToV1<Runtime>,
+	pallet_tax_records::migrations::v2::MigrateToV2<Runtime>,
+	pallet_loans::migrations::v2::MigrateToV2<Runtime>,
+	pallet_consent::migrations::v2::MigrateToV2<Runtime>,
 );
 
 /// Executive: handles dispatch to the various pallets.

@@ -80,15 +80,17 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
-		privacy, ConsentCheck, ConsentId, DataScope, DisclosureLevel, EnterpriseInspect,
-		InstitutionInspect, Purpose, RecordId, RecordInfo, RecordInspect, Role, Uscc,
+		index_key, privacy, ConsentCheck, ConsentId, DataScope, DisclosureLevel, EnterpriseInspect,
+		IndexKey, InstitutionInspect, Page, Purpose, RecordId, RecordInfo, RecordInspect, Role,
+		Uscc,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{One, Saturating};
 
-	/// Version 1: [`InForce`] indexes each enterprise's consents in force.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// Version 1: [`InForce`] indexes each enterprise's consents in force. Version 2:
+	/// [`ConsentsOf`] and [`ConsentsHeld`] keep consent numbers in order; [`BankTallies`].
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -104,6 +106,8 @@ pub mod pallet {
 	pub type ConsentStateOf<T> = ConsentState<BlockNumberFor<T>>;
 	/// A consent in a list: its number, itself and its state now.
 	pub type ListedConsent<T> = (ConsentId, ConsentOf<T>, ConsentStateOf<T>);
+	/// A page of consents, and the number the next page starts at.
+	pub type ConsentPage<T> = (Vec<ListedConsent<T>>, Option<ConsentId>);
 	/// One consent read in full: itself, its state now and its recent uses.
 	pub type ConsentWithLog<T> = (ConsentOf<T>, ConsentStateOf<T>, AccessLogOf<T>);
 
@@ -179,15 +183,23 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextConsentId<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
 
-	/// The consents each enterprise has granted.
+	/// The consents each enterprise has granted, by number in order (see
+	/// `banktax_primitives::index_key`), so that they are read a page at a time.
 	#[pallet::storage]
 	pub type ConsentsOf<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, ConsentId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Identity, IndexKey, ()>;
 
-	/// The consents each bank has been granted.
+	/// The consents each bank has been granted, by number in order.
 	#[pallet::storage]
 	pub type ConsentsHeld<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ConsentId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, IndexKey, ()>;
+
+	/// What each bank's consents come to, for the regulator's overview: how many are in force
+	/// (in [`InForce`]) and how many uses it has recorded, kept as they change so that the
+	/// overview reads one entry a bank.
+	#[pallet::storage]
+	pub type BankTallies<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BankTally, ValueQuery>;
 
 	/// The consents not yet withdrawn or cleaned up after expiry, by (enterprise, bank): what
 	/// `ConsentCheck` looks through. At most `MaxActiveConsents` per pair.
@@ -385,11 +397,12 @@ pub mod pallet {
 				},
 			);
 			NextConsentId::<T>::put(next);
-			ConsentsOf::<T>::insert(enterprise, id, ());
-			ConsentsHeld::<T>::insert(&bank, id, ());
+			ConsentsOf::<T>::insert(enterprise, index_key(id), ());
+			ConsentsHeld::<T>::insert(&bank, index_key(id), ());
 			Standing::<T>::insert(&pair, id, ());
 			InForce::<T>::insert(enterprise, id, ());
 			InForceCount::<T>::insert(enterprise, in_force.saturating_add(1));
+			BankTallies::<T>::mutate(&bank, |tally| tally.consents_in_force.saturating_inc());
 			ExpiringAt::<T>::insert(expires_at, id, ());
 			Self::deposit_event(Event::ConsentGranted {
 				consent: id,
@@ -518,6 +531,7 @@ pub mod pallet {
 					log.force_insert_keep_right(log.len(), Access { number, record, purpose, at });
 			});
 			Consents::<T>::insert(consent, entry);
+			BankTallies::<T>::mutate(&who, |tally| tally.uses.saturating_inc());
 			Self::deposit_event(Event::AccessRecorded {
 				consent,
 				bank: who,
@@ -580,7 +594,7 @@ pub mod pallet {
 			ExpiringAt::<T>::remove(consent.expires_at, id);
 			let removed = match envelopes {
 				EnvelopesOfEnded::RemovedNow => {
-					Self::leave_in_force(&consent.enterprise, id);
+					Self::leave_in_force(&consent.enterprise, id, Some(&consent.bank));
 					consent.envelopes = 0;
 					Self::purge(id, T::MaxEnvelopesPerConsent::get())
 				}
@@ -600,12 +614,22 @@ pub mod pallet {
 			removed
 		}
 
-		/// Takes consent `id` off its enterprise's consents in force, if it is there.
-		pub(crate) fn leave_in_force(enterprise: &Uscc, id: ConsentId) {
+		/// Takes consent `id` off its enterprise's consents in force, and its bank's tally, if
+		/// it is there.
+		pub(crate) fn leave_in_force(
+			enterprise: &Uscc,
+			id: ConsentId,
+			bank: Option<&T::AccountId>,
+		) {
 			if InForce::<T>::take(enterprise, id).is_some() {
 				InForceCount::<T>::mutate_exists(enterprise, |count| {
 					*count = count.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
 				});
+				if let Some(bank) = bank {
+					BankTallies::<T>::mutate(bank, |tally| {
+						tally.consents_in_force.saturating_dec()
+					});
+				}
 			}
 		}
 
@@ -662,7 +686,7 @@ pub mod pallet {
 			let done = consent.envelopes == 0;
 			if done {
 				Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
-				Self::leave_in_force(&consent.enterprise, id);
+				Self::leave_in_force(&consent.enterprise, id, Some(&consent.bank));
 				// An ended consent said so when it ended.
 				if consent.withdrawal.is_none() {
 					Self::deposit_event(Event::ConsentExpired { consent: id });
@@ -672,14 +696,31 @@ pub mod pallet {
 			(removed, done)
 		}
 
-		/// The consents `enterprise` has granted, with their state now, in order of grant.
-		pub fn consents_of(enterprise: &Uscc) -> Vec<ListedConsent<T>> {
-			Self::with_state(ConsentsOf::<T>::iter_key_prefix(enterprise))
+		/// A page of the consents `enterprise` has granted, with their state now, in order of
+		/// grant, and where the next page starts.
+		pub fn consents_of(enterprise: &Uscc, page: &Page) -> ConsentPage<T> {
+			let (ids, next) = banktax_primitives::page_of(
+				page,
+				|key| ConsentsOf::<T>::hashed_key_for(enterprise, key),
+				|start| ConsentsOf::<T>::iter_key_prefix_from(enterprise, start),
+			);
+			(Self::with_state(ids), next)
 		}
 
-		/// The consents `bank` has been granted, with their state now, in order of grant.
-		pub fn consents_held(bank: &T::AccountId) -> Vec<ListedConsent<T>> {
-			Self::with_state(ConsentsHeld::<T>::iter_key_prefix(bank))
+		/// A page of the consents `bank` has been granted, with their state now, in order of
+		/// grant, and where the next page starts.
+		pub fn consents_held(bank: &T::AccountId, page: &Page) -> ConsentPage<T> {
+			let (ids, next) = banktax_primitives::page_of(
+				page,
+				|key| ConsentsHeld::<T>::hashed_key_for(bank, key),
+				|start| ConsentsHeld::<T>::iter_key_prefix_from(bank, start),
+			);
+			(Self::with_state(ids), next)
+		}
+
+		/// How many of `bank`'s consents are in force, and how many uses it has recorded.
+		pub fn bank_tally(bank: &T::AccountId) -> BankTally {
+			BankTallies::<T>::get(bank)
 		}
 
 		/// The consent `id` with its state now and its recent uses.
@@ -695,17 +736,15 @@ pub mod pallet {
 			Envelopes::<T>::get(consent, record)
 		}
 
-		fn with_state(ids: impl Iterator<Item = ConsentId>) -> Vec<ListedConsent<T>> {
+		fn with_state(ids: Vec<ConsentId>) -> Vec<ListedConsent<T>> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut consents: Vec<_> = ids
+			ids.into_iter()
 				.filter_map(|id| {
 					let consent = Consents::<T>::get(id)?;
 					let state = consent.state(now);
 					Some((id, consent, state))
 				})
-				.collect();
-			consents.sort_by_key(|(id, ..)| *id);
-			consents
+				.collect()
 		}
 	}
 
@@ -757,7 +796,7 @@ impl<T: Config> banktax_primitives::EndConsents<T::AccountId> for Pallet<T> {
 		let mut ended = 0u32;
 		for id in ids {
 			match Consents::<T>::get(id) {
-				None => Pallet::<T>::leave_in_force(enterprise, id),
+				None => Pallet::<T>::leave_in_force(enterprise, id, None),
 				Some(consent) if consent.withdrawal.is_none() => {
 					let party = Party::Deregistration;
 					let envelopes = EnvelopesOfEnded::LeftToTheHook;

@@ -2,12 +2,14 @@
 //! which also proves that storage is unchanged.
 
 use crate::{
-	mock::*, Access, ConsentOf, ConsentState, Consents, Envelopes, Error, Event, ExpiringAt,
-	ExpiryCursor, InForce, NextConsentId, NoticeHash, Party, Standing, Withdrawal,
+	mock::*, Access, BankTallies, BankTally, ConsentOf, ConsentState, Consents, Envelopes, Error,
+	Event, ExpiringAt, ExpiryCursor, InForce, NextConsentId, NoticeHash, Party, Standing,
+	Withdrawal,
 };
 use banktax_primitives::{
 	privacy::{self, FieldKey, FORMAT_VERSION, MAX_ENVELOPE_LEN, MIN_ENVELOPE_LEN},
-	ConsentCheck, ConsentId, DataScope, DisclosureLevel, Period, Purpose, RecordId, RecordKind,
+	ConsentCheck, ConsentId, DataScope, DisclosureLevel, Page, Period, Purpose, RecordId,
+	RecordKind,
 };
 use frame_support::{assert_noop, assert_ok};
 
@@ -130,12 +132,16 @@ fn an_enterprise_grants_a_bank_a_consent() {
 			1
 		);
 		assert_eq!(
-			Consent::consents_of(&acme()).iter().map(|(id, ..)| *id).collect::<Vec<_>>(),
+			Consent::consents_of(&acme(), &Page::default())
+				.0
+				.iter()
+				.map(|(id, ..)| *id)
+				.collect::<Vec<_>>(),
 			vec![0, 1]
 		);
-		assert_eq!(Consent::consents_held(&BANK).len(), 1);
-		assert_eq!(Consent::consents_held(&OTHER_BANK)[0].0, 1);
-		assert!(Consent::consents_of(&beta()).is_empty());
+		assert_eq!(Consent::consents_held(&BANK, &Page::default()).0.len(), 1);
+		assert_eq!(Consent::consents_held(&OTHER_BANK, &Page::default()).0[0].0, 1);
+		assert!(Consent::consents_of(&beta(), &Page::default()).0.is_empty());
 	});
 }
 
@@ -291,7 +297,7 @@ fn the_enterprise_withdraws_at_once_and_its_envelopes_leave_state() {
 		assert_eq!(active_for(a), None);
 		assert_eq!(Consent::envelope(id, a), None);
 		// The consent itself stays, for the audit trail.
-		assert_eq!(Consent::consents_of(&acme()).len(), 1);
+		assert_eq!(Consent::consents_of(&acme(), &Page::default()).0.len(), 1);
 	});
 }
 
@@ -615,7 +621,10 @@ fn a_consent_expires_at_its_end_without_any_call() {
 		assert_eq!(state(id), ConsentState::Expired { at: 20 });
 		assert_eq!(active_for(record), None);
 		assert_eq!(Consent::envelope(id, record), None);
-		assert_eq!(Consent::consents_held(&BANK)[0].2, ConsentState::Expired { at: 20 });
+		assert_eq!(
+			Consent::consents_held(&BANK, &Page::default()).0[0].2,
+			ConsentState::Expired { at: 20 }
+		);
 		// The envelope is still in state until the block-start hook of block 20 runs.
 		assert!(Envelopes::<Test>::contains_key(id, record));
 		System::set_block_number(1);
@@ -737,11 +746,11 @@ fn reads_list_consents_with_their_state() {
 			list.into_iter().map(|(id, _, state)| (id, state)).collect::<Vec<_>>()
 		};
 		assert_eq!(
-			states(Consent::consents_of(&acme())),
+			states(Consent::consents_of(&acme(), &Page::default()).0),
 			vec![(a, ConsentState::Active), (b, ConsentState::Expired { at: 5 })]
 		);
 		assert_eq!(
-			states(Consent::consents_held(&BANK)),
+			states(Consent::consents_held(&BANK, &Page::default()).0),
 			vec![
 				(a, ConsentState::Active),
 				(c, ConsentState::Withdrawn { party: Party::Bank, at: 1 })
@@ -930,5 +939,113 @@ fn version_1_indexes_the_consents_in_force_by_enterprise() {
 		assert_eq!(InForce::<Test>::iter_key_prefix(acme()).collect::<Vec<_>>(), vec![kept]);
 		assert_eq!(crate::InForceCount::<Test>::get(acme()), 1);
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
+	});
+}
+
+#[test]
+fn a_banks_consents_read_a_page_at_a_time_in_order_of_grant() {
+	new_test_ext().execute_with(|| {
+		let mut granted = Vec::new();
+		for _ in 0..3 {
+			let id = grant();
+			assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), id));
+			granted.push(id);
+		}
+		granted.push(grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		));
+		granted.push(grant());
+		let ids = |(page, next): crate::ConsentPage<Test>| {
+			(page.into_iter().map(|(id, ..)| id).collect::<Vec<_>>(), next)
+		};
+		let held = |from, limit| ids(Consent::consents_held(&BANK, &Page { from, limit }));
+		assert_eq!(held(0, 2), (vec![granted[0], granted[1]], Some(granted[2])));
+		assert_eq!(held(granted[2], 2), (vec![granted[2], granted[4]], None));
+		assert_eq!(held(granted[4] + 1, 2), (vec![], None));
+		let of = ids(Consent::consents_of(&acme(), &Page { from: granted[1], limit: 3 }));
+		assert_eq!(of, (granted[1..4].to_vec(), Some(granted[4])));
+	});
+}
+
+#[test]
+fn a_banks_tally_counts_its_consents_in_force_and_its_uses() {
+	new_test_ext().execute_with(|| {
+		let record = summary(2024);
+		let withdrawn = grant();
+		let expiring =
+			grant_with(ACME_CO, BANK, Purpose::CreditAssessment, DisclosureLevel::WholeRecords, 20);
+		let kept = grant();
+		assert_eq!(Consent::bank_tally(&BANK), BankTally { consents_in_force: 3, uses: 0 });
+		use_record(kept, record);
+		use_record(kept, record);
+		use_record(withdrawn, record);
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), withdrawn));
+		assert_eq!(Consent::bank_tally(&BANK), BankTally { consents_in_force: 2, uses: 3 });
+		run_to_block(21);
+		assert_eq!(state(expiring), ConsentState::Expired { at: 20 });
+		assert_eq!(Consent::bank_tally(&BANK), BankTally { consents_in_force: 1, uses: 3 });
+		assert_eq!(Consent::bank_tally(&OTHER_BANK), BankTally::default());
+	});
+}
+
+#[test]
+fn version_2_keeps_every_consent_in_order_and_counts_the_banks_tallies() {
+	use codec::Encode;
+	use frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+		Blake2_128Concat, StorageHasher, StoragePrefixedMap, Twox64Concat,
+	};
+	new_test_ext().execute_with(|| {
+		let record = summary(2024);
+		let ended = grant();
+		use_record(ended, record);
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), ended));
+		let kept = grant();
+		use_record(kept, record);
+		let other = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		let tallies: Vec<_> = [BANK, OTHER_BANK].map(|b| Consent::bank_tally(&b)).to_vec();
+		// As version 1 kept them: each number under its hash, and no tallies.
+		let old_key = |prefix: [u8; 32], first: Vec<u8>, id: ConsentId| {
+			[&prefix[..], &Blake2_128Concat::hash(&first), &Twox64Concat::hash(&id.encode())]
+				.concat()
+		};
+		let _ = crate::ConsentsOf::<Test>::clear(u32::MAX, None);
+		let _ = crate::ConsentsHeld::<Test>::clear(u32::MAX, None);
+		let _ = BankTallies::<Test>::clear(u32::MAX, None);
+		for (bank, id) in [(BANK, ended), (BANK, kept), (OTHER_BANK, other)] {
+			let of = crate::ConsentsOf::<Test>::final_prefix();
+			unhashed::put(&old_key(of, acme().encode(), id), &());
+			let held = crate::ConsentsHeld::<Test>::final_prefix();
+			unhashed::put(&old_key(held, bank.encode(), id), &());
+		}
+		StorageVersion::new(1).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+
+		let ids = |(page, _): crate::ConsentPage<Test>| {
+			page.into_iter().map(|(id, ..)| id).collect::<Vec<_>>()
+		};
+		assert_eq!(ids(Consent::consents_of(&acme(), &Page::default())), vec![ended, kept, other]);
+		assert_eq!(ids(Consent::consents_held(&BANK, &Page::default())), vec![ended, kept]);
+		assert_eq!(ids(Consent::consents_held(&OTHER_BANK, &Page::default())), vec![other]);
+		assert_eq!(
+			crate::ConsentsHeld::<Test>::iter_keys().count(),
+			3,
+			"no entry of the old layout"
+		);
+		assert_eq!([BANK, OTHER_BANK].map(|b| Consent::bank_tally(&b)).to_vec(), tallies);
+		assert_eq!(tallies[0], BankTally { consents_in_force: 1, uses: 2 });
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }

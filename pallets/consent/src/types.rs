@@ -162,3 +162,25 @@ pub struct Access<BlockNumber> {
 	/// When it was recorded.
 	pub at: BlockNumber,
 }
+
+/// What a bank's consents come to: kept as they change, read by the regulator's overview.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct BankTally {
+	/// Its consents in force: granted, and neither withdrawn nor closed after expiry.
+	pub consents_in_force: u32,
+	/// The uses of consented data it has recorded, under all its consents ever.
+	pub uses: u64,
+}

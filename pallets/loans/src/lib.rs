@@ -79,8 +79,8 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
-		ConsentCheck, ConsentId, EnterpriseInspect, InstitutionInspect, Purpose, RecordId,
-		RecordInspect, RecordKind, Role, Uscc,
+		index_key, ConsentCheck, ConsentId, EnterpriseInspect, IndexKey, InstitutionInspect, Page,
+		Purpose, Rating, RecordId, RecordInspect, RecordKind, Role, Uscc,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
@@ -97,7 +97,9 @@ pub mod pallet {
 	pub const MAX_RATE_BPS: u32 = 10_000;
 
 	/// Version 1: [`ProductsInForce`] counts each bank's products that are not retired.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// Version 2: loans carry their rating; [`LoansOf`] and [`LoansByBank`] keep loan numbers
+	/// in order; [`RatingTallies`] and [`BankTallies`].
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -111,6 +113,8 @@ pub mod pallet {
 	pub type LoanStateOf<T> = LoanState<BlockNumberFor<T>>;
 	/// A loan in a list: its number, itself and its state now.
 	pub type ListedLoan<T> = (LoanId, LoanOf<T>, LoanStateOf<T>);
+	/// A page of loans, and the number the next page starts at.
+	pub type LoanPage<T> = (Vec<ListedLoan<T>>, Option<LoanId>);
 	/// One loan read in full: itself, its state now and its schedule once disbursed.
 	pub type LoanWithSchedule<T> = (LoanOf<T>, LoanStateOf<T>, Option<ScheduleOf<T>>);
 	/// A repayment schedule as this runtime stores it.
@@ -195,15 +199,27 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextLoanId<T: Config> = StorageValue<_, LoanId, ValueQuery>;
 
-	/// The loans of each enterprise, with every bank.
+	/// The loans of each enterprise, with every bank, by number in order (see
+	/// `banktax_primitives::index_key`), so that they are read a page at a time.
 	#[pallet::storage]
 	pub type LoansOf<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, LoanId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Identity, IndexKey, ()>;
 
-	/// The loans each bank has been asked for.
+	/// The loans each bank has been asked for, by number in order.
 	#[pallet::storage]
 	pub type LoansByBank<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, LoanId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, IndexKey, ()>;
+
+	/// Every loan counted by the rating it was applied for on and its stage: the regulator's
+	/// view of the market, kept as loans move so that it is read in one bounded pass.
+	#[pallet::storage]
+	pub type RatingTallies<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, Rating, Twox64Concat, Stage, Tally, ValueQuery>;
+
+	/// Every loan counted by its bank and its stage: each bank's book and exposure.
+	#[pallet::storage]
+	pub type BankTallies<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, Stage, Tally, ValueQuery>;
 
 	/// Each disbursed loan's repayment schedule and what has been paid of it.
 	#[pallet::storage]
@@ -447,8 +463,9 @@ pub mod pallet {
 
 			let id = NextLoanId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::LoanIdOverflow)?;
-			Loans::<T>::insert(
+			Self::save(
 				id,
+				None,
 				Loan {
 					enterprise,
 					applicant: who,
@@ -457,6 +474,7 @@ pub mod pallet {
 					requested_amount: amount,
 					requested_term_months: term_months,
 					summary,
+					rating,
 					applied_at: frame_system::Pallet::<T>::block_number(),
 					state: LoanState::Applied,
 					decision: None,
@@ -467,8 +485,8 @@ pub mod pallet {
 				},
 			);
 			NextLoanId::<T>::put(next);
-			LoansOf::<T>::insert(enterprise, id, ());
-			LoansByBank::<T>::insert(&entry.bank, id, ());
+			LoansOf::<T>::insert(enterprise, index_key(id), ());
+			LoansByBank::<T>::insert(&entry.bank, index_key(id), ());
 			Self::deposit_event(Event::LoanApplied {
 				loan: id,
 				enterprise,
@@ -487,12 +505,13 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_application())]
 		pub fn withdraw_application(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
 			let mut entry = Self::as_enterprise(origin, loan)?;
+			let before = entry.standing();
 			ensure!(
 				matches!(entry.state, LoanState::Applied | LoanState::Approved),
 				Error::<T>::InvalidTransition
 			);
 			entry.state = LoanState::Withdrawn { at: frame_system::Pallet::<T>::block_number() };
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::ApplicationWithdrawn { loan });
 			Ok(())
 		}
@@ -515,6 +534,7 @@ pub mod pallet {
 			records: Vec<RecordId>,
 		) -> DispatchResult {
 			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			ensure!(entry.state == LoanState::Applied, Error::<T>::InvalidTransition);
 			let terms = &product.terms;
 			ensure!(
@@ -552,7 +572,7 @@ pub mod pallet {
 			entry.offer =
 				Some(Offer { amount, rate_bps, term_months, expires_at: offer_expires_at });
 			entry.decision = Some(Decision { consent, records, at: now });
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::LoanApproved {
 				loan,
 				amount,
@@ -574,10 +594,11 @@ pub mod pallet {
 			reason: RejectionReason,
 		) -> DispatchResult {
 			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			ensure!(entry.state == LoanState::Applied, Error::<T>::InvalidTransition);
 			entry.state =
 				LoanState::Rejected { reason, at: frame_system::Pallet::<T>::block_number() };
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::LoanRejected { loan, reason });
 			Ok(())
 		}
@@ -589,12 +610,13 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::accept_offer())]
 		pub fn accept_offer(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
 			let mut entry = Self::as_enterprise(origin, loan)?;
+			let before = entry.standing();
 			ensure!(entry.state == LoanState::Approved, Error::<T>::InvalidTransition);
 			let now = frame_system::Pallet::<T>::block_number();
 			let offer = entry.offer.ok_or(Error::<T>::InvalidTransition)?;
 			ensure!(now < offer.expires_at, Error::<T>::OfferExpired);
 			entry.state = LoanState::Accepted { at: now };
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::OfferAccepted { loan });
 			Ok(())
 		}
@@ -607,6 +629,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::record_disbursement(T::MaxTermMonths::get()))]
 		pub fn record_disbursement(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
 			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			ensure!(
 				matches!(entry.state, LoanState::Accepted { .. }),
 				Error::<T>::InvalidTransition
@@ -625,7 +648,7 @@ pub mod pallet {
 			DueChecks::<T>::insert(first_due, loan, ());
 			entry.state = LoanState::Repaying;
 			entry.disbursed_at = Some(now);
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::LoanDisbursed { loan, amount: offer.amount, instalments });
 			Ok(())
 		}
@@ -645,6 +668,7 @@ pub mod pallet {
 			interest: Amount,
 		) -> DispatchResult {
 			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			ensure!(
 				matches!(entry.state, LoanState::Repaying | LoanState::Overdue { .. }),
 				Error::<T>::InvalidTransition
@@ -684,7 +708,7 @@ pub mod pallet {
 				}
 			}
 			Schedules::<T>::insert(loan, plan);
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Ok(())
 		}
 
@@ -696,6 +720,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::declare_default())]
 		pub fn declare_default(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
 			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			let LoanState::Overdue { since } = entry.state else {
 				return Err(Error::<T>::InvalidTransition.into());
 			};
@@ -703,7 +728,7 @@ pub mod pallet {
 			let days = Self::days_between(since, now);
 			ensure!(days >= product.terms.default_after_days, Error::<T>::NotPastDueLongEnough);
 			entry.state = LoanState::Defaulted { at: now };
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::LoanDefaulted { loan, days_past_due: days });
 			Ok(())
 		}
@@ -716,6 +741,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::write_off())]
 		pub fn write_off(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
 			let (mut entry, _) = Self::as_bank(origin, loan)?;
+			let before = entry.standing();
 			ensure!(
 				matches!(entry.state, LoanState::Defaulted { .. }),
 				Error::<T>::InvalidTransition
@@ -725,7 +751,7 @@ pub mod pallet {
 				*owed = owed.saturating_sub(outstanding)
 			});
 			entry.state = LoanState::WrittenOff { at: frame_system::Pallet::<T>::block_number() };
-			Loans::<T>::insert(loan, entry);
+			Self::save(loan, Some(before), entry);
 			Self::deposit_event(Event::LoanWrittenOff { loan, principal: outstanding });
 			Ok(())
 		}
@@ -907,9 +933,28 @@ pub mod pallet {
 			plan.iter().find(|i| !i.is_paid()).map(|i| i.due)
 		}
 
+		/// Stores loan `id` and moves it in the tallies from where it stood `before` (`None`
+		/// for a new loan) to where it stands now.
+		fn save(id: LoanId, before: Option<(Stage, Amount)>, loan: LoanOf<T>) {
+			let after = loan.standing();
+			if before != Some(after) {
+				if let Some((stage, outstanding)) = before {
+					Self::tally(&loan, stage, |tally| tally.remove(outstanding));
+				}
+				Self::tally(&loan, after.0, |tally| tally.add(after.1));
+			}
+			Loans::<T>::insert(id, loan);
+		}
+
+		fn tally(loan: &LoanOf<T>, stage: Stage, change: impl Fn(&mut Tally)) {
+			RatingTallies::<T>::mutate(loan.rating, stage, &change);
+			BankTallies::<T>::mutate(&loan.bank, stage, &change);
+		}
+
 		/// Marks loan `id` overdue if an instalment due by `now` is unpaid.
 		fn check_due(id: LoanId, now: BlockNumberFor<T>) {
 			let Some(mut loan) = Loans::<T>::get(id) else { return };
+			let before = loan.standing();
 			if loan.state != LoanState::Repaying {
 				return;
 			}
@@ -917,7 +962,7 @@ pub mod pallet {
 			match Self::first_unpaid_due(&plan) {
 				Some(due) if due <= now => {
 					loan.state = LoanState::Overdue { since: due };
-					Loans::<T>::insert(id, loan);
+					Self::save(id, Some(before), loan);
 					Self::deposit_event(Event::LoanOverdue { loan: id, since: due });
 				}
 				Some(due) => DueChecks::<T>::insert(due, id, ()),
@@ -950,14 +995,42 @@ pub mod pallet {
 			Exposure::<T>::get(enterprise)
 		}
 
-		/// The loans of `enterprise` with every bank, with their state now, in order.
-		pub fn loans_of(enterprise: &Uscc) -> Vec<ListedLoan<T>> {
-			Self::with_state(LoansOf::<T>::iter_key_prefix(enterprise))
+		/// A page of the loans of `enterprise` with every bank, with their state now, in order
+		/// of application, and where the next page starts.
+		pub fn loans_of(enterprise: &Uscc, page: &Page) -> LoanPage<T> {
+			let (ids, next) = banktax_primitives::page_of(
+				page,
+				|key| LoansOf::<T>::hashed_key_for(enterprise, key),
+				|start| LoansOf::<T>::iter_key_prefix_from(enterprise, start),
+			);
+			(Self::with_state(ids), next)
 		}
 
-		/// The loans `bank` has been asked for, with their state now, in order.
-		pub fn loans_of_bank(bank: &T::AccountId) -> Vec<ListedLoan<T>> {
-			Self::with_state(LoansByBank::<T>::iter_key_prefix(bank))
+		/// A page of the loans `bank` has been asked for, with their state now, in order of
+		/// application, and where the next page starts.
+		pub fn loans_of_bank(bank: &T::AccountId, page: &Page) -> LoanPage<T> {
+			let (ids, next) = banktax_primitives::page_of(
+				page,
+				|key| LoansByBank::<T>::hashed_key_for(bank, key),
+				|start| LoansByBank::<T>::iter_key_prefix_from(bank, start),
+			);
+			(Self::with_state(ids), next)
+		}
+
+		/// The loans applied for on each rating, by stage: every (rating, stage) with a loan.
+		pub fn tallies_by_rating() -> Vec<(Rating, Stage, Tally)> {
+			let mut tallies: Vec<_> =
+				RatingTallies::<T>::iter().filter(|(.., tally)| tally.loans > 0).collect();
+			tallies.sort_by_key(|(rating, stage, _)| (*rating as u8, *stage));
+			tallies
+		}
+
+		/// `bank`'s loans by stage: every stage with a loan.
+		pub fn tallies_of_bank(bank: &T::AccountId) -> Vec<(Stage, Tally)> {
+			let mut tallies: Vec<_> =
+				BankTallies::<T>::iter_prefix(bank).filter(|(_, tally)| tally.loans > 0).collect();
+			tallies.sort_by_key(|(stage, _)| *stage);
+			tallies
 		}
 
 		/// One loan with its state now and its schedule (with what has been paid of each
@@ -968,17 +1041,15 @@ pub mod pallet {
 			Some((loan, state, Schedules::<T>::get(id)))
 		}
 
-		fn with_state(ids: impl Iterator<Item = LoanId>) -> Vec<ListedLoan<T>> {
+		fn with_state(ids: Vec<LoanId>) -> Vec<ListedLoan<T>> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut loans: Vec<_> = ids
+			ids.into_iter()
 				.filter_map(|id| {
 					let loan = Loans::<T>::get(id)?;
 					let state = Self::state_at(&loan, now);
 					Some((id, loan, state))
 				})
-				.collect();
-			loans.sort_by_key(|(id, ..)| *id);
-			loans
+				.collect()
 		}
 	}
 }

@@ -4,8 +4,9 @@
 use crate::{
 	mock::*, schedule, DueChecks, Error, Event, Exposure, LoanId, LoanState, Loans as LoanStore,
 	NextLoanId, NextProductId, ProductTerms, Products, RejectionReason, RepaymentStyle, Schedules,
+	Stage, Tally,
 };
-use banktax_primitives::{Rating, RecordId, RecordKind};
+use banktax_primitives::{Page, Rating, RecordId, RecordKind};
 use frame_support::{assert_noop, assert_ok};
 
 const AMOUNT: u128 = 50_000_000; // 500 000.00 CNY
@@ -202,8 +203,9 @@ fn an_enterprise_applies_with_consent_and_an_eligible_rating() {
 		let entry = LoanStore::<Test>::get(loan).unwrap();
 		assert_eq!((entry.applicant, entry.bank, entry.summary), (ACME_CO, BANK, summary));
 		assert_eq!(state(loan), LoanState::Applied);
-		assert_eq!(Loans::loans_of(&acme())[0].0, loan);
-		assert_eq!(Loans::loans_of_bank(&BANK)[0].0, loan);
+		assert_eq!(entry.rating, Rating::A);
+		assert_eq!(Loans::loans_of(&acme(), &Page::default()).0[0].0, loan);
+		assert_eq!(Loans::loans_of_bank(&BANK, &Page::default()).0[0].0, loan);
 	});
 }
 
@@ -769,8 +771,16 @@ fn random_call_sequences_reach_no_illegal_state() {
 	) {
 		let now = System::block_number();
 		let mut exposure = 0u128;
+		let mut by_rating = std::collections::BTreeMap::new();
+		let mut by_bank = std::collections::BTreeMap::new();
 		for id in 0..NextLoanId::<Test>::get() {
 			let loan = LoanStore::<Test>::get(id).unwrap();
+			let (stage, outstanding) = loan.standing();
+			by_rating
+				.entry((loan.rating as u8, stage))
+				.or_insert_with(Tally::default)
+				.add(outstanding);
+			by_bank.entry((loan.bank, stage)).or_insert_with(Tally::default).add(outstanding);
 			let now_kind = kind(&loan.state);
 			let before_kind = seen.get(id as usize).copied().unwrap_or("applied");
 			assert!(
@@ -824,6 +834,16 @@ fn random_call_sequences_reach_no_illegal_state() {
 			}
 		}
 		assert_eq!(Exposure::<Test>::get(acme()), exposure, "seed {seed}");
+		let tallied: std::collections::BTreeMap<_, _> = Loans::tallies_by_rating()
+			.into_iter()
+			.map(|(rating, stage, tally)| ((rating as u8, stage), tally))
+			.collect();
+		assert_eq!(tallied, by_rating, "seed {seed}: the rating tallies recount");
+		let tallied: std::collections::BTreeMap<_, _> = Loans::tallies_of_bank(&BANK)
+			.into_iter()
+			.map(|(stage, tally)| ((BANK, stage), tally))
+			.collect();
+		assert_eq!(tallied, by_bank, "seed {seed}: the bank's tallies recount");
 	}
 
 	fn terms_style(seed: u64) -> RepaymentStyle {
@@ -906,5 +926,125 @@ fn version_1_counts_each_banks_products_in_force() {
 		// Run again, it changes nothing.
 		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(crate::ProductsInForce::<Test>::get(BANK), 1);
+	});
+}
+
+#[test]
+fn a_banks_loans_read_a_page_at_a_time_and_the_tallies_follow_them() {
+	new_test_ext().execute_with(|| {
+		let (first, summary) = applied();
+		let product = 0;
+		let mut ids = vec![first];
+		for _ in 0..4 {
+			ids.push(NextLoanId::<Test>::get());
+			assert_ok!(Loans::apply_for_loan(
+				RuntimeOrigin::signed(ACME_CO),
+				product,
+				AMOUNT,
+				TERM,
+				summary
+			));
+		}
+		let page = |from, limit| {
+			let (loans, next) = Loans::loans_of_bank(&BANK, &Page { from, limit });
+			(loans.into_iter().map(|(id, ..)| id).collect::<Vec<_>>(), next)
+		};
+		assert_eq!(page(0, 3), (ids[..3].to_vec(), Some(ids[3])));
+		assert_eq!(page(ids[3], 3), (ids[3..].to_vec(), None));
+		assert_eq!(Loans::loans_of(&acme(), &Page { from: ids[4], limit: 1 }).1, None);
+
+		approve(first, summary);
+		assert_ok!(Loans::accept_offer(RuntimeOrigin::signed(ACME_CO), first));
+		assert_ok!(Loans::record_disbursement(RuntimeOrigin::signed(BANK), first));
+		assert_ok!(Loans::reject_loan(
+			RuntimeOrigin::signed(BANK),
+			ids[1],
+			RejectionReason::IncompleteData
+		));
+		assert_ok!(Loans::record_repayment(RuntimeOrigin::signed(BANK), first, 1_000_000, 0));
+		let owed = AMOUNT - 1_000_000;
+		assert_eq!(
+			Loans::tallies_of_bank(&BANK),
+			vec![
+				(Stage::Applied, Tally { loans: 3, outstanding: 0 }),
+				(Stage::Rejected, Tally { loans: 1, outstanding: 0 }),
+				(Stage::Repaying, Tally { loans: 1, outstanding: owed }),
+			]
+		);
+		assert_eq!(Loans::tallies_by_rating().len(), 3, "all on rating A");
+		assert!(Loans::tallies_of_bank(&OTHER_BANK).is_empty());
+	});
+}
+
+#[test]
+fn version_2_rates_every_loan_keeps_them_in_order_and_counts_the_tallies() {
+	use crate::migrations::v2::LoanV1;
+	use codec::Encode;
+	use frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+		Blake2_128Concat, StorageHasher, StoragePrefixedMap, Twox64Concat,
+	};
+	new_test_ext().execute_with(|| {
+		let (first, summary) = applied();
+		approve(first, summary);
+		assert_ok!(Loans::accept_offer(RuntimeOrigin::signed(ACME_CO), first));
+		assert_ok!(Loans::record_disbursement(RuntimeOrigin::signed(BANK), first));
+		let second = NextLoanId::<Test>::get();
+		assert_ok!(Loans::apply_for_loan(RuntimeOrigin::signed(ACME_CO), 0, AMOUNT, TERM, summary));
+		let loans: Vec<_> = [first, second].map(|id| LoanStore::<Test>::get(id).unwrap()).to_vec();
+		let book = Loans::tallies_of_bank(&BANK);
+		// As version 1 stored them: loans without their rating, indexes under hashes, no
+		// tallies.
+		for (id, loan) in [first, second].iter().zip(&loans) {
+			let old = LoanV1 {
+				enterprise: loan.enterprise,
+				applicant: loan.applicant,
+				bank: loan.bank,
+				product: loan.product,
+				requested_amount: loan.requested_amount,
+				requested_term_months: loan.requested_term_months,
+				summary: loan.summary,
+				applied_at: loan.applied_at,
+				state: loan.state,
+				decision: loan.decision.clone(),
+				offer: loan.offer,
+				disbursed_at: loan.disbursed_at,
+				principal_paid: loan.principal_paid,
+				interest_paid: loan.interest_paid,
+			};
+			unhashed::put(&LoanStore::<Test>::hashed_key_for(id), &old);
+		}
+		let old_key = |prefix: [u8; 32], first: Vec<u8>, id: LoanId| {
+			[&prefix[..], &Blake2_128Concat::hash(&first), &Twox64Concat::hash(&id.encode())]
+				.concat()
+		};
+		let _ = crate::LoansOf::<Test>::clear(u32::MAX, None);
+		let _ = crate::LoansByBank::<Test>::clear(u32::MAX, None);
+		let _ = crate::RatingTallies::<Test>::clear(u32::MAX, None);
+		let _ = crate::BankTallies::<Test>::clear(u32::MAX, None);
+		for id in [first, second] {
+			let of = crate::LoansOf::<Test>::final_prefix();
+			unhashed::put(&old_key(of, acme().encode(), id), &());
+			let by_bank = crate::LoansByBank::<Test>::final_prefix();
+			unhashed::put(&old_key(by_bank, BANK.encode(), id), &());
+		}
+		StorageVersion::new(1).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+
+		assert_eq!([first, second].map(|id| LoanStore::<Test>::get(id).unwrap()).to_vec(), loans);
+		let ids = |(page, _): crate::LoanPage<Test>| {
+			page.into_iter().map(|(id, ..)| id).collect::<Vec<_>>()
+		};
+		assert_eq!(ids(Loans::loans_of(&acme(), &Page::default())), vec![first, second]);
+		assert_eq!(ids(Loans::loans_of_bank(&BANK, &Page::default())), vec![first, second]);
+		assert_eq!(
+			crate::LoansByBank::<Test>::iter_keys().count(),
+			2,
+			"no entry of the old layout"
+		);
+		assert_eq!(Loans::tallies_of_bank(&BANK), book);
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }

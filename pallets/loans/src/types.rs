@@ -201,6 +201,9 @@ pub struct Loan<AccountId, BlockNumber> {
 	pub requested_term_months: u16,
 	/// The annual summary the application rests on (its rating is the product's test).
 	pub summary: RecordId,
+	/// The summary's rating when the enterprise applied: what the regulator's tallies count
+	/// the loan under.
+	pub rating: Rating,
 	pub applied_at: BlockNumber,
 	pub state: LoanState<BlockNumber>,
 	/// The bank's decision trail, once it has approved.
@@ -216,6 +219,11 @@ pub struct Loan<AccountId, BlockNumber> {
 }
 
 impl<AccountId, BlockNumber> Loan<AccountId, BlockNumber> {
+	/// Where the loan stands in the tallies: its stage and its outstanding principal.
+	pub fn standing(&self) -> (Stage, Amount) {
+		(self.state.stage(), self.outstanding())
+	}
+
 	/// Principal paid out and not yet repaid, in fen: what the loan adds to the enterprise's
 	/// exposure. Nothing before disbursement, nor once the loan is closed or written off.
 	pub fn outstanding(&self) -> Amount {
@@ -249,5 +257,104 @@ impl<BlockNumber> Instalment<BlockNumber> {
 	/// Whether it has been paid in full.
 	pub fn is_paid(&self) -> bool {
 		self.principal_paid >= self.principal && self.interest_paid >= self.interest
+	}
+}
+
+/// A loan's stage as the regulator's tallies count it: its stored state without the state's
+/// details. An offer that lapsed unaccepted counts as approved (lapsing needs no transaction).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+	Applied,
+	Withdrawn,
+	Rejected,
+	Approved,
+	Accepted,
+	Repaying,
+	Overdue,
+	Defaulted,
+	WrittenOff,
+	Closed,
+}
+
+impl Stage {
+	/// Every stage, in the order of a loan's life.
+	pub const ALL: [Stage; 10] = [
+		Stage::Applied,
+		Stage::Withdrawn,
+		Stage::Rejected,
+		Stage::Approved,
+		Stage::Accepted,
+		Stage::Repaying,
+		Stage::Overdue,
+		Stage::Defaulted,
+		Stage::WrittenOff,
+		Stage::Closed,
+	];
+}
+
+impl<BlockNumber> LoanState<BlockNumber> {
+	/// The stage the tallies count a loan in this state under.
+	pub fn stage(&self) -> Stage {
+		match self {
+			LoanState::Applied => Stage::Applied,
+			LoanState::Withdrawn { .. } => Stage::Withdrawn,
+			LoanState::Rejected { .. } => Stage::Rejected,
+			LoanState::Approved | LoanState::Lapsed { .. } => Stage::Approved,
+			LoanState::Accepted { .. } => Stage::Accepted,
+			LoanState::Repaying => Stage::Repaying,
+			LoanState::Overdue { .. } => Stage::Overdue,
+			LoanState::Defaulted { .. } => Stage::Defaulted,
+			LoanState::WrittenOff { .. } => Stage::WrittenOff,
+			LoanState::Closed { .. } => Stage::Closed,
+		}
+	}
+}
+
+/// How many loans are at a stage, and their outstanding principal in fen (zero but for
+/// repaying, overdue and defaulted loans).
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+	pub loans: u64,
+	pub outstanding: Amount,
+}
+
+impl Tally {
+	/// Counts a loan with `outstanding` principal in.
+	pub fn add(&mut self, outstanding: Amount) {
+		self.loans = self.loans.saturating_add(1);
+		self.outstanding = self.outstanding.saturating_add(outstanding);
+	}
+
+	/// Counts a loan with `outstanding` principal out.
+	pub fn remove(&mut self, outstanding: Amount) {
+		self.loans = self.loans.saturating_sub(1);
+		self.outstanding = self.outstanding.saturating_sub(outstanding);
 	}
 }

@@ -15,6 +15,8 @@
 //!   enterprises.
 //! - [`Purpose`], [`DataScope`], [`DisclosureLevel`]: what a consent lets a bank read;
 //!   [`ConsentCheck`]: what other pallets may ask about consents.
+//! - [`Page`]: how list answers are paged, and how indexes keep numbers so that pages are
+//!   cheap ([`index_key`]).
 //! - [`sweep`]: how block-start hooks work through queues keyed by block number, bounded.
 //! - [`text`]: how byte fields read in JSON.
 //! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
@@ -25,6 +27,7 @@ extern crate alloc;
 
 mod consent;
 mod institution;
+mod paging;
 pub mod privacy;
 mod queue;
 mod signers;
@@ -36,6 +39,7 @@ pub use consent::{
 	all_distinct, ConsentCheck, ConsentId, DataScope, DisclosureLevel, EndConsents, Kinds, Purpose,
 };
 pub use institution::{InstitutionInspect, NodeAuthorization, NodeId, Role, MAX_NODE_ID_LEN};
+pub use paging::{index_key, page_of, reindex, IndexKey, Page, MAX_PAGE_LIMIT};
 pub use queue::{sweep, MAX_SWEEP_STEPS};
 pub use signers::{BudgetHolder, SignedBy, Signer, Signers};
 pub use tax::{

@@ -86,15 +86,17 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
+		index_key,
 		privacy::{self, SCHEMA_VERSION},
-		EndConsents, EnterpriseInspect, InstitutionInspect, Period, RecordId, RecordInfo,
-		RecordInspect, RecordKind, Role, Uscc, USCC_LEN,
+		EndConsents, EnterpriseInspect, IndexKey, InstitutionInspect, Page, Period, RecordId,
+		RecordInfo, RecordInspect, RecordKind, Role, Uscc, USCC_LEN,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
-	/// Version 1: an enterprise's `record_count` counts its current records only.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// Version 1: an enterprise's `record_count` counts its current records only. Version 2:
+	/// [`RecordsOf`] keeps record numbers in order.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -175,10 +177,11 @@ pub mod pallet {
 		RecordId,
 	>;
 
-	/// Every record version of each enterprise, current or not.
+	/// Every record version of each enterprise, current or not, by number in order (see
+	/// `banktax_primitives::index_key`), so that it is read a page at a time.
 	#[pallet::storage]
 	pub type RecordsOf<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, Uscc, Twox64Concat, RecordId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, Uscc, Identity, IndexKey, ()>;
 
 	/// Each enterprise's rating by year, from its current annual summaries.
 	#[pallet::storage]
@@ -735,7 +738,7 @@ pub mod pallet {
 				Ratings::<T>::insert(enterprise, record.period.year(), (rating, id));
 			}
 			CurrentRecords::<T>::insert(enterprise, (record.period, record.kind), id);
-			RecordsOf::<T>::insert(enterprise, id, ());
+			RecordsOf::<T>::insert(enterprise, index_key(id), ());
 			Records::<T>::insert(id, record);
 			entry.record_count = count;
 			Ok(id)
@@ -782,20 +785,18 @@ pub mod pallet {
 			NextRecordId::<T>::put(next);
 		}
 
-		/// The enterprise's records, every version, optionally only those of one period
-		/// and/or kind, in order of attestation.
+		/// A page of the enterprise's records, every version, in order of attestation, and
+		/// where the next page starts.
 		pub fn records_of(
 			enterprise: &Uscc,
-			period: Option<Period>,
-			kind: Option<RecordKind>,
-		) -> Vec<(RecordId, RecordOf<T>)> {
-			let mut records: Vec<_> = RecordsOf::<T>::iter_key_prefix(enterprise)
-				.filter_map(|id| Some((id, Records::<T>::get(id)?)))
-				.filter(|(_, r)| period.is_none_or(|p| r.period == p))
-				.filter(|(_, r)| kind.is_none_or(|k| r.kind == k))
-				.collect();
-			records.sort_by_key(|(id, _)| *id);
-			records
+			page: &Page,
+		) -> (Vec<(RecordId, RecordOf<T>)>, Option<u64>) {
+			let (ids, next) = banktax_primitives::page_of(
+				page,
+				|key| RecordsOf::<T>::hashed_key_for(enterprise, key),
+				|start| RecordsOf::<T>::iter_key_prefix_from(enterprise, start),
+			);
+			(ids.into_iter().filter_map(|id| Some((id, Records::<T>::get(id)?))).collect(), next)
 		}
 
 		/// The enterprise `uscc` as the register knows it, if it was ever registered.

@@ -4,7 +4,7 @@ use banktax_primitives::{
 		seal_record, Field, FieldKey, RecordHeader, SealedRecord, MAX_SEALED_RECORD_LEN,
 		SCHEMA_VERSION,
 	},
-	EnterpriseInspect, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
+	EnterpriseInspect, Page, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
 };
 use frame_support::{assert_noop, assert_ok, traits::ConstU32, BoundedVec};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
@@ -452,7 +452,11 @@ fn amending_adds_a_version_and_supersedes_the_old_one() {
 		assert_eq!(TaxRecords::latest_rating(&enterprise()), Some((2024, Rating::B, second)));
 		assert_eq!(TaxRecords::current_version(first), Some(second));
 		assert!(!TaxRecords::record(first).expect("kept").current);
-		assert_eq!(TaxRecords::records_of(&enterprise(), None, None).len(), 2, "history stays");
+		assert_eq!(
+			TaxRecords::records_of(&enterprise(), &Page::default()).0.len(),
+			2,
+			"history stays"
+		);
 
 		let (_, _, again) = summary(2024, 3);
 		assert_noop!(
@@ -541,7 +545,11 @@ fn revoking_needs_a_reason_and_leaves_the_record_marked() {
 		assert_eq!(CurrentRecords::<Test>::get(enterprise(), (period, kind)), None);
 		assert_eq!(TaxRecords::latest_rating(&enterprise()), None, "a revoked rating is no rating");
 		assert_eq!(TaxRecords::current_version(id), None);
-		assert_eq!(TaxRecords::records_of(&enterprise(), None, None).len(), 1, "still on chain");
+		assert_eq!(
+			TaxRecords::records_of(&enterprise(), &Page::default()).0.len(),
+			1,
+			"still on chain"
+		);
 
 		assert_noop!(
 			TaxRecords::revoke_record(signed(TAX_AUTHORITY), id, RevocationReason::Duplicate),
@@ -576,7 +584,7 @@ fn revocation_refuses_bad_input() {
 }
 
 #[test]
-fn reads_filter_records_and_find_the_latest_rating() {
+fn records_read_a_page_at_a_time_and_the_latest_rating_is_found() {
 	new_test_ext().execute_with(|| {
 		register(CODE, vec![ALICE_CO]);
 		let y2023 = attest(summary(2023, 1));
@@ -586,22 +594,16 @@ fn reads_filter_records_and_find_the_latest_rating() {
 			TaxRecords::latest_rating(&enterprise()).map(|(year, _, id)| (year, id)),
 			Some((2024, y2024))
 		);
-		let ids = |period, kind| -> Vec<RecordId> {
-			TaxRecords::records_of(&enterprise(), period, kind)
-				.into_iter()
-				.map(|(id, _)| id)
-				.collect()
+		let ids = |from, limit| -> (Vec<RecordId>, Option<u64>) {
+			let (records, next) = TaxRecords::records_of(&enterprise(), &Page { from, limit });
+			(records.into_iter().map(|(id, _)| id).collect(), next)
 		};
-		assert_eq!(ids(None, None), vec![y2023, y2024, march]);
-		assert_eq!(ids(None, Some(RecordKind::AnnualSummary)), vec![y2023, y2024]);
-		assert_eq!(ids(Some(Period::Year(2023)), None), vec![y2023]);
-		assert_eq!(
-			ids(Some(Period::Month { year: 2025, month: 3 }), Some(RecordKind::VatReturn)),
-			vec![march]
-		);
-		assert!(
-			TaxRecords::records_of(&Uscc::parse(OTHER_CODE).expect("code"), None, None).is_empty()
-		);
+		assert_eq!(ids(0, 100), (vec![y2023, y2024, march], None));
+		assert_eq!(ids(0, 2), (vec![y2023, y2024], Some(march)));
+		assert_eq!(ids(march, 2), (vec![march], None));
+		assert!(TaxRecords::records_of(&Uscc::parse(OTHER_CODE).expect("code"), &Page::default())
+			.0
+			.is_empty());
 	});
 }
 
@@ -803,7 +805,7 @@ fn genesis_can_fill_the_register_with_generated_enterprises() {
 				entry.record_count, MAX_RECORDS,
 				"capped at the records an enterprise may have"
 			);
-			let records = TaxRecords::records_of(code, None, None);
+			let records = TaxRecords::records_of(code, &Page::default()).0;
 			assert_eq!(records.len(), MAX_RECORDS as usize);
 			let (_, first) = &records[0];
 			assert_eq!(first.period, Period::Month { year: 2015, month: 1 });
@@ -811,8 +813,8 @@ fn genesis_can_fill_the_register_with_generated_enterprises() {
 			assert_eq!(first.ciphertext[0], banktax_primitives::privacy::FORMAT_VERSION);
 		}
 		assert_eq!(NextRecordId::<Test>::get(), 3 * RecordId::from(MAX_RECORDS));
-		let (_, a) = &TaxRecords::records_of(&codes[0], None, None)[0];
-		let (_, b) = &TaxRecords::records_of(&codes[1], None, None)[0];
+		let (_, a) = &TaxRecords::records_of(&codes[0], &Page::default()).0[0];
+		let (_, b) = &TaxRecords::records_of(&codes[1], &Page::default()).0[0];
 		assert_ne!(a.ciphertext, b.ciphertext, "every record's bytes differ");
 	});
 }
@@ -966,5 +968,40 @@ fn version_1_counts_current_records() {
 
 		assert_eq!(Enterprises::<Test>::get(enterprise()).map(|e| e.record_count), Some(2));
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
+	});
+}
+
+#[test]
+fn version_2_keeps_every_record_in_order() {
+	use codec::Encode;
+	use frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+		Blake2_128Concat, StorageHasher, StoragePrefixedMap, Twox64Concat,
+	};
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let ids: Vec<RecordId> = (1..=3u8).map(|m| attest(vat(m, m))).collect();
+		// As version 1 kept the index: each number under its hash.
+		let _ = RecordsOf::<Test>::clear(u32::MAX, None);
+		let prefix = RecordsOf::<Test>::final_prefix();
+		for id in &ids {
+			let key = [
+				&prefix[..],
+				&Blake2_128Concat::hash(&enterprise().encode()),
+				&Twox64Concat::hash(&id.encode()),
+			]
+			.concat();
+			unhashed::put(&key, &());
+		}
+		StorageVersion::new(1).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+
+		let (records, next) = TaxRecords::records_of(&enterprise(), &Page::default());
+		assert_eq!(records.into_iter().map(|(id, _)| id).collect::<Vec<_>>(), ids);
+		assert_eq!(next, None);
+		assert_eq!(RecordsOf::<Test>::iter_keys().count(), ids.len(), "no entry of the old layout");
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }

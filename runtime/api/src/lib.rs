@@ -1,10 +1,17 @@
 //! # BankTax Chain runtime API
 //!
 //! `BankTaxApi` answers the questions institutions ask of the chain, in one call each, at any
-//! block: an enterprise's whole profile (registration, rating history, records, consents, loans
-//! and what it owes across banks), the consents a bank holds, a consent with its access log, the
-//! loans of a bank, one loan with its schedule, the institution list, and, for a bank opening
-//! what it was sent, a sealed record and an envelope.
+//! block: an enterprise's profile (registration, rating history, what it owes across banks, and
+//! the first page of its records, consents and loans), the consents a bank holds, a consent with
+//! its access log, the loans of a bank, one loan with its schedule, the institution list, the
+//! regulator's overview of the market, and, for a bank opening what it was sent, a sealed record
+//! and an envelope.
+//!
+//! **Pages.** Every list that grows with the chain's history is answered a page at a time: a
+//! [`Page`] names the first number wanted and how many (at most [`MAX_PAGE_LIMIT`]), and the
+//! answer's [`Paged::next`] is where the next page starts (`None` at the end). The regulator's
+//! [`Overview`] is not a list of loans but tallies kept as loans and consents change, so it
+//! costs the same however many there are.
 //!
 //! The node serves it as the `banktax_*` JSON-RPC methods (see `docs/rpc.md`); polkadot.js finds
 //! it in the metadata as `api.call.bankTaxApi`; anyone can call it with `state_call`. States are
@@ -20,10 +27,11 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use banktax_primitives::{ConsentId, Period, Rating, RecordId, RecordKind, Uscc};
+pub use banktax_primitives::{Page, MAX_PAGE_LIMIT};
 use codec::{Codec, Decode, Encode};
 use pallet_consent::{Access, Consent, ConsentState, Delivery};
 use pallet_institutions::{Institution, InstitutionId};
-use pallet_loans::{Amount, Instalment, Loan, LoanId, LoanState};
+use pallet_loans::{Amount, Instalment, Loan, LoanId, LoanState, Stage, Tally};
 use pallet_tax_records::{EnterpriseStatus, RecordStatus};
 use scale_info::TypeInfo;
 use serde::Serialize;
@@ -39,16 +47,88 @@ pub struct EnterpriseProfile<AccountId, BlockNumber> {
 	/// The tax authority that registered it, and when.
 	pub registered_by: AccountId,
 	pub registered_at: BlockNumber,
-	/// Its tax credit rating by year, oldest first.
+	/// Its tax credit rating by year, oldest first (one a year at most).
 	pub ratings: Vec<YearRating>,
-	/// Its records, every version, in order of attestation.
-	pub records: Vec<RecordMeta<AccountId, BlockNumber>>,
-	/// The consents it has granted, in order of grant.
-	pub consents: Vec<ConsentView<AccountId, BlockNumber>>,
-	/// Its loans with every bank, in order of application.
-	pub loans: Vec<LoanView<AccountId, BlockNumber>>,
+	/// The first page of its records, every version, in order of attestation
+	/// (`recordsOf` reads on).
+	pub records: Paged<RecordMeta<AccountId, BlockNumber>>,
+	/// The first page of the consents it has granted, in order of grant (`consentsOf`).
+	pub consents: Paged<ConsentView<AccountId, BlockNumber>>,
+	/// The first page of its loans with every bank, in order of application (`loansOf`).
+	pub loans: Paged<LoanView<AccountId, BlockNumber>>,
 	/// The outstanding principal of its disbursed loans across all banks, in fen.
 	pub exposure: Amount,
+}
+
+/// One page of a list, and where the next page starts.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paged<T> {
+	pub items: Vec<T>,
+	/// The `from` of the next page; `None` when this page is the last.
+	pub next: Option<u64>,
+}
+
+impl<T> Paged<T> {
+	/// A page of `items` made from a pallet's page of listed objects.
+	pub fn of<L>((items, next): (Vec<L>, Option<u64>), view: impl FnMut(L) -> T) -> Self {
+		Self { items: items.into_iter().map(view).collect(), next }
+	}
+}
+
+/// The market as the regulator sees it, without a single figure of any enterprise: loans by
+/// rating and stage, each bank's book, exposure, defaults, consents in force and uses of data.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview<AccountId> {
+	/// Every (rating, stage) with a loan: the rating is the one the loan was applied for on.
+	pub loans: Vec<RatingTally>,
+	/// Every bank the registry has known, in order of admission.
+	pub banks: Vec<BankOverview<AccountId>>,
+	/// Outstanding principal across all banks, in fen.
+	pub exposure: Amount,
+	/// Loans declared defaulted and not written off, with their outstanding principal.
+	pub defaulted: Tally,
+	/// Loans written off.
+	pub written_off: u64,
+	/// Consents in force, with all banks.
+	pub consents_in_force: u64,
+}
+
+/// How many loans applied for on a rating are at a stage.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingTally {
+	pub rating: Rating,
+	pub stage: Stage,
+	#[serde(flatten)]
+	pub tally: Tally,
+}
+
+/// How many of a bank's loans are at a stage.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageTally {
+	pub stage: Stage,
+	#[serde(flatten)]
+	pub tally: Tally,
+}
+
+/// One bank's book: its loans by stage, exposure, consents in force and uses of data.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BankOverview<AccountId> {
+	pub institution: InstitutionId,
+	/// The account that signs its business (and holds its consents and loans).
+	pub bank: AccountId,
+	pub active: bool,
+	/// Every stage with a loan of this bank.
+	pub loans: Vec<StageTally>,
+	/// Its loans' outstanding principal, in fen.
+	pub exposure: Amount,
+	pub consents_in_force: u32,
+	/// The uses of consented data it has recorded.
+	pub uses: u64,
 }
 
 /// A year's tax credit rating, and the annual summary that carries it.
@@ -148,21 +228,34 @@ pub struct InstitutionView<AccountId, BlockNumber> {
 sp_api::decl_runtime_apis! {
 	/// BankTax Chain's reads, for institutions' systems and tools: `banktax_*` over JSON-RPC,
 	/// `api.call.bankTaxApi` in polkadot.js.
+	///
+	/// Version 2: lists are paged; `recordsOf`, `consentsOf`, `loansOf` and `overview`.
+	#[api_version(2)]
 	pub trait BankTaxApi<AccountId, BlockNumber> where
 		AccountId: Codec,
 		BlockNumber: Codec,
 	{
-		/// Everything about the enterprise `uscc`; `None` if it was never registered.
+		/// The enterprise `uscc` with the first page of each of its lists; `None` if it was
+		/// never registered.
 		fn enterprise_profile(uscc: Uscc) -> Option<EnterpriseProfile<AccountId, BlockNumber>>;
 
-		/// The consents `bank` has been granted, in order of grant.
-		fn consents_held(bank: AccountId) -> Vec<ConsentView<AccountId, BlockNumber>>;
+		/// A page of the records of `uscc`, every version, in order of attestation.
+		fn records_of(uscc: Uscc, page: Page) -> Paged<RecordMeta<AccountId, BlockNumber>>;
+
+		/// A page of the consents `uscc` has granted, in order of grant.
+		fn consents_of(uscc: Uscc, page: Page) -> Paged<ConsentView<AccountId, BlockNumber>>;
+
+		/// A page of the loans of `uscc` with every bank, in order of application.
+		fn loans_of(uscc: Uscc, page: Page) -> Paged<LoanView<AccountId, BlockNumber>>;
+
+		/// A page of the consents `bank` has been granted, in order of grant.
+		fn consents_held(bank: AccountId, page: Page) -> Paged<ConsentView<AccountId, BlockNumber>>;
 
 		/// The consent `id` with its access log; `None` if there is no such consent.
 		fn consent(id: ConsentId) -> Option<ConsentDetail<AccountId, BlockNumber>>;
 
-		/// The loans `bank` has been asked for, in order of application.
-		fn loans_of_bank(bank: AccountId) -> Vec<LoanView<AccountId, BlockNumber>>;
+		/// A page of the loans `bank` has been asked for, in order of application.
+		fn loans_of_bank(bank: AccountId, page: Page) -> Paged<LoanView<AccountId, BlockNumber>>;
 
 		/// The loan `id` with its schedule; `None` if there is no such loan.
 		fn loan(id: LoanId) -> Option<LoanDetail<AccountId, BlockNumber>>;
@@ -175,6 +268,9 @@ sp_api::decl_runtime_apis! {
 
 		/// The envelope for `record` under `consent`, while the consent is active.
 		fn envelope(consent: ConsentId, record: RecordId) -> Option<Delivery<AccountId, BlockNumber>>;
+
+		/// The regulator's overview: tallies, read in one pass bounded by the registry's size.
+		fn overview() -> Overview<AccountId>;
 	}
 }
 
