@@ -1,13 +1,16 @@
 // A development node (`--dev`): it starts, authors and finalises blocks, serves its runtime's
-// version and metadata, and includes a signed transaction in a finalised block.
+// version and metadata, includes a signed transaction in a finalised block, and, restarted on
+// its database, takes its own chain in another form but refuses another chain's spec.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex, stringToHex } from '@polkadot/util';
-import { startDevNode, waitFor, workDir } from './lib/nodes.js';
-import { bestNumber, connect, disconnectAll, finalizedNumber } from './lib/chain.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Node, freePort, startDevNode, waitFor, workDir } from './lib/nodes.js';
+import { bestNumber, connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 
 describe('development chain', () => {
   let node;
@@ -124,5 +127,48 @@ describe('development chain', () => {
     const blockNumber = block.block.header.number.toNumber();
     assert.ok(finalizedHeader.number.toNumber() >= blockNumber, 'the block is not final');
     assert.equal(u8aToHex((await api.rpc.chain.getBlockHash(blockNumber)).toU8a()), blockHash.toHex());
+  });
+
+  test('restarted on its database, it takes its own chain in another form and refuses another chain', async () => {
+    const arg = (flag) => node.args[node.args.indexOf(flag) + 1];
+    const [specPath, basePath] = [arg('--chain'), arg('--base-path')];
+    const dir = join(basePath, '..');
+    const genesis = api.genesisHash.toHex();
+    await disconnectAll();
+    await node.stop();
+    const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+    const recordPath = join(basePath, 'chains', spec.id, 'genesis.json');
+    const first = JSON.parse(readFileSync(recordPath, 'utf8'));
+    assert.equal(first.genesisHash, genesis, 'the database\'s genesis is recorded beside it');
+
+    const restart = async (name, changed) => {
+      const path = join(dir, `${name}-spec.json`);
+      writeFileSync(path, JSON.stringify(changed));
+      const args = node.args.map((a) => (a === specPath ? path : a));
+      const rpcPort = await freePort();
+      args[args.indexOf('--rpc-port') + 1] = `${rpcPort}`;
+      return new Node({ name, dir, rpcPort, args }).start();
+    };
+
+    // The same chain under another name: its spec's JSON differs, its genesis does not.
+    const renamed = await restart('dev-renamed', { ...spec, name: 'BankTax Development, renamed' });
+    try {
+      const head = await waitFor('the renamed spec to serve its chain', () => rpc(renamed.url, 'chain_getBlockHash', [0]).catch(() => null), { nodes: [renamed] });
+      assert.equal(head, genesis);
+    } finally {
+      await renamed.stop();
+    }
+    const second = JSON.parse(readFileSync(recordPath, 'utf8'));
+    assert.equal(second.genesisHash, genesis);
+    assert.notEqual(second.specFingerprint, first.specFingerprint, 'the new form of the spec is recorded');
+
+    // Another chain's genesis (another session length) with the same chain id.
+    const other = structuredClone(spec);
+    other.genesis.runtimeGenesis.patch.institutions.sessionLength += 1;
+    const refused = await restart('dev-other', other);
+    const { code } = await refused.exited;
+    assert.notEqual(code, 0, 'the node started on another chain\'s database');
+    assert.ok(refused.findInLog(/start with the spec the database was made from/), refused.lastLines());
+    assert.deepEqual(JSON.parse(readFileSync(recordPath, 'utf8')), second, 'the record is left as it was');
   });
 });

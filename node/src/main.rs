@@ -13,6 +13,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod genesis_check;
 mod public_keys;
 mod rpc;
 mod service;

@@ -1,8 +1,15 @@
 //! Assembles the node: client and database, transaction pool, import queue, networking, RPC,
 //! Aura block authoring and the GRANDPA finality voter.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
 
+use crate::genesis_check;
 use banktax_runtime::{opaque::Block, RuntimeApi};
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
@@ -47,6 +54,8 @@ struct GenesisOnFirstStart<E> {
 	commit_genesis_state: bool,
 	backend: Arc<FullBackend>,
 	executor: E,
+	/// Set once the genesis is built: this start created the database.
+	built: Arc<AtomicBool>,
 }
 
 impl<E> sc_chain_spec::BuildGenesisBlock<Block> for GenesisOnFirstStart<E>
@@ -56,6 +65,7 @@ where
 	type BlockImportOperation = <FullBackend as Backend<Block>>::BlockImportOperation;
 
 	fn build_genesis_block(self) -> sp_blockchain::Result<(Block, Self::BlockImportOperation)> {
+		self.built.store(true, Ordering::SeqCst);
 		sc_chain_spec::GenesisBlockBuilder::new(
 			self.chain_spec.as_storage_builder(),
 			self.commit_genesis_state,
@@ -64,6 +74,39 @@ where
 		)?
 		.build_genesis_block()
 	}
+}
+
+/// Refuses a database made from another chain spec's genesis (see `genesis_check`), and keeps
+/// the record of the one it was made from.
+fn check_genesis<E>(
+	config: &Configuration,
+	client: &FullClient,
+	created_now: bool,
+	spec: GenesisOnFirstStart<E>,
+) -> Result<(), ServiceError>
+where
+	E: sc_executor::RuntimeVersionOf + sp_core::traits::CodeExecutor,
+{
+	use sc_chain_spec::BuildGenesisBlock;
+	let database = client
+		.block_hash(0)
+		.ok()
+		.flatten()
+		.ok_or_else(|| ServiceError::Other("the database has no genesis block".into()))?;
+	let path = genesis_check::record_path(&config.base_path.config_dir(config.chain_spec.id()));
+	let fingerprint = genesis_check::fingerprint(config.chain_spec.as_ref())?;
+	let build = || {
+		log::info!(
+			"the chain spec changed since this database was made: building its genesis to compare"
+		);
+		spec.build_genesis_block()
+			.map(|(block, _)| block.header.hash())
+			.map_err(|e| format!("the chain spec's genesis cannot be built: {e}"))
+	};
+	let record =
+		genesis_check::check(genesis_check::read(&path), database, fingerprint, created_now, build)
+			.map_err(ServiceError::Other)?;
+	genesis_check::write(&path, &record).map_err(ServiceError::Other)
 }
 
 /// Builds the client, database, transaction pool and import queue.
@@ -85,11 +128,20 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	// can prove finality from them.
 	db_config.pruning_filters = vec![Arc::new(sc_consensus_grandpa::GrandpaPruningFilter)];
 	let backend = sc_service::new_db_backend(db_config)?;
+	let created_now = Arc::new(AtomicBool::new(false));
 	let genesis = GenesisOnFirstStart {
 		chain_spec: config.chain_spec.cloned_box(),
 		commit_genesis_state: !config.no_genesis(),
 		backend: backend.clone(),
 		executor: executor.clone(),
+		built: created_now.clone(),
+	};
+	let spec_genesis = GenesisOnFirstStart {
+		chain_spec: config.chain_spec.cloned_box(),
+		commit_genesis_state: false,
+		backend: backend.clone(),
+		executor: executor.clone(),
+		built: Arc::new(AtomicBool::new(false)),
 	};
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts_with_genesis_builder::<Block, RuntimeApi, _, _>(
@@ -101,6 +153,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			false,
 		)?;
 	let client = Arc::new(client);
+	check_genesis(config, &client, created_now.load(Ordering::SeqCst), spec_genesis)?;
 
 	let telemetry = telemetry.map(|(worker, telemetry)| {
 		task_manager.spawn_handle().spawn("telemetry", None, worker.run());

@@ -214,6 +214,30 @@ impl_runtime_apis! {
 		}
 	}
 
+	// Offline checks only (a runtime built with `try-runtime` is never a chain's runtime): a
+	// failed check is reported to the checking tool by a panic, which is how it learns of it.
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(
+			checks: frame_try_runtime::UpgradeCheckSelect,
+		) -> (frame_support::weights::Weight, frame_support::weights::Weight) {
+			let weight = Executive::try_runtime_upgrade(checks)
+				.unwrap_or_else(|e| panic!("the runtime upgrade's checks failed: {e:?}"));
+			let block = <super::configs::RuntimeBlockWeights as frame_support::traits::Get<_>>::get();
+			(weight, block.max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> frame_support::weights::Weight {
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.unwrap_or_else(|e| panic!("the block's checks failed: {e:?}"))
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

@@ -60,6 +60,8 @@
 
 extern crate alloc;
 
+#[cfg(any(test, feature = "try-runtime"))]
+mod invariants;
 pub mod migrations;
 mod types;
 pub mod weights;
@@ -327,6 +329,11 @@ pub mod pallet {
 		/// `MaxPurgePerBlock` a block) and takes them off the standing index.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::sweep_expiries(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {

@@ -246,5 +246,6 @@ pub fn run_to_block(n: u64) {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		Consent::on_initialize(next);
+		assert_eq!(Consent::do_try_state(), Ok(()), "after block {next}");
 	}
 }

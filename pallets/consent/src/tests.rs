@@ -1049,3 +1049,26 @@ fn version_2_keeps_every_consent_in_order_and_counts_the_banks_tallies() {
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }
+
+#[test]
+fn the_invariants_catch_state_that_went_wrong() {
+	new_test_ext().execute_with(|| {
+		let record = summary(2024);
+		let id = grant();
+		deliver(id, record);
+		assert_eq!(Consent::do_try_state(), Ok(()));
+		Consents::<Test>::mutate(id, |c| {
+			if let Some(c) = c {
+				c.envelopes = 2;
+			}
+		});
+		assert!(Consent::do_try_state().is_err(), "an envelope count off by one");
+		Consents::<Test>::mutate(id, |c| {
+			if let Some(c) = c {
+				c.envelopes = 1;
+			}
+		});
+		BankTallies::<Test>::mutate(BANK, |t| t.uses += 1);
+		assert!(Consent::do_try_state().is_err(), "a use the bank never recorded");
+	});
+}

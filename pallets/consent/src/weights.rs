@@ -43,6 +43,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BankTallies` (r:1 w:1)
+	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:0 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
@@ -50,18 +52,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::InForce` (r:0 w:1)
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:0 w:1)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsHeld` (r:0 w:1)
-	/// Proof: `Consent::ConsentsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::ConsentsHeld` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn grant_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1510`
+		//  Measured:  `1595`
 		//  Estimated: `21446`
-		// Minimum execution time: 81_891_000 picoseconds.
-		Weight::from_parts(88_721_000, 0)
+		// Minimum execution time: 90_694_000 picoseconds.
+		Weight::from_parts(134_749_000, 0)
 			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(T::DbWeight::get().reads(14))
-			.saturating_add(T::DbWeight::get().writes(8))
+			.saturating_add(T::DbWeight::get().reads(15))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
@@ -71,6 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:1 w:1)
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BankTallies` (r:1 w:1)
+	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:1)
@@ -80,15 +84,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 256]`.
 	fn withdraw_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `732 + e * (51 ±0)`
+		//  Measured:  `809 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 51_887_000 picoseconds.
-		Weight::from_parts(54_768_356, 0)
+		// Minimum execution time: 91_125_000 picoseconds.
+		Weight::from_parts(97_742_103, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_276_648, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(Weight::from_parts(6_743_251, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
@@ -98,6 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:1 w:1)
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BankTallies` (r:1 w:1)
+	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:1)
@@ -107,15 +113,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 256]`.
 	fn give_up_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `601 + e * (51 ±0)`
+		//  Measured:  `678 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 45_156_000 picoseconds.
-		Weight::from_parts(51_106_755, 0)
+		// Minimum execution time: 53_820_000 picoseconds.
+		Weight::from_parts(127_332_227, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_696_691, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(Weight::from_parts(5_619_166, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
@@ -130,13 +136,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Envelopes` (r:1 w:1)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[50, 4096]`.
-	fn deliver_envelope(_l: u32, ) -> Weight {
+	fn deliver_envelope(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1753`
 		//  Estimated: `7663`
-		// Minimum execution time: 61_151_000 picoseconds.
-		Weight::from_parts(101_694_748, 0)
+		// Minimum execution time: 61_041_000 picoseconds.
+		Weight::from_parts(74_377_120, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
+			.saturating_add(Weight::from_parts(15, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -146,15 +153,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLog` (r:1 w:1)
 	/// Proof: `Consent::AccessLog` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BankTallies` (r:1 w:1)
+	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1461`
+		//  Measured:  `1547`
 		//  Estimated: `4653`
-		// Minimum execution time: 36_944_000 picoseconds.
-		Weight::from_parts(62_303_000, 0)
+		// Minimum execution time: 44_246_000 picoseconds.
+		Weight::from_parts(49_624_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Consent::ExpiryCursor` (r:1 w:1)
 	/// Proof: `Consent::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -168,23 +177,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:16 w:16)
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BankTallies` (r:1 w:1)
+	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Standing` (r:0 w:16)
 	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	/// The range of component `e` is `[0, 256]`.
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `339 + c * (286 ±0) + e * (51 ±0)`
-		//  Estimated: `3741 + c * (6708 ±0) + e * (6633 ±5)`
-		// Minimum execution time: 840_415_000 picoseconds.
-		Weight::from_parts(190_681_022, 0)
+		//  Measured:  `425 + c * (286 ±0) + e * (51 ±0)`
+		//  Estimated: `3741 + c * (6708 ±104) + e * (6633 ±5)`
+		// Minimum execution time: 763_110_000 picoseconds.
+		Weight::from_parts(785_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(58_988_442, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_546_868, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(Weight::from_parts(25_779_398, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_397_259, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
@@ -203,10 +214,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `454 + n * (72 ±0)`
 		//  Estimated: `3640 + n * (2688 ±0)`
-		// Minimum execution time: 30_374_000 picoseconds.
-		Weight::from_parts(4_546_594, 0)
+		// Minimum execution time: 30_305_000 picoseconds.
+		Weight::from_parts(21_771_908, 0)
 			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(Weight::from_parts(23_787_662, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(21_777_323, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
@@ -220,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_736_000 picoseconds.
-		Weight::from_parts(11_787_000, 0)
+		// Minimum execution time: 10_906_000 picoseconds.
+		Weight::from_parts(13_961_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -231,68 +242,69 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(88_721_000, 0)
+		Weight::from_parts(134_749_000, 0)
 			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(ParityDbWeight::get().reads(14))
-			.saturating_add(ParityDbWeight::get().writes(8))
+			.saturating_add(ParityDbWeight::get().reads(15))
+			.saturating_add(ParityDbWeight::get().writes(9))
 	}
 	fn withdraw_consent(e: u32, ) -> Weight {
-		Weight::from_parts(54_768_356, 0)
+		Weight::from_parts(97_742_103, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_276_648, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(Weight::from_parts(6_743_251, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes(6))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn give_up_consent(e: u32, ) -> Weight {
-		Weight::from_parts(51_106_755, 0)
+		Weight::from_parts(127_332_227, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_696_691, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(Weight::from_parts(5_619_166, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes(6))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
-	fn deliver_envelope(_l: u32, ) -> Weight {
-		Weight::from_parts(101_694_748, 0)
+	fn deliver_envelope(l: u32, ) -> Weight {
+		Weight::from_parts(74_377_120, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
+			.saturating_add(Weight::from_parts(15, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(62_303_000, 0)
+		Weight::from_parts(49_624_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(2))
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
-		Weight::from_parts(190_681_022, 0)
+		Weight::from_parts(785_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(58_988_442, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_546_868, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(Weight::from_parts(25_779_398, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_397_259, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes(2))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6708).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
 	}
 	fn end_consents_of(n: u32, ) -> Weight {
-		Weight::from_parts(4_546_594, 0)
+		Weight::from_parts(21_771_908, 0)
 			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(Weight::from_parts(23_787_662, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(21_777_323, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
 	}
 	fn expire_nothing() -> Weight {
-		Weight::from_parts(11_787_000, 0)
+		Weight::from_parts(13_961_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

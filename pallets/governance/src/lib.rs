@@ -60,7 +60,12 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Dispatchable;
 
+	/// Version 0: the pallet keeps nothing of its own (the council's motions are in
+	/// `pallet_collective`); declared so that a first storage item comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

@@ -53,6 +53,8 @@
 extern crate alloc;
 
 mod extension;
+#[cfg(any(test, feature = "try-runtime"))]
+mod invariants;
 pub mod migrations;
 mod no_deposit;
 mod types;
@@ -315,6 +317,11 @@ pub mod pallet {
 		}
 
 		/// Clears budgets spent in past blocks: they count for nothing now.
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
 			let limit = T::MaxBudgetsClearedPerBlock::get();
 			let removed = SpentInBlock::<T>::clear(limit, None).backend;

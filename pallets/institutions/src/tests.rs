@@ -27,6 +27,7 @@ fn admit(n: u64, role: Role) -> InstitutionId {
 	let id = NextInstitutionId::<Test>::get();
 	assert_ok!(Institutions::admit(council(3, 4), Box::new(application(n, role))));
 	give_keys(10 * n);
+	assert_eq!(Institutions::do_try_state(), Ok(()));
 	id
 }
 
@@ -250,6 +251,7 @@ fn removal_is_final_and_releases_code_accounts_and_node() {
 			Institutions::set_node(council(3, 4), id, vec![9; 38]),
 			Error::<Test>::AlreadyRemoved
 		);
+		assert_eq!(Institutions::do_try_state(), Ok(()));
 		// The record stays; the code, accounts and node can be used again.
 		assert_eq!(Registry::<Test>::count(), 5);
 		let again = admit(5, Role::Bank);
@@ -705,5 +707,16 @@ fn sessions_rotate_the_validator_set_two_sessions_after_a_decision() {
 		assert!(Session::validators().contains(&50));
 		run_to(20);
 		assert_eq!(Session::validators(), vec![10, 20, 30, 40]);
+	});
+}
+
+#[test]
+fn the_invariants_catch_a_lookup_that_went_wrong() {
+	new_test_ext().execute_with(|| {
+		let id = admit(5, Role::Bank);
+		assert_ok!(Institutions::set_validator(council(3, 4), id, 177));
+		assert_eq!(Institutions::do_try_state(), Ok(()));
+		ByValidator::<Test>::insert(178, id);
+		assert!(Institutions::do_try_state().is_err(), "a lookup of an account the bank gave up");
 	});
 }

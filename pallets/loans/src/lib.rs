@@ -58,6 +58,8 @@
 
 extern crate alloc;
 
+#[cfg(any(test, feature = "try-runtime"))]
+mod invariants;
 pub mod migrations;
 pub mod schedule;
 mod types;
@@ -385,6 +387,11 @@ pub mod pallet {
 		/// `MaxDueChecksPerBlock` a block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::check_dues(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {

@@ -844,6 +844,7 @@ fn random_call_sequences_reach_no_illegal_state() {
 			.map(|(stage, tally)| ((BANK, stage), tally))
 			.collect();
 		assert_eq!(tallied, by_bank, "seed {seed}: the bank's tallies recount");
+		assert_eq!(Loans::do_try_state(), Ok(()), "seed {seed}");
 	}
 
 	fn terms_style(seed: u64) -> RepaymentStyle {
@@ -1046,5 +1047,21 @@ fn version_2_rates_every_loan_keeps_them_in_order_and_counts_the_tallies() {
 		);
 		assert_eq!(Loans::tallies_of_bank(&BANK), book);
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
+	});
+}
+
+#[test]
+fn the_invariants_catch_state_that_went_wrong() {
+	new_test_ext().execute_with(|| {
+		let (loan, summary) = applied();
+		approve(loan, summary);
+		assert_ok!(Loans::accept_offer(RuntimeOrigin::signed(ACME_CO), loan));
+		assert_ok!(Loans::record_disbursement(RuntimeOrigin::signed(BANK), loan));
+		assert_eq!(Loans::do_try_state(), Ok(()));
+		Exposure::<Test>::mutate(acme(), |owed| *owed += 1);
+		assert!(Loans::do_try_state().is_err(), "an exposure off by one fen");
+		Exposure::<Test>::mutate(acme(), |owed| *owed -= 1);
+		crate::RatingTallies::<Test>::remove(Rating::A, Stage::Repaying);
+		assert!(Loans::do_try_state().is_err(), "a tally lost");
 	});
 }

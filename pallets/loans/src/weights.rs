@@ -50,8 +50,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `817`
 		//  Estimated: `3985`
-		// Minimum execution time: 46_569_000 picoseconds.
-		Weight::from_parts(53_109_000, 0)
+		// Minimum execution time: 46_909_000 picoseconds.
+		Weight::from_parts(55_993_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -64,8 +64,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3563`
-		// Minimum execution time: 22_424_000 picoseconds.
-		Weight::from_parts(25_959_000, 0)
+		// Minimum execution time: 22_553_000 picoseconds.
+		Weight::from_parts(24_476_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -82,38 +82,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::NextLoanId` (r:1 w:1)
 	/// Proof: `Loans::NextLoanId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:1 w:1)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:1 w:1)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::LoansByBank` (r:0 w:1)
-	/// Proof: `Loans::LoansByBank` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::LoansByBank` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Loans` (r:0 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::LoansOf` (r:0 w:1)
-	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn apply_for_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1148`
+		//  Measured:  `1251`
 		//  Estimated: `4653`
-		// Minimum execution time: 56_013_000 picoseconds.
-		Weight::from_parts(84_174_000, 0)
+		// Minimum execution time: 66_989_000 picoseconds.
+		Weight::from_parts(71_736_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn withdraw_application() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `638`
-		//  Estimated: `3745`
-		// Minimum execution time: 27_130_000 picoseconds.
-		Weight::from_parts(48_021_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
+		//  Measured:  `809`
+		//  Estimated: `6102`
+		// Minimum execution time: 50_134_000 picoseconds.
+		Weight::from_parts(55_192_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
@@ -126,56 +134,72 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:0)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 8]`.
 	fn approve_loan(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1119 + r * (253 ±0)`
-		//  Estimated: `3745 + r * (3663 ±0)`
-		// Minimum execution time: 52_708_000 picoseconds.
-		Weight::from_parts(45_126_240, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(Weight::from_parts(22_851_940, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(6))
+		//  Measured:  `1393 + r * (253 ±0)`
+		//  Estimated: `6102 + r * (3663 ±0)`
+		// Minimum execution time: 76_022_000 picoseconds.
+		Weight::from_parts(72_932_096, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(14_266_164, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn reject_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `488`
-		//  Estimated: `3745`
-		// Minimum execution time: 24_547_000 picoseconds.
-		Weight::from_parts(41_281_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
+		//  Measured:  `659`
+		//  Estimated: `6102`
+		// Minimum execution time: 47_440_000 picoseconds.
+		Weight::from_parts(51_065_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn accept_offer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `685`
-		//  Estimated: `3745`
-		// Minimum execution time: 27_681_000 picoseconds.
-		Weight::from_parts(40_370_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
+		//  Measured:  `928`
+		//  Estimated: `6102`
+		// Minimum execution time: 52_869_000 picoseconds.
+		Weight::from_parts(56_354_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BlocksPerDay` (r:1 w:0)
 	/// Proof: `Loans::BlocksPerDay` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:0 w:1)
 	/// Proof: `Loans::Schedules` (`max_values`: None, `max_size`: Some(4097), added: 6572, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::DueChecks` (r:0 w:1)
@@ -183,89 +207,105 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 60]`.
 	fn record_disbursement(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `566`
-		//  Estimated: `3745`
-		// Minimum execution time: 41_381_000 picoseconds.
-		Weight::from_parts(56_438_696, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(Weight::from_parts(149_527, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `875`
+		//  Estimated: `6102`
+		// Minimum execution time: 68_541_000 picoseconds.
+		Weight::from_parts(74_530_587, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(140_168, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:1 w:1)
 	/// Proof: `Loans::Schedules` (`max_values`: None, `max_size`: Some(4097), added: 6572, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::DueChecks` (r:0 w:1)
 	/// Proof: `Loans::DueChecks` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[1, 60]`.
 	fn record_repayment(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `689 + m * (68 ±0)`
+		//  Measured:  `1064 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 45_127_000 picoseconds.
-		Weight::from_parts(52_713_082, 0)
+		// Minimum execution time: 70_034_000 picoseconds.
+		Weight::from_parts(75_246_016, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(86_170, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(Weight::from_parts(125_860, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BlocksPerDay` (r:1 w:0)
 	/// Proof: `Loans::BlocksPerDay` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn declare_default() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `636`
-		//  Estimated: `3745`
-		// Minimum execution time: 28_612_000 picoseconds.
-		Weight::from_parts(39_148_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(1))
+		//  Measured:  `1011`
+		//  Estimated: `6102`
+		// Minimum execution time: 54_190_000 picoseconds.
+		Weight::from_parts(70_133_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn write_off() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `685`
-		//  Estimated: `3745`
-		// Minimum execution time: 32_869_000 picoseconds.
-		Weight::from_parts(48_902_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(2))
+		//  Measured:  `1060`
+		//  Estimated: `6102`
+		// Minimum execution time: 57_305_000 picoseconds.
+		Weight::from_parts(63_124_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Loans::DueCursor` (r:1 w:1)
 	/// Proof: `Loans::DueCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::DueChecks` (r:65 w:64)
 	/// Proof: `Loans::DueChecks` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Loans` (r:64 w:64)
-	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:64 w:0)
 	/// Proof: `Loans::Schedules` (`max_values`: None, `max_size`: Some(4097), added: 6572, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::RatingTallies` (r:2 w:2)
+	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Loans::BankTallies` (r:2 w:2)
+	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn check_dues(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4419 + n * (298 ±0)`
-		//  Estimated: `3493 + n * (6572 ±0)`
-		// Minimum execution time: 42_002_000 picoseconds.
-		Weight::from_parts(45_116_000, 0)
-			.saturating_add(Weight::from_parts(0, 3493))
-			.saturating_add(Weight::from_parts(58_725_846, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2))
+		//  Measured:  `4773 + n * (299 ±0)`
+		//  Estimated: `6102 + n * (6572 ±0)`
+		// Minimum execution time: 68_632_000 picoseconds.
+		Weight::from_parts(69_032_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(65_692_530, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
@@ -277,8 +317,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_416_000 picoseconds.
-		Weight::from_parts(16_804_000, 0)
+		// Minimum execution time: 10_396_000 picoseconds.
+		Weight::from_parts(11_527_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -288,88 +328,88 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(53_109_000, 0)
+		Weight::from_parts(55_993_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(25_959_000, 0)
+		Weight::from_parts(24_476_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(84_174_000, 0)
+		Weight::from_parts(71_736_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(ParityDbWeight::get().reads(6))
-			.saturating_add(ParityDbWeight::get().writes(4))
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(48_021_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(ParityDbWeight::get().reads(2))
-			.saturating_add(ParityDbWeight::get().writes(1))
+		Weight::from_parts(55_192_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(ParityDbWeight::get().reads(6))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(45_126_240, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(Weight::from_parts(22_851_940, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(6))
+		Weight::from_parts(72_932_096, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(14_266_164, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(41_281_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(ParityDbWeight::get().reads(2))
-			.saturating_add(ParityDbWeight::get().writes(1))
+		Weight::from_parts(51_065_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(ParityDbWeight::get().reads(6))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(40_370_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(ParityDbWeight::get().reads(2))
-			.saturating_add(ParityDbWeight::get().writes(1))
+		Weight::from_parts(56_354_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(ParityDbWeight::get().reads(6))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(56_438_696, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(Weight::from_parts(149_527, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
-			.saturating_add(ParityDbWeight::get().writes(4))
+		Weight::from_parts(74_530_587, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(140_168, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(52_713_082, 0)
+		Weight::from_parts(75_246_016, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(86_170, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
-			.saturating_add(ParityDbWeight::get().writes(4))
+			.saturating_add(Weight::from_parts(125_860, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(39_148_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(1))
+		Weight::from_parts(70_133_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(48_902_000, 0)
-			.saturating_add(Weight::from_parts(0, 3745))
-			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(2))
+		Weight::from_parts(63_124_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(45_116_000, 0)
-			.saturating_add(Weight::from_parts(0, 3493))
-			.saturating_add(Weight::from_parts(58_725_846, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2))
+		Weight::from_parts(69_032_000, 0)
+			.saturating_add(Weight::from_parts(0, 6102))
+			.saturating_add(Weight::from_parts(65_692_530, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(16_804_000, 0)
+		Weight::from_parts(11_527_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

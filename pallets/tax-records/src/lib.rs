@@ -66,6 +66,8 @@
 
 extern crate alloc;
 
+#[cfg(any(test, feature = "try-runtime"))]
+mod invariants;
 pub mod migrations;
 mod types;
 pub mod weights;
@@ -290,6 +292,14 @@ pub mod pallet {
 		RecordIdOverflow,
 		/// A batch needs at least one record.
 		EmptyBatch,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

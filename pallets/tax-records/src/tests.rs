@@ -80,6 +80,7 @@ fn vat(month: u8, seed: u8) -> (Period, RecordKind, Attestation) {
 fn attest((period, kind, attestation): (Period, RecordKind, Attestation)) -> RecordId {
 	let id = NextRecordId::<Test>::get();
 	assert_ok!(TaxRecords::attest_record(signed(TAX_AUTHORITY), *CODE, period, kind, attestation));
+	assert_eq!(TaxRecords::do_try_state(), Ok(()));
 	id
 }
 
@@ -1003,5 +1004,30 @@ fn version_2_keeps_every_record_in_order() {
 		assert_eq!(next, None);
 		assert_eq!(RecordsOf::<Test>::iter_keys().count(), ids.len(), "no entry of the old layout");
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
+	});
+}
+
+#[test]
+fn the_invariants_hold_through_amendment_and_revocation_and_catch_what_went_wrong() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(summary(2024, 1));
+		let (_, _, correction) = summary(2024, 2);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction));
+		assert_eq!(TaxRecords::do_try_state(), Ok(()));
+		let amended = first + 1;
+		assert_ok!(TaxRecords::revoke_record(
+			signed(TAX_AUTHORITY),
+			amended,
+			RevocationReason::Duplicate
+		));
+		assert_eq!(TaxRecords::do_try_state(), Ok(()));
+		attest(vat(1, 1));
+		Enterprises::<Test>::mutate(enterprise(), |e| {
+			if let Some(e) = e {
+				e.record_count += 1;
+			}
+		});
+		assert!(TaxRecords::do_try_state().is_err(), "a record count off by one");
 	});
 }
