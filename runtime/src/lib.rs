@@ -219,6 +219,7 @@ type Migrations = (
 	pallet_tax_records::migrations::v2::MigrateToV2<Runtime>,
 	pallet_loans::migrations::v2::MigrateToV2<Runtime>,
 	pallet_consent::migrations::v2::MigrateToV2<Runtime>,
+	pallet_consent::migrations::v3::MigrateToV3<Runtime>,
 );
 
 /// Executive: handles dispatch to the various pallets.

@@ -266,7 +266,11 @@ mod benchmarks {
 			NextConsentId::<T>::put(id.saturating_add(1));
 			InForce::<T>::insert(enterprise, id, ());
 			InForceCount::<T>::mutate(enterprise, |count| *count = count.saturating_add(1));
-			Standing::<T>::insert((enterprise, bank.clone()), id, ());
+			// Beyond `MaxActiveConsents` the pair's list is full; each end still reads and
+			// writes it.
+			InForceWithBank::<T>::mutate((enterprise, bank.clone()), |ids| {
+				let _ = ids.try_push(id);
+			});
 			ExpiringAt::<T>::insert(consent.expires_at, id, ());
 			ids.push(id);
 		}

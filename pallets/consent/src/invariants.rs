@@ -3,7 +3,7 @@
 
 use crate::{
 	BankTallies, Config, Consents, ConsentsHeld, ConsentsOf, Envelopes, ExpiringAt, InForce,
-	InForceCount, Pallet, Standing,
+	InForceCount, InForceWithBank, Pallet,
 };
 use alloc::collections::BTreeMap;
 use banktax_primitives::index_key;
@@ -12,9 +12,10 @@ use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
 	/// Every consent is in both of its indexes and nothing else is; the consents in force are
-	/// counted right, within their cap, and standing consents are among them; each consent's
-	/// envelope count is its envelopes, which exist only while it is in force; the banks'
-	/// tallies count their consents in force and uses; every queued expiry names a consent.
+	/// counted right, within their cap, and those in force with each bank are among them; each
+	/// consent's envelope count is its envelopes, which exist only while it is in force; the
+	/// banks' tallies count their consents in force and uses; every queued expiry names a
+	/// consent.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut consents = 0usize;
 		let mut tallies: BTreeMap<T::AccountId, (u32, u64)> = BTreeMap::new();
@@ -60,13 +61,24 @@ impl<T: Config> Pallet<T> {
 			InForceCount::<T>::iter().count() == in_force.len(),
 			"an enterprise with no consent in force has a count"
 		);
-		for ((enterprise, bank), id, ()) in Standing::<T>::iter() {
-			ensure!(
-				InForce::<T>::contains_key(enterprise, id)
-					&& Consents::<T>::get(id).is_some_and(|c| c.bank == bank),
-				"a standing consent is not in force with its bank"
-			);
+		let mut with_banks = 0usize;
+		for ((enterprise, bank), ids) in InForceWithBank::<T>::iter() {
+			ensure!(!ids.is_empty(), "a pair with no consent in force keeps an entry");
+			with_banks += ids.len();
+			for id in ids {
+				ensure!(
+					InForce::<T>::contains_key(enterprise, id)
+						&& Consents::<T>::get(id).is_some_and(|c| c.bank == bank),
+					"a consent in force with a bank is not in force, or not with that bank"
+				);
+			}
 		}
+		// A consent ended by deregistration leaves its bank's list at once and the consents in
+		// force once its envelopes are gone.
+		ensure!(
+			with_banks <= in_force.values().sum::<u32>() as usize,
+			"more consents in force with banks than in force"
+		);
 		for (bank, tally) in BankTallies::<T>::iter() {
 			let counted = tallies.get(&bank).copied().unwrap_or_default();
 			ensure!(

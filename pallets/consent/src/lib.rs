@@ -92,7 +92,9 @@ pub mod pallet {
 
 	/// Version 1: [`InForce`] indexes each enterprise's consents in force. Version 2:
 	/// [`ConsentsOf`] and [`ConsentsHeld`] keep consent numbers in order; [`BankTallies`].
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// Version 3: [`InForceWithBank`], one entry per (enterprise, bank), replaces `Standing`,
+	/// one entry per consent.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -203,11 +205,17 @@ pub mod pallet {
 	pub type BankTallies<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BankTally, ValueQuery>;
 
-	/// The consents not yet withdrawn or cleaned up after expiry, by (enterprise, bank): what
-	/// `ConsentCheck` looks through. At most `MaxActiveConsents` per pair.
+	/// The consents in force of each enterprise with each bank (not yet withdrawn, or closed
+	/// after expiry), oldest first, at most `MaxActiveConsents`: what `ConsentCheck` looks
+	/// through and the per-bank cap counts, one read for both. No entry for a pair with none.
 	#[pallet::storage]
-	pub type Standing<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, (Uscc, T::AccountId), Twox64Concat, ConsentId, ()>;
+	pub type InForceWithBank<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		(Uscc, T::AccountId),
+		BoundedVec<ConsentId, T::MaxActiveConsents>,
+		ValueQuery,
+	>;
 
 	/// The consents not yet withdrawn or cleaned up after expiry, by enterprise: what its
 	/// deregistration ends. At most `MaxConsentsInForce` per enterprise.
@@ -376,15 +384,16 @@ pub mod pallet {
 				Error::<T>::ValidityTooLong
 			);
 			let pair = (enterprise, bank.clone());
-			let max_active = T::MaxActiveConsents::get() as usize;
+			let mut with_bank = InForceWithBank::<T>::get(&pair);
 			ensure!(
-				Standing::<T>::iter_key_prefix(&pair).take(max_active).count() < max_active,
+				with_bank.len() < T::MaxActiveConsents::get() as usize,
 				Error::<T>::TooManyActiveConsents
 			);
 			let in_force = InForceCount::<T>::get(enterprise);
 			ensure!(in_force < T::MaxConsentsInForce::get(), Error::<T>::TooManyConsentsInForce);
 			let id = NextConsentId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::ConsentIdOverflow)?;
+			with_bank.try_push(id).map_err(|_| Error::<T>::TooManyActiveConsents)?;
 
 			Consents::<T>::insert(
 				id,
@@ -406,7 +415,7 @@ pub mod pallet {
 			NextConsentId::<T>::put(next);
 			ConsentsOf::<T>::insert(enterprise, index_key(id), ());
 			ConsentsHeld::<T>::insert(&bank, index_key(id), ());
-			Standing::<T>::insert(&pair, id, ());
+			InForceWithBank::<T>::insert(&pair, with_bank);
 			InForce::<T>::insert(enterprise, id, ());
 			InForceCount::<T>::insert(enterprise, in_force.saturating_add(1));
 			BankTallies::<T>::mutate(&bank, |tally| tally.consents_in_force.saturating_inc());
@@ -597,7 +606,7 @@ pub mod pallet {
 			envelopes: EnvelopesOfEnded,
 		) -> u32 {
 			let now = frame_system::Pallet::<T>::block_number();
-			Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
+			Self::leave_with_bank(&consent, id);
 			ExpiringAt::<T>::remove(consent.expires_at, id);
 			let removed = match envelopes {
 				EnvelopesOfEnded::RemovedNow => {
@@ -619,6 +628,21 @@ pub mod pallet {
 				envelopes_removed: removed,
 			});
 			removed
+		}
+
+		/// Takes consent `id` off its enterprise's consents in force with its bank.
+		fn leave_with_bank(consent: &ConsentOf<T>, id: ConsentId) {
+			InForceWithBank::<T>::mutate_exists(
+				(consent.enterprise, consent.bank.clone()),
+				|ids| {
+					if let Some(list) = ids {
+						list.retain(|other| *other != id);
+						if list.is_empty() {
+							*ids = None;
+						}
+					}
+				},
+			);
 		}
 
 		/// Takes consent `id` off its enterprise's consents in force, and its bank's tally, if
@@ -692,7 +716,7 @@ pub mod pallet {
 			consent.envelopes = consent.envelopes.saturating_sub(removed);
 			let done = consent.envelopes == 0;
 			if done {
-				Standing::<T>::remove((consent.enterprise, consent.bank.clone()), id);
+				Self::leave_with_bank(&consent, id);
 				Self::leave_in_force(&consent.enterprise, id, Some(&consent.bank));
 				// An ended consent said so when it ended.
 				if consent.withdrawal.is_none() {
@@ -767,15 +791,13 @@ pub mod pallet {
 				return None;
 			}
 			let now = frame_system::Pallet::<T>::block_number();
-			Standing::<T>::iter_key_prefix((*enterprise, bank.clone()))
-				.take(T::MaxActiveConsents::get() as usize)
-				.find(|id| {
-					Consents::<T>::get(id).is_some_and(|consent| {
-						consent.is_active(now)
-							&& consent.purpose == purpose
-							&& consent.scope.covers(info.kind, &info.period)
-					})
+			InForceWithBank::<T>::get((*enterprise, bank.clone())).into_iter().find(|id| {
+				Consents::<T>::get(id).is_some_and(|consent| {
+					consent.is_active(now)
+						&& consent.purpose == purpose
+						&& consent.scope.covers(info.kind, &info.period)
 				})
+			})
 		}
 	}
 }

@@ -3,7 +3,7 @@
 
 use crate::{
 	mock::*, Access, BankTallies, BankTally, ConsentOf, ConsentState, Consents, Envelopes, Error,
-	Event, ExpiringAt, ExpiryCursor, InForce, NextConsentId, NoticeHash, Party, Standing,
+	Event, ExpiringAt, ExpiryCursor, InForce, InForceWithBank, NextConsentId, NoticeHash, Party,
 	Withdrawal,
 };
 use banktax_primitives::{
@@ -292,7 +292,7 @@ fn the_enterprise_withdraws_at_once_and_its_envelopes_leave_state() {
 		);
 		assert_eq!(consent.envelopes, 0);
 		assert_eq!(Envelopes::<Test>::iter_prefix(id).count(), 0);
-		assert!(!Standing::<Test>::contains_key((acme(), BANK), id));
+		assert!(!InForceWithBank::<Test>::get((acme(), BANK)).contains(&id));
 		assert!(!ExpiringAt::<Test>::contains_key(EXPIRES, id));
 		assert_eq!(active_for(a), None);
 		assert_eq!(Consent::envelope(id, a), None);
@@ -630,7 +630,7 @@ fn a_consent_expires_at_its_end_without_any_call() {
 		System::set_block_number(1);
 		run_to_block(20);
 		assert!(!Envelopes::<Test>::contains_key(id, record));
-		assert!(!Standing::<Test>::contains_key((acme(), BANK), id));
+		assert!(!InForceWithBank::<Test>::get((acme(), BANK)).contains(&id));
 		assert!(!ExpiringAt::<Test>::contains_key(20, id));
 		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 0);
 		System::assert_has_event(Event::ConsentExpired { consent: id }.into());
@@ -892,7 +892,7 @@ fn deregistration_ends_every_consent_in_force_and_its_envelopes_leave_state() {
 		assert_eq!(Envelopes::<Test>::iter_prefix(first).count(), 0);
 		assert_eq!(InForce::<Test>::iter_prefix(acme()).count(), 0);
 		assert!(!crate::InForceCount::<Test>::contains_key(acme()), "the count leaves with them");
-		assert!(!Standing::<Test>::contains_key((acme(), BANK), first));
+		assert!(!InForceWithBank::<Test>::get((acme(), BANK)).contains(&first));
 		assert!(!System::events()
 			.iter()
 			.any(|e| matches!(e.event, RuntimeEvent::Consent(Event::ConsentExpired { .. }))));
@@ -932,6 +932,8 @@ fn version_1_indexes_the_consents_in_force_by_enterprise() {
 		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), gone));
 		let _ = InForce::<Test>::clear(u32::MAX, None);
 		let _ = crate::InForceCount::<Test>::clear(u32::MAX, None);
+		// As version 0 kept the consents in force: by (enterprise, bank) only.
+		crate::migrations::v3::v2::Standing::<Test>::insert((acme(), BANK), kept, ());
 		StorageVersion::new(0).put::<crate::Pallet<Test>>();
 
 		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
@@ -1070,5 +1072,48 @@ fn the_invariants_catch_state_that_went_wrong() {
 		});
 		BankTallies::<Test>::mutate(BANK, |t| t.uses += 1);
 		assert!(Consent::do_try_state().is_err(), "a use the bank never recorded");
+	});
+}
+
+#[test]
+fn version_3_gathers_each_pairs_consents_in_force_into_one_entry() {
+	use crate::migrations::v3::{in_force_with_banks, standing, v2::Standing, MigrateToV3};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let first = grant();
+		let withdrawn = grant();
+		let third = grant();
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(ACME_CO), withdrawn));
+		let other = grant_with(
+			ACME_CO,
+			OTHER_BANK,
+			Purpose::CreditAssessment,
+			DisclosureLevel::WholeRecords,
+			EXPIRES,
+		);
+		let expected = in_force_with_banks::<Test>();
+		assert_eq!(
+			expected.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+			vec![first, third, other]
+		);
+		// As version 2 kept them: one entry per consent.
+		let _ = InForceWithBank::<Test>::clear(u32::MAX, None);
+		for ((enterprise, bank), id) in &expected {
+			Standing::<Test>::insert((*enterprise, *bank), id, ());
+		}
+		assert_eq!(standing::<Test>(), expected);
+		StorageVersion::new(2).put::<crate::Pallet<Test>>();
+
+		MigrateToV3::<Test>::on_runtime_upgrade();
+
+		assert_eq!(InForceWithBank::<Test>::get((acme(), BANK)).to_vec(), vec![first, third]);
+		assert_eq!(InForceWithBank::<Test>::get((acme(), OTHER_BANK)).to_vec(), vec![other]);
+		assert_eq!(in_force_with_banks::<Test>(), expected, "every consent in force, and no other");
+		assert!(standing::<Test>().is_empty(), "no entry of the old layout");
+		assert_eq!(Consent::do_try_state(), Ok(()));
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(3));
+		// The checks still find what they found: the consent for a record, the cap on a pair.
+		let record = summary(2024);
+		assert_eq!(active_for(record), Some(first));
 	});
 }
