@@ -84,30 +84,14 @@ impl_opaque_keys! {
 }
 
 /// The runtime's identity. `spec_version` must rise with every change to the runtime's logic,
-/// otherwise nodes will not switch to an upgraded runtime.
-#[cfg(not(feature = "next-spec-version"))]
+/// otherwise nodes will not switch to an upgraded runtime. A released runtime is kept in
+/// `runtime/releases`, which the upgrade test upgrades from.
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
 	spec_version: 103,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
-
-/// The same runtime one `spec_version` on: what the runtime-upgrade test upgrades a running
-/// network to (`banktax_runtime_next.compact.compressed.wasm`, built beside the runtime's wasm).
-/// Keep every field but `spec_version` equal to [`VERSION`]'s above.
-#[cfg(feature = "next-spec-version")]
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
-	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
-	authoring_version: 1,
-	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -37,8 +37,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
 	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:8 w:1)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:1)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:1 w:1)
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
@@ -57,18 +57,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::ConsentsHeld` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn grant_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1595`
-		//  Estimated: `21446`
-		// Minimum execution time: 90_694_000 picoseconds.
-		Weight::from_parts(134_749_000, 0)
-			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(T::DbWeight::get().reads(15))
+		//  Measured:  `1308`
+		//  Estimated: `3985`
+		// Minimum execution time: 77_354_000 picoseconds.
+		Weight::from_parts(84_605_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:1)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForce` (r:1 w:1)
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:1 w:1)
@@ -77,20 +79,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:0 w:1)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
 	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 256]`.
 	fn withdraw_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `809 + e * (51 ±0)`
+		//  Measured:  `869 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 91_125_000 picoseconds.
-		Weight::from_parts(97_742_103, 0)
+		// Minimum execution time: 63_003_000 picoseconds.
+		Weight::from_parts(28_757_516, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(6_743_251, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(Weight::from_parts(5_177_989, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -98,6 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:1)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForce` (r:1 w:1)
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:1 w:1)
@@ -106,20 +108,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:256 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:0 w:1)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ExpiringAt` (r:0 w:1)
 	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 256]`.
 	fn give_up_consent(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `678 + e * (51 ±0)`
+		//  Measured:  `738 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 53_820_000 picoseconds.
-		Weight::from_parts(127_332_227, 0)
+		// Minimum execution time: 56_083_000 picoseconds.
+		Weight::from_parts(110_136_193, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_619_166, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(Weight::from_parts(4_882_434, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -138,12 +138,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `l` is `[50, 4096]`.
 	fn deliver_envelope(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1753`
+		//  Measured:  `1786`
 		//  Estimated: `7663`
-		// Minimum execution time: 61_041_000 picoseconds.
-		Weight::from_parts(74_377_120, 0)
+		// Minimum execution time: 60_710_000 picoseconds.
+		Weight::from_parts(67_549_849, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(15, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_002, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -157,10 +157,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1547`
+		//  Measured:  `1543`
 		//  Estimated: `4653`
-		// Minimum execution time: 44_246_000 picoseconds.
-		Weight::from_parts(49_624_000, 0)
+		// Minimum execution time: 42_202_000 picoseconds.
+		Weight::from_parts(47_570_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -173,27 +173,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:269 w:256)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:16 w:16)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForce` (r:16 w:16)
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceCount` (r:16 w:16)
 	/// Proof: `Consent::InForceCount` (`max_values`: None, `max_size`: Some(38), added: 2513, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::BankTallies` (r:1 w:1)
 	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:0 w:16)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	/// The range of component `e` is `[0, 256]`.
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `425 + c * (286 ±0) + e * (51 ±0)`
-		//  Estimated: `3741 + c * (6708 ±104) + e * (6633 ±5)`
-		// Minimum execution time: 763_110_000 picoseconds.
-		Weight::from_parts(785_474_000, 0)
+		//  Measured:  `408 + c * (367 ±0) + e * (51 ±0)`
+		//  Estimated: `3741 + c * (6708 ±0) + e * (6633 ±5)`
+		// Minimum execution time: 817_751_000 picoseconds.
+		Weight::from_parts(30_106_370, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(25_779_398, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(2_397_259, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(53_229_309, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(4_312_049, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
@@ -205,22 +205,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:32 w:32)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:0 w:32)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:1)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ExpiringAt` (r:0 w:64)
 	/// Proof: `Consent::ExpiringAt` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn end_consents_of(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `454 + n * (72 ±0)`
-		//  Estimated: `3640 + n * (2688 ±0)`
-		// Minimum execution time: 30_305_000 picoseconds.
-		Weight::from_parts(21_771_908, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(Weight::from_parts(21_777_323, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1))
+		//  Measured:  `588 + n * (73 ±0)`
+		//  Estimated: `3636 + n * (2688 ±2)`
+		// Minimum execution time: 33_049_000 picoseconds.
+		Weight::from_parts(15_569_628, 0)
+			.saturating_add(Weight::from_parts(0, 3636))
+			.saturating_add(Weight::from_parts(19_210_536, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
 	}
 	/// Storage: `Consent::ExpiryCursor` (r:1 w:1)
@@ -231,8 +232,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_906_000 picoseconds.
-		Weight::from_parts(13_961_000, 0)
+		// Minimum execution time: 10_736_000 picoseconds.
+		Weight::from_parts(11_747_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -242,51 +243,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(134_749_000, 0)
-			.saturating_add(Weight::from_parts(0, 21446))
-			.saturating_add(ParityDbWeight::get().reads(15))
+		Weight::from_parts(84_605_000, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(9))
 	}
 	fn withdraw_consent(e: u32, ) -> Weight {
-		Weight::from_parts(97_742_103, 0)
+		Weight::from_parts(28_757_516, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(6_743_251, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(6))
+			.saturating_add(Weight::from_parts(5_177_989, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn give_up_consent(e: u32, ) -> Weight {
-		Weight::from_parts(127_332_227, 0)
+		Weight::from_parts(110_136_193, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_619_166, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(Weight::from_parts(4_882_434, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn deliver_envelope(l: u32, ) -> Weight {
-		Weight::from_parts(74_377_120, 0)
+		Weight::from_parts(67_549_849, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(15, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(1_002, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(49_624_000, 0)
+		Weight::from_parts(47_570_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
-		Weight::from_parts(785_474_000, 0)
+		Weight::from_parts(30_106_370, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(25_779_398, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(2_397_259, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(53_229_309, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(4_312_049, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(2))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(c.into())))
@@ -295,16 +296,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
 	}
 	fn end_consents_of(n: u32, ) -> Weight {
-		Weight::from_parts(21_771_908, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(Weight::from_parts(21_777_323, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(1))
+		Weight::from_parts(15_569_628, 0)
+			.saturating_add(Weight::from_parts(0, 3636))
+			.saturating_add(Weight::from_parts(19_210_536, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
 	}
 	fn expire_nothing() -> Weight {
-		Weight::from_parts(13_961_000, 0)
+		Weight::from_parts(11_747_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

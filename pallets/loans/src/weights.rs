@@ -50,8 +50,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `817`
 		//  Estimated: `3985`
-		// Minimum execution time: 46_909_000 picoseconds.
-		Weight::from_parts(55_993_000, 0)
+		// Minimum execution time: 46_439_000 picoseconds.
+		Weight::from_parts(50_796_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -64,8 +64,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3563`
-		// Minimum execution time: 22_553_000 picoseconds.
-		Weight::from_parts(24_476_000, 0)
+		// Minimum execution time: 22_153_000 picoseconds.
+		Weight::from_parts(24_006_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:1 w:0)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:1 w:0)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:0)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:1 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::NextLoanId` (r:1 w:1)
@@ -94,10 +94,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn apply_for_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1251`
+		//  Measured:  `1240`
 		//  Estimated: `4653`
-		// Minimum execution time: 66_989_000 picoseconds.
-		Weight::from_parts(71_736_000, 0)
+		// Minimum execution time: 64_856_000 picoseconds.
+		Weight::from_parts(68_992_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -114,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `809`
 		//  Estimated: `6102`
-		// Minimum execution time: 50_134_000 picoseconds.
-		Weight::from_parts(55_192_000, 0)
+		// Minimum execution time: 48_442_000 picoseconds.
+		Weight::from_parts(52_948_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -128,8 +128,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:8 w:0)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Standing` (r:1 w:0)
-	/// Proof: `Consent::Standing` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForceWithBank` (r:1 w:0)
+	/// Proof: `Consent::InForceWithBank` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:1 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(213), added: 2688, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:0)
@@ -141,12 +141,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn approve_loan(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1393 + r * (253 ±0)`
+		//  Measured:  `1382 + r * (253 ±0)`
 		//  Estimated: `6102 + r * (3663 ±0)`
-		// Minimum execution time: 76_022_000 picoseconds.
-		Weight::from_parts(72_932_096, 0)
+		// Minimum execution time: 73_960_000 picoseconds.
+		Weight::from_parts(68_853_923, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(14_266_164, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(12_177_524, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -164,8 +164,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `659`
 		//  Estimated: `6102`
-		// Minimum execution time: 47_440_000 picoseconds.
-		Weight::from_parts(51_065_000, 0)
+		// Minimum execution time: 46_098_000 picoseconds.
+		Weight::from_parts(51_185_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -182,8 +182,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `928`
 		//  Estimated: `6102`
-		// Minimum execution time: 52_869_000 picoseconds.
-		Weight::from_parts(56_354_000, 0)
+		// Minimum execution time: 50_765_000 picoseconds.
+		Weight::from_parts(54_951_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -209,10 +209,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `875`
 		//  Estimated: `6102`
-		// Minimum execution time: 68_541_000 picoseconds.
-		Weight::from_parts(74_530_587, 0)
+		// Minimum execution time: 66_098_000 picoseconds.
+		Weight::from_parts(70_909_530, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(140_168, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(87_931, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -235,10 +235,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1064 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 70_034_000 picoseconds.
-		Weight::from_parts(75_246_016, 0)
+		// Minimum execution time: 68_511_000 picoseconds.
+		Weight::from_parts(74_006_381, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(125_860, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(89_934, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -256,8 +256,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1011`
 		//  Estimated: `6102`
-		// Minimum execution time: 54_190_000 picoseconds.
-		Weight::from_parts(70_133_000, 0)
+		// Minimum execution time: 53_019_000 picoseconds.
+		Weight::from_parts(56_203_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -276,8 +276,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1060`
 		//  Estimated: `6102`
-		// Minimum execution time: 57_305_000 picoseconds.
-		Weight::from_parts(63_124_000, 0)
+		// Minimum execution time: 56_103_000 picoseconds.
+		Weight::from_parts(59_689_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -299,10 +299,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4773 + n * (299 ±0)`
 		//  Estimated: `6102 + n * (6572 ±0)`
-		// Minimum execution time: 68_632_000 picoseconds.
-		Weight::from_parts(69_032_000, 0)
+		// Minimum execution time: 67_090_000 picoseconds.
+		Weight::from_parts(68_722_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(65_692_530, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(54_413_381, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -317,8 +317,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_396_000 picoseconds.
-		Weight::from_parts(11_527_000, 0)
+		// Minimum execution time: 10_216_000 picoseconds.
+		Weight::from_parts(11_076_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -328,80 +328,80 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(55_993_000, 0)
+		Weight::from_parts(50_796_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(24_476_000, 0)
+		Weight::from_parts(24_006_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(71_736_000, 0)
+		Weight::from_parts(68_992_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(55_192_000, 0)
+		Weight::from_parts(52_948_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(72_932_096, 0)
+		Weight::from_parts(68_853_923, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(14_266_164, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(12_177_524, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(51_065_000, 0)
+		Weight::from_parts(51_185_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(56_354_000, 0)
+		Weight::from_parts(54_951_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(74_530_587, 0)
+		Weight::from_parts(70_909_530, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(140_168, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(87_931, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(75_246_016, 0)
+		Weight::from_parts(74_006_381, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(125_860, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(89_934, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(70_133_000, 0)
+		Weight::from_parts(56_203_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(63_124_000, 0)
+		Weight::from_parts(59_689_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(69_032_000, 0)
+		Weight::from_parts(68_722_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(65_692_530, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(54_413_381, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
@@ -409,7 +409,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(11_527_000, 0)
+		Weight::from_parts(11_076_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
