@@ -10,7 +10,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { blake2AsHex, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
@@ -88,6 +87,7 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
   let apis;
   let api;
   let voters;
+  let upgradeTo;
   const loans = {};
   const ids = {};
 
@@ -96,8 +96,10 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
     dir = workDir('upgrade');
     let spec;
     ({ nodes, spec } = await consortium(dir));
-    // The released runtime as the network's genesis code, with this checkout's genesis settings.
+    // The released runtime as the network's genesis code, with this checkout's genesis settings;
+    // the node's own runtime (its spec's code) is what the motion upgrades to.
     const json = JSON.parse(readFileSync(spec, 'utf8'));
+    upgradeTo = Buffer.from(json.genesis.runtimeGenesis.code.slice(2), 'hex');
     json.genesis.runtimeGenesis.code = u8aToHex(readFileSync(RELEASED_WASM));
     writeFileSync(spec, JSON.stringify(json));
     nodes.forEach((n) => n.start());
@@ -178,7 +180,7 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
     const filled = await bestNumber(api);
     await waitFor(`block #${filled} final`, async () => (await finalizedNumber(api)) >= filled, { nodes });
     const before = await snapshot(nodes[0].url, (await api.rpc.chain.getFinalizedHead()).toHex());
-    const wasm = readFileSync(join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'banktax', 'target'), 'release', 'wbuild', 'banktax-runtime', 'banktax_runtime.compact.compressed.wasm'));
+    const wasm = upgradeTo;
     const started = Date.now();
     const authorize = api.tx.governance.dispatchAsRoot(api.tx.system.authorizeUpgrade(blake2AsHex(wasm, 256)));
     const events = await councilMotion(api, authorize, voters);
