@@ -19,8 +19,10 @@ track_pid() {
 # `cargo test --workspace` does: cargo compiles a crate anew for each set of features it is
 # asked for, and a workspace crate picked on the command line gets its default features, one
 # pulled in as a dependency does not.
+# With the runtime's try-runtime build beside it (banktax_runtime_try), which
+# `banktax-node check-upgrade` runs and the upgrade test checks the upgrade with.
 build_binaries() {
-    cargo build --locked --release --workspace
+    BANKTAX_TRY_RUNTIME=1 cargo build --locked --release --workspace
 }
 
 # The node binary, or a clear message and exit status 1 when it has not been built.

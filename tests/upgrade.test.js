@@ -10,10 +10,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { blake2AsHex, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { REPO, banktax, waitFor, workDir } from './lib/nodes.js';
+import { REPO, banktax, runNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 import { INSTITUTIONS, consortium } from './lib/consortium.js';
 import { attestSealed } from './lib/records.js';
@@ -21,6 +22,8 @@ import { councilMotion, devKey, findEvent, send } from './lib/tx.js';
 
 const RELEASE = 102;
 const RELEASED_WASM = join(REPO, 'runtime', 'releases', `banktax-${RELEASE}.compact.compressed.wasm`);
+const TRY_WASM = join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'banktax', 'target'),
+  'release', 'wbuild', 'banktax-runtime', 'banktax_runtime_try.compact.compressed.wasm');
 const ACME = '91350100M000100Y43';
 const BETA = '91440300708461136T';
 
@@ -179,7 +182,18 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
     // Everything filled in is final before the motion.
     const filled = await bestNumber(api);
     await waitFor(`block #${filled} final`, async () => (await finalizedNumber(api)) >= filled, { nodes });
-    const before = await snapshot(nodes[0].url, (await api.rpc.chain.getFinalizedHead()).toHex());
+    const filledAt = (await api.rpc.chain.getFinalizedHead()).toHex();
+    const before = await snapshot(nodes[0].url, filledAt);
+
+    // Before proposing: the new runtime's migrations and every invariant, on a copy of the state.
+    const checked = JSON.parse(runNode(['check-upgrade', '--runtime', TRY_WASM, '--url', nodes[0].url, '--at', filledAt]));
+    assert.deepEqual([checked.at, checked.checks, checked.fitsOneBlock], [filledAt, 'passed', true]);
+    console.log(`upgrade: checked on a copy of ${checked.entries} entries: ${checked.secondsToCopy} s to copy, ${checked.secondsToCheck} s to check`);
+    // A runtime built without the checks cannot be checked, and says so.
+    assert.throws(
+      () => runNode(['check-upgrade', '--runtime', RELEASED_WASM, '--url', nodes[0].url]),
+      (e) => /not built with --features try-runtime/.test(e.stderr),
+    );
     const wasm = upgradeTo;
     const started = Date.now();
     const authorize = api.tx.governance.dispatchAsRoot(api.tx.system.authorizeUpgrade(blake2AsHex(wasm, 256)));

@@ -55,4 +55,8 @@ pub enum Subcommand {
 
 	/// Show the database's meta columns.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Run a new runtime's migrations and every invariant check on a copy of a running chain's
+	/// state, before proposing the upgrade (docs/operations.md).
+	CheckUpgrade(crate::check_upgrade::CheckUpgradeCmd),
 }

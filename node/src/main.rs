@@ -11,6 +11,7 @@ mod banktax_rpc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
+mod check_upgrade;
 mod cli;
 mod command;
 mod genesis_check;
