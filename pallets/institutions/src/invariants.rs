@@ -3,13 +3,14 @@
 
 use crate::{ByGovernance, ByNode, ByUscc, ByValidator, Config, Pallet, Registry, Status};
 use banktax_primitives::Role;
-use frame_support::ensure;
+use frame_support::{ensure, traits::Get};
 use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
 	/// Each lookup (by governance account, validator account, code and node) names an
 	/// institution not removed that has that account, code or node, and every institution not
-	/// removed is found by each; an active tax authority remains.
+	/// removed is found by each; an active tax authority remains; the council is the active
+	/// institutions.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut listed = 0usize;
 		let mut tax_authorities = 0usize;
@@ -39,6 +40,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			listed == 0 || tax_authorities > 0,
 			"no active tax authority is left to attest records"
+		);
+		ensure!(
+			T::CouncilMembers::get() == Self::active_governance(),
+			"the council is not the active institutions' governance accounts"
 		);
 		Ok(())
 	}

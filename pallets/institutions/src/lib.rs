@@ -109,6 +109,10 @@ pub mod pallet {
 		/// The council whose members are the active institutions' governance accounts.
 		type Council: ChangeMembers<Self::AccountId> + InitializeMembers<Self::AccountId>;
 
+		/// The council's members as it has them, sorted: what the invariants (`try_state`)
+		/// compare with the active institutions.
+		type CouncilMembers: Get<Vec<Self::AccountId>>;
+
 		/// The network's list of authorised nodes.
 		type Nodes: NodeAuthorization<Self::AccountId>;
 

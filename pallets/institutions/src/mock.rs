@@ -192,10 +192,19 @@ impl SignedBy for RuntimeCall {
 	}
 }
 
+/// The council's members, as the collective keeps them.
+pub struct CouncilMembers;
+impl frame_support::traits::Get<Vec<AccountId>> for CouncilMembers {
+	fn get() -> Vec<AccountId> {
+		pallet_collective::Members::<Test, pallet_collective::Instance1>::get()
+	}
+}
+
 impl pallet_institutions::Config for Test {
 	type GovernanceOrigin =
 		pallet_collective::EnsureProportionAtLeast<AccountId, pallet_collective::Instance1, 2, 3>;
 	type Council = Council;
+	type CouncilMembers = CouncilMembers;
 	type Nodes = TestNodes;
 	type Enterprises = TestEnterprises;
 	type SessionKeys = pallet_institutions::SessionKeysOf<Test>;

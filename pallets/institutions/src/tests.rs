@@ -711,12 +711,18 @@ fn sessions_rotate_the_validator_set_two_sessions_after_a_decision() {
 }
 
 #[test]
-fn the_invariants_catch_a_lookup_that_went_wrong() {
+fn the_invariants_catch_a_lookup_or_a_council_that_went_wrong() {
 	new_test_ext().execute_with(|| {
 		let id = admit(5, Role::Bank);
 		assert_ok!(Institutions::set_validator(council(3, 4), id, 177));
 		assert_eq!(Institutions::do_try_state(), Ok(()));
 		ByValidator::<Test>::insert(178, id);
 		assert!(Institutions::do_try_state().is_err(), "a lookup of an account the bank gave up");
+		ByValidator::<Test>::remove(178);
+		assert_eq!(Institutions::do_try_state(), Ok(()));
+		pallet_collective::Members::<Test, pallet_collective::Instance1>::mutate(|m| {
+			m.retain(|a| *a != 5)
+		});
+		assert!(Institutions::do_try_state().is_err(), "an active bank off the council");
 	});
 }

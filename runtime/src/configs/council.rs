@@ -146,3 +146,12 @@ impl pallet_collective::WeightInfo for CouncilWeights {
 		Generated::release_proposal_cost()
 	}
 }
+
+/// The council's members, as the collective keeps them (sorted): what the institutions'
+/// invariants compare with the active institutions.
+pub struct Members;
+impl frame_support::traits::Get<Vec<AccountId>> for Members {
+	fn get() -> Vec<AccountId> {
+		pallet_collective::Members::<Runtime, CouncilCollective>::get()
+	}
+}

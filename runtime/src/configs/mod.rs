@@ -271,6 +271,7 @@ impl pallet_node_authorization::Config for Runtime {
 impl pallet_institutions::Config for Runtime {
 	type GovernanceOrigin = TwoThirdsOfCouncil;
 	type Council = Council;
+	type CouncilMembers = council::Members;
 	type Nodes = NetworkNodes;
 	type Enterprises = TaxRecords;
 	type SessionKeys = pallet_institutions::SessionKeysOf<Runtime>;
