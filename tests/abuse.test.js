@@ -72,7 +72,7 @@ describe('abuse: call sets by role, budgets, priorities, no replay', () => {
       await send(api, api.tx.taxRecords.registerEnterprise(code, flooders[e].map((p) => p.address)), alice);
     }
     await send(api, api.tx.taxRecords.registerEnterprise(HONEST, [honest.address, spare.address]), alice);
-    const record = { enterprise: HONEST, period: { year: 2024 }, kind: 'annualSummary', rating: 'A', fields: { taxPaid: 20480000000 } };
+    const record = { enterprise: HONEST, period: { year: 2024 }, kind: 'annualSummary', rating: 'A', fields: { taxPayable: 20480000000, taxPaid: 20480000000, revenue: 512000000000, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 92 } };
     summary = (await attestSealed(api, alice, dir, 'summary-2024', record)).id;
     const scope = { kinds: ['AnnualSummary'], firstYear: 2024, lastYear: 2025 };
     const expiresAt = (await bestNumber(api)) + 100_000;
@@ -136,7 +136,7 @@ describe('abuse: call sets by role, budgets, priorities, no replay', () => {
     const motion = api.tx.governance.dispatchAsRoot(api.tx.system.remark('0xab'));
     const proposed = await send(api, api.tx.council.propose(3, motion, motion.encodedLength + 16), alice);
     const [, index, hash] = findEvent(api, proposed.events, 'council', 'Proposed').data;
-    const record = { enterprise: HONEST, period: { year: 2025 }, kind: 'annualSummary', rating: 'A', fields: { taxPaid: 25600000000 } };
+    const record = { enterprise: HONEST, period: { year: 2025 }, kind: 'annualSummary', rating: 'A', fields: { taxPayable: 25600000000, taxPaid: 25600000000, revenue: 640000000000, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 93 } };
     const { tx: attestation } = sealRecord(api, dir, 'summary-2025', record);
 
     const database = join(dir, 'abuse', 'chains');

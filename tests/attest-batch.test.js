@@ -22,7 +22,7 @@ describe('bulk attestation with the command line', () => {
   /** An annual summary record file of `enterprise` for `year`, rated `rating`. */
   function summary(name, enterprise, year, rating, taxPaid) {
     const file = join(dir, name);
-    const fields = { revenue: taxPaid * 20, taxPaid, taxPayable: taxPaid, creditScore: 91 };
+    const fields = { revenue: taxPaid * 20, taxPaid, taxPayable: taxPaid, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 91 };
     writeFileSync(file, JSON.stringify({ enterprise, period: { year }, kind: 'annualSummary', rating, fields }));
     return file;
   }
@@ -80,7 +80,7 @@ describe('bulk attestation with the command line', () => {
     mkdirSync(again);
     const first = summary('a-2021.json', A, 2021, 'B', 1);
     const second = join(again, 'a-2021.json');
-    writeFileSync(second, JSON.stringify({ enterprise: B, period: { year: 2021 }, kind: 'annualSummary', rating: 'B', fields: { revenue: 1, taxPaid: 1, taxPayable: 1, creditScore: 80 } }));
+    writeFileSync(second, JSON.stringify({ enterprise: B, period: { year: 2021 }, kind: 'annualSummary', rating: 'B', fields: { revenue: 1, taxPaid: 1, taxPayable: 1, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 80 } }));
     await assert.rejects(
       cli(['authority', 'attest-batch', first, second, '--keep-dir', join(dir, 'kept-3'), '--suri', '//Alice']),
       /two record files are named a-2021\.json/,

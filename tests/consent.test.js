@@ -18,8 +18,8 @@ import { devKey, findEvent, send } from './lib/tx.js';
 const CODE = '91440300708461136T';
 const NOTICE = blake2AsHex('I agree that my tax records go to the named bank for credit assessment only.');
 const FIGURES = {
-  2024: { revenue: 512000000000, taxPaid: 20480000000, taxPayable: 20480000000, creditScore: 91 },
-  2025: { revenue: 640000000000, taxPaid: 25600000000, taxPayable: 25600000001, creditScore: 94 },
+  2024: { taxPayable: 20480000000, taxPaid: 20480000000, revenue: 512000000000, invoicesIssued: 880, arrears: 0, penalties: 0, creditScore: 91 },
+  2025: { taxPayable: 25600000001, taxPaid: 25600000000, revenue: 640000000000, invoicesIssued: 1024, arrears: 0, penalties: 0, creditScore: 94 },
 };
 const SUMMARIES = { kinds: ['AnnualSummary'], firstYear: 2024, lastYear: 2025 };
 
@@ -134,7 +134,7 @@ describe('consent: grant, delivery, use, withdrawal, expiry', () => {
       /Custom error: 1$/,
     );
     await assert.rejects(deliver(consent, charlie, record, envelope), /consent\.BankNotConsented/);
-    const vat = { enterprise: CODE, period: { quarter: { year: 2025, quarter: 1 } }, kind: 'vatReturn', fields: { taxPaid: 1200000 } };
+    const vat = { enterprise: CODE, period: { year: 2025, quarter: 1 }, kind: 'vatReturn', fields: { taxableSales: 9230769, outputTax: 1200000, inputTax: 0, taxPayable: 1200000, taxPaid: 1200000, invoicesIssued: 31 } };
     const { id: vatRecord } = await attestSealed(api, alice, dir, 'vat-2025-q1', vat);
     await assert.rejects(deliver(consent, bob, vatRecord, envelope), /consent\.RecordOutOfScope/);
 

@@ -65,7 +65,7 @@ describe('loans: from application to closure, and to default', () => {
     await send(api, api.tx.taxRecords.registerEnterprise(CODE, [controller.address]), alice);
     const record = {
       enterprise: CODE, period: { year: 2025 }, kind: 'annualSummary', rating: 'A',
-      fields: { revenue: 800000000000, taxPaid: 32000000000, creditScore: 95 },
+      fields: { taxPayable: 32000000000, taxPaid: 32000000000, revenue: 800000000000, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 95 },
     };
     ({ id: summary } = await attestSealed(api, alice, dir, 'summary-2025', record));
     const scope = { kinds: ['AnnualSummary'], firstYear: 2025, lastYear: 2025 };

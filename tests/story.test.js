@@ -26,9 +26,9 @@ const BANK_B = '//bank-b';
 const CONTROLLER = '//acme-finance';
 
 const RECORDS = {
-  2024: { rating: 'B', fields: { revenue: 512000000000, taxPaid: 18100000000, taxPayable: 18100000000, creditScore: 86 } },
-  2025: { rating: 'A', fields: { revenue: 731415926535, taxPaid: 27182818284, taxPayable: 27182818285, creditScore: 93 } },
-  2026: { rating: 'A', fields: { revenue: 802000000000, taxPaid: 30100000000, taxPayable: 30100000000, creditScore: 95 } },
+  2024: { rating: 'B', fields: { revenue: 512000000000, taxPaid: 18100000000, taxPayable: 18100000000, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 86 } },
+  2025: { rating: 'A', fields: { revenue: 731415926535, taxPaid: 27182818284, taxPayable: 27182818285, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 93 } },
+  2026: { rating: 'A', fields: { revenue: 802000000000, taxPaid: 30100000000, taxPayable: 30100000000, invoicesIssued: 0, arrears: 0, penalties: 0, creditScore: 95 } },
 };
 
 describe('the whole story on the local network', () => {

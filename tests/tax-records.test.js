@@ -1,7 +1,8 @@
 // Enterprises and sealed tax records on a development node: the tax authority (Alice) registers
 // an enterprise, whose controller may then transact, and attests a record sealed with the
-// `banktax` command line. No figure of the record shows anywhere on chain: not in the block,
-// not in its events, not in any storage value.
+// `banktax` command line (record format 2). No figure of the record shows anywhere on chain: not
+// in the block, not in its events, not in any storage value; not even its length differs from
+// that of a record with other figures.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,10 @@ import { devKey, findEvent, send } from './lib/tx.js';
 const CODE = '91350100M000100Y43';
 
 // Figures in fen, large enough that finding their bytes by chance is out of the question.
-const FIGURES = { revenue: 731415926535n, taxPaid: 27182818284n, taxPayable: 27182818285n };
+const FIGURES = {
+  taxPayable: 27182818285n, taxPaid: 27182818284n, revenue: 731415926535n,
+  invoicesIssued: 16180339n, arrears: 1414213562n, penalties: 1732050807n,
+};
 
 /** Every way a figure could show in clear: SCALE (fixed and compact), decimal, hex. */
 function encodings(value) {
@@ -110,6 +114,12 @@ describe('enterprises and sealed tax records', () => {
     const record = { enterprise: CODE, period: { year: 2025 }, kind: 'annualSummary', rating: 'A', fields };
     writeFileSync(file, JSON.stringify(record, (_, v) => (typeof v === 'bigint' ? Number(v) : v)));
     const sealed = banktax(['record', 'seal', file]);
+    assert.equal(sealed.schemaVersion, 2);
+    // A summary of a small firm with no arrears seals to exactly as many bytes.
+    const small = join(dir, 'small-summary.json');
+    const smallFields = { taxPayable: 100, taxPaid: 100, revenue: 2500, invoicesIssued: 1, arrears: 0, penalties: 0, creditScore: 71 };
+    writeFileSync(small, JSON.stringify({ ...record, rating: 'B', fields: smallFields }));
+    assert.equal(banktax(['record', 'seal', small]).ciphertext.length, sealed.ciphertext.length, 'lengths tell the figures apart');
 
     const attestation = {
       schemaVersion: sealed.schemaVersion,

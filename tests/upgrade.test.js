@@ -5,7 +5,9 @@
 // history indexes, give each loan its rating, count the tallies and gather each enterprise's
 // consents in force with a bank into one entry. Afterwards every value the migrations do not
 // touch is byte for byte what it was, each migrated value holds what it held, the chain's own
-// reads agree with the state, and blocks go on being produced and finalised.
+// reads agree with the state, and blocks go on being produced and finalised. The records are of
+// the first record format, which the released runtime takes: after the upgrade the bank still
+// opens and verifies them, and the chain takes format 2 only for new ones.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import { u8aToHex } from '@polkadot/util';
 import { REPO, banktax, runNode, waitFor, workDir } from './lib/nodes.js';
 import { bestNumber, connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 import { INSTITUTIONS, consortium } from './lib/consortium.js';
-import { attestSealed } from './lib/records.js';
+import { attestSealed, sealRecord } from './lib/records.js';
 import { councilMotion, devKey, findEvent, send } from './lib/tx.js';
 
 const RELEASE = 102;
@@ -84,6 +86,15 @@ const indexed = (entries, ordered) =>
     })
     .sort();
 
+/** An annual summary with every figure of its kind. */
+const summary = (enterprise, year, rating, revenue) => ({
+  enterprise, period: { year }, kind: 'annualSummary', rating,
+  fields: {
+    taxPayable: revenue / 25, taxPaid: revenue / 25, revenue, invoicesIssued: 640, arrears: 0, penalties: 0,
+    creditScore: rating === 'A' ? 93 : 80,
+  },
+});
+
 describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a running network`, () => {
   let dir;
   let nodes;
@@ -123,16 +134,13 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
     const [acme, beta] = ['//upgrade-acme', '//upgrade-beta'].map(devKey);
     await send(api, api.tx.taxRecords.registerEnterprise(ACME, [acme.address]), authority);
     await send(api, api.tx.taxRecords.registerEnterprise(BETA, [beta.address]), authority);
-    const summary = (enterprise, year, rating, revenue) => ({
-      enterprise, period: { year }, kind: 'annualSummary', rating,
-      fields: { revenue, taxPaid: revenue / 25, creditScore: rating === 'A' ? 93 : 80 },
-    });
-    const acme2024 = await attestSealed(api, authority, dir, 'acme-2024', summary(ACME, 2024, 'B', 500_000_000_000));
-    const acme2025 = await attestSealed(api, authority, dir, 'acme-2025', summary(ACME, 2025, 'A', 730_000_000_000));
-    const beta2025 = await attestSealed(api, authority, dir, 'beta-2025', summary(BETA, 2025, 'B', 90_000_000_000));
+    const firstFormat = { format: 1 };
+    const acme2024 = await attestSealed(api, authority, dir, 'acme-2024', summary(ACME, 2024, 'B', 500_000_000_000), firstFormat);
+    const acme2025 = await attestSealed(api, authority, dir, 'acme-2025', summary(ACME, 2025, 'A', 730_000_000_000), firstFormat);
+    const beta2025 = await attestSealed(api, authority, dir, 'beta-2025', summary(BETA, 2025, 'B', 90_000_000_000), firstFormat);
     ids.summaries = { acme: acme2025.id, beta: beta2025.id };
     // An amendment: the 2024 summary is superseded by a corrected version.
-    const corrected = banktax(['record', 'seal', join(dir, 'acme-2024.json')]);
+    const corrected = banktax(['record', 'seal', join(dir, 'acme-2024.json'), '--format', '1']);
     await send(api, api.tx.taxRecords.amendRecord(acme2024.id, {
       schemaVersion: corrected.schemaVersion, rating: 'B', commitment: corrected.commitment, ciphertext: corrected.ciphertext,
     }), authority);
@@ -269,5 +277,33 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
     await waitFor('3 more finalised blocks', async () => (await finalizedNumber(api)) >= final + 3, { timeoutMs: 60_000, nodes });
     const versions = await Promise.all(INSTITUTIONS.map((_, i) => rpc(nodes[i].url, 'state_getRuntimeVersion')));
     assert.ok(versions.every((v) => v.specVersion === upgraded));
+  });
+
+  test('records of the first format still open and verify; new ones must be of format 2', async () => {
+    const authority = devKey('//tax-authority');
+    const opened = banktax(['bank', 'open', '--consent', `${ids.acmeToA}`, '--record', `${ids.summaries.acme}`, '--dev', '//bank-a', '--url', nodes[1].url]);
+    assert.deepEqual([opened.content, opened.verified], ['dataKey', true]);
+    assert.equal(opened.record.fields.revenue, 730_000_000_000);
+    const meta = await rpc(nodes[0].url, 'banktax_enterpriseProfile', [ACME]);
+    const v1 = meta.records.items.find((r) => r.id === ids.summaries.acme);
+    assert.equal(v1.schemaVersion, 1);
+
+    await assert.rejects(
+      attestSealed(api, authority, dir, 'acme-2023', summary(ACME, 2023, 'A', 600_000_000_000), { format: 1 }),
+      /taxRecords\.UnsupportedSchemaVersion/,
+    );
+    // A correction of a first-format record is attested in format 2.
+    const { sealedFile } = sealRecord(api, dir, 'acme-2025-v2', summary(ACME, 2025, 'A', 731_000_000_000));
+    const corrected = JSON.parse(readFileSync(sealedFile, 'utf8'));
+    const amended = await send(api, api.tx.taxRecords.amendRecord(ids.summaries.acme, {
+      schemaVersion: corrected.schemaVersion, rating: 'A', commitment: corrected.commitment, ciphertext: corrected.ciphertext,
+    }), authority);
+    const record = findEvent(api, amended.events, 'taxRecords', 'RecordAmended').data.record.toNumber();
+    const institutions = await rpc(nodes[0].url, 'banktax_institutions', []);
+    const bankKey = institutions.find((i) => i.governance === devKey('//bank-a').address).encryptionKey;
+    const { envelope } = banktax(['envelope', 'seal', '--sealed', sealedFile, '--to', bankKey]);
+    await send(api, api.tx.consent.deliverEnvelope(ids.acmeToA, devKey('//bank-a').address, record, envelope), authority);
+    const fresh = banktax(['bank', 'open', '--consent', `${ids.acmeToA}`, '--record', `${record}`, '--dev', '//bank-a', '--url', nodes[2].url]);
+    assert.deepEqual([fresh.verified, fresh.record.fields.revenue], [true, 731_000_000_000]);
   });
 });

@@ -4,6 +4,7 @@
 use crate::{
 	chain::{parse_account, Chain, Connection, Signing},
 	envelope::read_sealed,
+	record::FormatArg,
 	to_hex, CliResult,
 };
 use banktax_primitives::privacy::SealedRecord;
@@ -33,9 +34,11 @@ pub enum AuthorityCommand {
 	Attest {
 		/// The record, as JSON (see `banktax record --help`).
 		file: PathBuf,
-		/// Where to keep the data key, salts and figures: needed to deliver envelopes later.
+		/// Where to keep the data key, seed and figures: needed to deliver envelopes later.
 		#[arg(long)]
 		keep: PathBuf,
+		#[command(flatten)]
+		format: FormatArg,
 		#[command(flatten)]
 		signing: Signing,
 	},
@@ -50,6 +53,8 @@ pub enum AuthorityCommand {
 		/// The directory for what `attest --keep` would keep of each record.
 		#[arg(long)]
 		keep_dir: PathBuf,
+		#[command(flatten)]
+		format: FormatArg,
 		#[command(flatten)]
 		signing: Signing,
 	},
@@ -80,11 +85,11 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 			let included = chain.submit(&signing, call).await?;
 			Ok(included.report(json!({ "enterprise": uscc })))
 		}
-		AuthorityCommand::Attest { file, keep, signing } => {
-			attest(&chain, &file, &keep, &signing).await
+		AuthorityCommand::Attest { file, keep, format, signing } => {
+			attest(&chain, &file, &keep, format, &signing).await
 		}
-		AuthorityCommand::AttestBatch { files, keep_dir, signing } => {
-			attest_batch(&chain, &files, &keep_dir, &signing).await
+		AuthorityCommand::AttestBatch { files, keep_dir, format, signing } => {
+			attest_batch(&chain, &files, &keep_dir, format, &signing).await
 		}
 		AuthorityCommand::Deliver { consent, sealed, signing } => {
 			deliver(&chain, consent, &sealed, &signing).await
@@ -92,8 +97,14 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 	}
 }
 
-async fn attest(chain: &Chain, file: &Path, keep: &Path, signing: &Signing) -> CliResult<Value> {
-	let sealed = crate::record::seal_file(file)?;
+async fn attest(
+	chain: &Chain,
+	file: &Path,
+	keep: &Path,
+	format: FormatArg,
+	signing: &Signing,
+) -> CliResult<Value> {
+	let sealed = crate::record::seal_file(file, format)?;
 	keep_secret(keep, &crate::record::sealed_json(&sealed))?;
 	let record = batched(&sealed);
 	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
@@ -116,6 +127,7 @@ async fn attest_batch(
 	chain: &Chain,
 	files: &[PathBuf],
 	keep_dir: &Path,
+	format: FormatArg,
 	signing: &Signing,
 ) -> CliResult<Value> {
 	std::fs::create_dir_all(keep_dir)
@@ -123,7 +135,7 @@ async fn attest_batch(
 	let mut kept = Vec::new();
 	let mut records = Vec::new();
 	for file in files {
-		let sealed = crate::record::seal_file(file)?;
+		let sealed = crate::record::seal_file(file, format)?;
 		let name = file.file_name().ok_or_else(|| format!("{} is not a file", file.display()))?;
 		let keep = keep_dir.join(format!("{}.sealed.json", name.to_string_lossy()));
 		if kept.iter().any(|(other, _): &(PathBuf, _)| *other == keep) {

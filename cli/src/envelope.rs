@@ -1,20 +1,27 @@
 //! `banktax envelope`: key envelopes, sealed by the tax authority for one bank and opened by it.
 //!
 //! The tax authority seals from what `banktax record seal` printed (kept as a file): the data
-//! key, for a consent to whole records, or chosen fields with their disclosure proofs, for a
-//! consent to those fields only. The bank opens an envelope with its secret key, checking
-//! everything against the record as the chain holds it, given as JSON:
+//! key, for a consent to whole records, or chosen fields with what proves them, for a consent
+//! to those fields only. The bank opens an envelope with its secret key, checking everything
+//! against the record as the chain holds it, given as JSON:
 //!
 //! ```json
 //! { "enterprise": "91350100M000100Y43", "period": { "year": 2025 }, "kind": "annualSummary",
-//!   "rating": "A", "commitment": "0x…", "ciphertext": "0x…" }
+//!   "rating": "A", "schemaVersion": 2, "commitment": "0x…", "ciphertext": "0x…" }
 //! ```
+//!
+//! (`schemaVersion` may be left out: the ciphertext's first byte says it.)
 
-use crate::{from_hex, hex32, keys::SecretSource, record::RecordFile, to_hex, CliResult};
+use crate::{
+	from_hex, hex32,
+	keys::SecretSource,
+	record::{json_name, RecordFile},
+	to_hex, CliResult,
+};
 use banktax_primitives::{
 	privacy::{
-		open_envelope, open_record, seal_envelope, EnvelopeContent, FieldKey, Opening,
-		RecordHeader, SCHEMA_VERSION,
+		open_envelope, open_record, seal_envelope, DataKey, EnvelopeContent, FieldKey, Opening,
+		RecordHeader, RecordSecret, RecordSeed, SCHEMA_V1,
 	},
 	Period, Rating, RecordKind,
 };
@@ -66,21 +73,27 @@ pub struct OpenArgs {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SealedFile {
+	schema_version: u16,
 	commitment: String,
 	data_key: String,
-	salts: Vec<String>,
+	/// Format 2.
+	seed: Option<String>,
+	/// Format 1.
+	salts: Option<Vec<String>>,
 	record: RecordFile,
 }
 
 /// A record as the chain holds it: its public header, commitment and ciphertext.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ChainRecord {
 	enterprise: String,
 	period: Period,
 	kind: RecordKind,
 	#[serde(default)]
 	rating: Option<Rating>,
+	#[serde(default)]
+	schema_version: Option<u16>,
 	commitment: String,
 	ciphertext: String,
 }
@@ -109,49 +122,53 @@ impl SealedFile {
 		hex32(&self.commitment, "the commitment")
 	}
 
-	/// The record's data key, or only `fields` with their proofs, sealed to `recipient`: what
-	/// the envelope holds (`dataKey` or `fields`) and the envelope.
+	/// The record's data key, or only `fields` with what proves them, sealed to `recipient`:
+	/// what the envelope holds (`dataKey` or `fields`) and the envelope.
 	pub fn seal_for(
 		&self,
 		recipient: &[u8; 32],
 		fields: Option<&[FieldKey]>,
 	) -> CliResult<(&'static str, Vec<u8>)> {
 		let commitment = self.commitment()?;
+		let opening = self.opening(&commitment)?;
 		let (content, kind) = match fields {
 			None => {
 				let key = hex32(&self.data_key, "the data key")?;
-				(EnvelopeContent::DataKey(banktax_primitives::privacy::DataKey(key)), "dataKey")
+				(EnvelopeContent::DataKey(DataKey(key)), "dataKey")
 			}
-			Some(keys) => (EnvelopeContent::Fields(self.disclose(&commitment, keys)?), "fields"),
+			Some(keys) => {
+				if let Some(absent) = keys.iter().find(|key| opening.record.value(**key).is_none())
+				{
+					return Err(format!("the record has no {}", json_name(absent)));
+				}
+				let disclosure = opening
+					.disclose(keys)
+					.map_err(|e| format!("cannot disclose {keys:?}: {e:?}"))?;
+				(EnvelopeContent::Fields(disclosure), "fields")
+			}
 		};
-		let envelope = seal_envelope(recipient, &commitment, &content, &mut OsRng)
+		let header = &opening.record.header;
+		let envelope = seal_envelope(recipient, header, &commitment, &content, &mut OsRng)
 			.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
 		Ok((kind, envelope))
 	}
 
-	/// The chosen fields of the sealed record, each with its proof against `commitment`.
-	fn disclose(
-		&self,
-		commitment: &[u8; 32],
-		keys: &[FieldKey],
-	) -> CliResult<Vec<banktax_primitives::privacy::DisclosedField>> {
-		let salts =
-			self.salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?;
-		let opening = Opening { record: self.record.clone().into_record()?, salts };
+	/// The record with its seed (format 2) or salts (format 1), checked against `commitment`.
+	fn opening(&self, commitment: &[u8; 32]) -> CliResult<Opening> {
+		let secret = match (&self.seed, &self.salts) {
+			(Some(seed), None) => RecordSecret::Seed(RecordSeed(hex32(seed, "the seed")?)),
+			(None, Some(salts)) => RecordSecret::Salts(
+				salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?,
+			),
+			_ => return Err("the sealed file holds neither a seed nor salts".into()),
+		};
+		let opening =
+			Opening { record: self.record.clone().into_record(self.schema_version)?, secret };
 		if opening.commitment().ok() != Some(*commitment) {
-			return Err("the record and salts do not match the commitment".into());
+			return Err("the record and its secret do not match the commitment".into());
 		}
-		keys.iter()
-			.map(|key| {
-				opening.disclose(*key).ok_or(format!("the record has no {}", field_name(key)))
-			})
-			.collect()
+		Ok(opening)
 	}
-}
-
-/// A field's name as the record schema spells it in JSON.
-fn field_name(key: &FieldKey) -> String {
-	serde_json::to_value(key).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn seal(args: &SealArgs) -> CliResult<Value> {
@@ -178,15 +195,16 @@ fn open(args: &OpenArgs) -> CliResult<Value> {
 	let envelope = from_hex(&args.envelope, "the envelope")?;
 	let chain: ChainRecord = read_json(&args.record, "a record as the chain holds it")?;
 	let enterprise = crate::parse_uscc(&chain.enterprise)?;
+	let commitment = hex32(&chain.commitment, "the commitment")?;
+	let ciphertext = from_hex(&chain.ciphertext, "the ciphertext")?;
+	let from_ciphertext = ciphertext.first().map_or(SCHEMA_V1, |version| u16::from(*version));
 	let header = RecordHeader {
-		schema_version: SCHEMA_VERSION,
+		schema_version: chain.schema_version.unwrap_or(from_ciphertext),
 		enterprise,
 		period: chain.period,
 		kind: chain.kind,
 		rating: chain.rating,
 	};
-	let commitment = hex32(&chain.commitment, "the commitment")?;
-	let ciphertext = from_hex(&chain.ciphertext, "the ciphertext")?;
 	open_checked(&secret, &envelope, &header, &commitment, &ciphertext)
 }
 
@@ -212,9 +230,9 @@ pub fn open_checked(
 				"record": RecordFile::from_record(&opening.record),
 			}))
 		}
-		EnvelopeContent::Fields(fields) => {
+		EnvelopeContent::Fields(disclosure) => {
 			let fields: BTreeMap<FieldKey, u128> =
-				fields.iter().map(|d| (d.field.key, d.field.value)).collect();
+				disclosure.fields().iter().map(|field| (field.key, field.value)).collect();
 			Ok(json!({ "content": "fields", "verified": true, "fields": fields }))
 		}
 	}
@@ -257,8 +275,10 @@ mod tests {
 			env!("CARGO_MANIFEST_DIR"),
 			"/../docs/examples/annual-summary-2025.json"
 		));
-		let sealed = crate::record::run(crate::record::RecordCommand::Seal { file: example })
-			.expect("the example seals");
+		let format = crate::record::FormatArg::default();
+		let sealed =
+			crate::record::run(crate::record::RecordCommand::Seal { file: example, format })
+				.expect("the example seals");
 		let chain = json!({
 			"enterprise": sealed["enterprise"],
 			"period": sealed["period"],
@@ -291,7 +311,7 @@ mod tests {
 		let opened = open_as("//Bob", &out["envelope"], &chain).expect("Bob opens it");
 		assert_eq!(opened["content"], "dataKey");
 		assert_eq!(opened["record"]["fields"]["revenue"], 731_415_926_535u64);
-		assert_eq!(opened["record"]["fields"].as_object().map(|f| f.len()), Some(4));
+		assert_eq!(opened["record"]["fields"].as_object().map(|f| f.len()), Some(7));
 		let charlie = open_as("//Charlie", &out["envelope"], &chain).unwrap_err();
 		assert!(charlie.contains("cannot open the envelope"), "{charlie}");
 	}

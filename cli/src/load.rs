@@ -67,17 +67,13 @@ mod limits {
 	pub fn consents_per_bank() -> u32 {
 		<Runtime as pallet_consent::Config>::MaxActiveConsents::get()
 	}
-
-	/// The longest sealed record the chain stores: the attest workload's record size.
-	pub const SEALED_RECORD_LEN: usize =
-		banktax_primitives::privacy::MAX_SEALED_RECORD_LEN as usize;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 pub enum Workload {
 	/// `system.remark` of 32 bytes from the tax authority and the `--bank`s: the baseline.
 	Remark,
-	/// Tax records of 1 KiB sealed, from the tax authority: `taxRecords.attestRecord`, or
+	/// Sealed monthly VAT returns (format version 2), from the tax authority: `taxRecords.attestRecord`, or
 	/// `taxRecords.attestRecords` of `--batch` records (a month's returns of that many
 	/// enterprises) per transaction.
 	Attest,
@@ -383,7 +379,7 @@ fn summaries_scope() -> CliResult<DataScope> {
 	})
 }
 
-/// The `n`th record of the attest workload, 1 KiB sealed: records come in runs of `runs_of`
+/// The `n`th record of the attest workload, a sealed VAT return: records come in runs of `runs_of`
 /// months of one enterprise, enterprise after enterprise; a month's VAT returns if 1.
 fn load_record(usccs: &[Uscc], runs_of: u32, n: u32) -> pallet_tax_records::BatchedRecord {
 	let enterprises = usccs.len().max(1) as u32;
@@ -391,7 +387,7 @@ fn load_record(usccs: &[Uscc], runs_of: u32, n: u32) -> pallet_tax_records::Batc
 	let (e, k) = (run % enterprises, (run / enterprises) * runs_of + n % runs_of);
 	let period = Period::Month { year: 2015 + (k / 12) as u16, month: (k % 12) as u8 + 1 };
 	let ciphertext =
-		privacy::unopenable_sealed_record(limits::SEALED_RECORD_LEN, &u64::from(n).to_le_bytes());
+		privacy::unopenable_sealed_record(RecordKind::VatReturn, &u64::from(n).to_le_bytes());
 	pallet_tax_records::BatchedRecord {
 		uscc: usccs.get(e as usize).map(|u| *u.as_bytes()).unwrap_or([b'0'; 18]),
 		period,

@@ -6,23 +6,24 @@ import { join } from 'node:path';
 import { banktax } from './nodes.js';
 import { findEvent, send } from './tx.js';
 
-/** A record file's period (`{ year }`, `{ quarter: … }`, `{ month: … }`) as the chain's enum. */
-function chainPeriod(period) {
-  if ('quarter' in period) return { Quarter: period.quarter };
-  if ('month' in period) return { Month: period.month };
-  return { Year: period.year };
+/** A record file's period (`{ year }`, `{ year, quarter }`, `{ year, month }`) as the chain's enum. */
+function chainPeriod({ year, quarter, month }) {
+  if (quarter !== undefined) return { Quarter: { year, quarter } };
+  if (month !== undefined) return { Month: { year, month } };
+  return { Year: year };
 }
 
 /**
  * Seals `record` (a `banktax record` file's JSON: enterprise, period, kind, rating, fields) with
- * the command line; the record and its sealed form are written into `dir` under `name`. Returns
- * the tax authority's `taxRecords.attestRecord` transaction for it, unsigned, and the sealed
- * file's path, which delivering an envelope for it needs.
+ * the command line, in record format `format` (the newest by default); the record and its
+ * sealed form are written into `dir` under `name`. Returns the tax authority's
+ * `taxRecords.attestRecord` transaction for it, unsigned, and the sealed file's path, which
+ * delivering an envelope for it needs.
  */
-export function sealRecord(api, dir, name, record) {
+export function sealRecord(api, dir, name, record, { format } = {}) {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(record));
-  const sealed = banktax(['record', 'seal', file]);
+  const sealed = banktax(['record', 'seal', file, ...(format ? ['--format', `${format}`] : [])]);
   const sealedFile = join(dir, `${name}.sealed.json`);
   writeFileSync(sealedFile, JSON.stringify(sealed));
   const kind = record.kind[0].toUpperCase() + record.kind.slice(1);
@@ -42,11 +43,11 @@ export function attestedId(api, events) {
 }
 
 /**
- * Seals `record` (see `sealRecord`) and has `authority` attest it. Returns the record's number on
+ * Seals `record` (see `sealRecord`, which takes `options`) and has `authority` attest it. Returns the record's number on
  * chain and the sealed file's path.
  */
-export async function attestSealed(api, authority, dir, name, record) {
-  const { tx, sealedFile } = sealRecord(api, dir, name, record);
+export async function attestSealed(api, authority, dir, name, record, options) {
+  const { tx, sealedFile } = sealRecord(api, dir, name, record, options);
   const { events } = await send(api, tx, authority);
   return { id: attestedId(api, events), sealedFile };
 }

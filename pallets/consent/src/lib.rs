@@ -329,6 +329,10 @@ pub mod pallet {
 		TooManyEnvelopes,
 		/// The consent was granted for another purpose.
 		PurposeNotConsented,
+		/// An envelope for a record of format version 2 must be exactly as long as every
+		/// envelope for its kind (`banktax_primitives::privacy::envelope_len`): a length that
+		/// varied would tell the figures or the chosen fields apart.
+		EnvelopeLengthNotOfKind,
 	}
 
 	#[pallet::hooks]
@@ -474,7 +478,7 @@ pub mod pallet {
 		///
 		/// Caller: an active tax authority. Emits [`Event::EnvelopeDelivered`].
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::deliver_envelope(envelope.len() as u32))]
+		#[pallet::weight(T::WeightInfo::deliver_envelope())]
 		pub fn deliver_envelope(
 			origin: OriginFor<T>,
 			consent: ConsentId,
@@ -497,7 +501,7 @@ pub mod pallet {
 			ensure!(info.current, Error::<T>::RecordNotCurrent);
 			let recipient_key =
 				T::Institutions::encryption_key(&bank).ok_or(Error::<T>::BankNotActive)?;
-			let envelope = Self::check_envelope(envelope)?;
+			let envelope = Self::check_envelope(envelope, &info)?;
 			if !Envelopes::<T>::contains_key(consent, record) {
 				entry.envelopes = entry.envelopes.saturating_add(1);
 				ensure!(
@@ -587,11 +591,16 @@ pub mod pallet {
 			Ok(info)
 		}
 
-		/// Checks an envelope's length and format version; its content only the bank can open.
-		fn check_envelope(envelope: Vec<u8>) -> Result<Envelope, Error<T>> {
-			privacy::check_envelope_form(&envelope).map_err(|e| match e {
+		/// Checks an envelope's length and format version against its record's; its content
+		/// only the bank can open.
+		fn check_envelope(envelope: Vec<u8>, record: &RecordInfo) -> Result<Envelope, Error<T>> {
+			let form = privacy::check_envelope_form(&envelope, record.schema_version, record.kind);
+			form.map_err(|e| match e {
 				privacy::FormError::TooLong => Error::<T>::EnvelopeTooLong,
-				_ => Error::<T>::MalformedEnvelope,
+				privacy::FormError::LengthNotOfKind => Error::<T>::EnvelopeLengthNotOfKind,
+				privacy::FormError::TooShort | privacy::FormError::UnknownVersion => {
+					Error::<T>::MalformedEnvelope
+				}
 			})?;
 			envelope.try_into().map_err(|_| Error::<T>::EnvelopeTooLong)
 		}

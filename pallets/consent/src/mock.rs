@@ -92,6 +92,18 @@ pub fn add_record(enterprise: Uscc, period: Period, kind: RecordKind) -> RecordI
 	add_record_with(enterprise, period, kind, [7; 32])
 }
 
+/// Adds a record of the first format, as attested before format version 2, and returns its
+/// number.
+pub fn add_v1_record(enterprise: Uscc, period: Period, kind: RecordKind) -> RecordId {
+	let id = add_record(enterprise, period, kind);
+	RECORDS.with(|r| {
+		if let Some(record) = r.borrow_mut().get_mut(&id) {
+			record.schema_version = banktax_primitives::privacy::SCHEMA_V1;
+		}
+	});
+	id
+}
+
 /// Adds a record with this commitment and returns its number.
 pub fn add_record_with(
 	enterprise: Uscc,
@@ -103,8 +115,17 @@ pub fn add_record_with(
 		let mut records = r.borrow_mut();
 		let id = records.len() as RecordId;
 		let rating = kind.carries_rating().then_some(banktax_primitives::Rating::A);
-		records
-			.insert(id, RecordInfo { enterprise, period, kind, rating, commitment, current: true });
+		let schema_version = banktax_primitives::privacy::SCHEMA_VERSION;
+		let info = RecordInfo {
+			enterprise,
+			period,
+			kind,
+			rating,
+			schema_version,
+			commitment,
+			current: true,
+		};
+		records.insert(id, info);
 		id
 	})
 }

@@ -54,8 +54,16 @@ fn grant() -> ConsentId {
 	grant_with(ACME_CO, BANK, Purpose::CreditAssessment, DisclosureLevel::WholeRecords, EXPIRES)
 }
 
-fn envelope(len: usize) -> Vec<u8> {
-	privacy::unopenable_envelope(len, &[])
+/// An envelope of the one length the chain takes for `record` (format version 2).
+fn envelope_for(record: RecordId) -> Vec<u8> {
+	let kind = <TestRecords as banktax_primitives::RecordInspect>::record(record)
+		.map_or(RecordKind::AnnualSummary, |info| info.kind);
+	privacy::unopenable_envelope(kind, &[])
+}
+
+/// An envelope of `len` bytes in the first format, for records attested before version 2.
+fn v1_envelope(len: usize) -> Vec<u8> {
+	privacy::unopenable_v1(len, &[])
 }
 
 fn summary(year: u16) -> RecordId {
@@ -68,7 +76,7 @@ fn deliver(consent: ConsentId, record: RecordId) {
 		consent,
 		BANK,
 		record,
-		envelope(120),
+		envelope_for(record),
 	));
 }
 
@@ -378,7 +386,7 @@ fn the_tax_authority_delivers_envelopes_under_an_active_consent() {
 			Event::EnvelopeDelivered { consent: id, bank: BANK, record }.into(),
 		);
 		let delivery = Consent::envelope(id, record).expect("delivered");
-		assert_eq!(delivery.envelope.to_vec(), envelope(120));
+		assert_eq!(delivery.envelope.to_vec(), envelope_for(record));
 		assert_eq!(delivery.recipient_key, key_of(BANK));
 		assert_eq!((delivery.delivered_by, delivery.delivered_at), (TAX_AUTHORITY, 1));
 		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 1);
@@ -391,11 +399,11 @@ fn the_tax_authority_delivers_envelopes_under_an_active_consent() {
 			id,
 			BANK,
 			record,
-			envelope(MAX_ENVELOPE_LEN as usize),
+			privacy::unopenable_envelope(RecordKind::AnnualSummary, &[0x42]),
 		));
 		let delivery = Consent::envelope(id, record).unwrap();
 		assert_eq!(delivery.recipient_key, [0x42; 32]);
-		assert_eq!(delivery.envelope.len(), MAX_ENVELOPE_LEN as usize);
+		assert_eq!(delivery.envelope[1], 0x42, "the new envelope");
 		assert_eq!(Consents::<Test>::get(id).unwrap().envelopes, 1);
 	});
 }
@@ -411,7 +419,7 @@ fn delivery_is_refused_outside_an_active_consent() {
 				consent,
 				bank,
 				record,
-				envelope(120),
+				envelope_for(record),
 			)
 		};
 		assert_noop!(deliver_as(BANK, id, BANK), Error::<Test>::NotTaxAuthority);
@@ -459,7 +467,7 @@ fn delivery_is_refused_after_withdrawal() {
 				id,
 				BANK,
 				record,
-				envelope(120)
+				envelope_for(record)
 			),
 			Error::<Test>::ConsentWithdrawn
 		);
@@ -476,7 +484,7 @@ fn delivery_is_only_for_current_records_in_scope() {
 				id,
 				BANK,
 				record,
-				envelope(120),
+				envelope_for(record),
 			)
 		};
 		assert_noop!(deliver_for(99), Error::<Test>::UnknownRecord);
@@ -499,38 +507,49 @@ fn delivery_is_only_for_current_records_in_scope() {
 fn envelopes_are_checked_for_form_and_counted() {
 	new_test_ext().execute_with(|| {
 		let id = grant();
-		let record = summary(2023);
 		let deliver_bytes = |record: RecordId, bytes: Vec<u8>| {
 			Consent::deliver_envelope(RuntimeOrigin::signed(TAX_AUTHORITY), id, BANK, record, bytes)
 		};
-		assert_noop!(deliver_bytes(record, vec![]), Error::<Test>::MalformedEnvelope);
+		// A record of the first format takes envelopes of that format, of any length in bounds.
+		let old = add_v1_record(acme(), Period::Year(2025), RecordKind::AnnualSummary);
+		assert_noop!(deliver_bytes(old, vec![]), Error::<Test>::MalformedEnvelope);
 		assert_noop!(
-			deliver_bytes(record, envelope(MIN_ENVELOPE_LEN as usize - 1)),
+			deliver_bytes(old, v1_envelope(MIN_ENVELOPE_LEN as usize - 1)),
 			Error::<Test>::MalformedEnvelope
 		);
-		let mut wrong_version = envelope(120);
-		wrong_version[0] = FORMAT_VERSION + 1;
-		assert_noop!(deliver_bytes(record, wrong_version), Error::<Test>::MalformedEnvelope);
 		assert_noop!(
-			deliver_bytes(record, envelope(MAX_ENVELOPE_LEN as usize + 1)),
+			deliver_bytes(old, v1_envelope(MAX_ENVELOPE_LEN as usize + 1)),
 			Error::<Test>::EnvelopeTooLong
 		);
-		assert_ok!(deliver_bytes(record, envelope(MIN_ENVELOPE_LEN as usize)));
+		assert_noop!(deliver_bytes(old, envelope_for(old)), Error::<Test>::MalformedEnvelope);
+		assert_ok!(deliver_bytes(old, v1_envelope(MIN_ENVELOPE_LEN as usize)));
+		assert_ok!(deliver_bytes(old, v1_envelope(MAX_ENVELOPE_LEN as usize)));
+
+		// A record of format version 2 takes its own version, at the one length of its kind.
+		let record = summary(2023);
+		let mut wrong_version = envelope_for(record);
+		wrong_version[0] = FORMAT_VERSION + 1;
+		assert_noop!(deliver_bytes(record, wrong_version), Error::<Test>::MalformedEnvelope);
+		assert_noop!(deliver_bytes(record, v1_envelope(120)), Error::<Test>::MalformedEnvelope);
+		let mut longer = envelope_for(record);
+		longer.push(0);
+		assert_noop!(deliver_bytes(record, longer), Error::<Test>::EnvelopeLengthNotOfKind);
+		let vat = privacy::unopenable_envelope(RecordKind::VatReturn, &[]);
+		assert_noop!(deliver_bytes(record, vat), Error::<Test>::EnvelopeLengthNotOfKind);
+		assert_ok!(deliver_bytes(record, envelope_for(record)));
 
 		let more: Vec<RecordId> = (1..=12)
 			.map(|month| {
 				add_record(acme(), Period::Month { year: 2024, month }, RecordKind::VatReturn)
 			})
 			.collect();
-		for record in &more[..(MAX_ENVELOPES - 1) as usize] {
+		for record in &more[..(MAX_ENVELOPES - 2) as usize] {
 			deliver(id, *record);
 		}
-		assert_noop!(
-			deliver_bytes(more[(MAX_ENVELOPES - 1) as usize], envelope(120)),
-			Error::<Test>::TooManyEnvelopes
-		);
+		let last = more[(MAX_ENVELOPES - 2) as usize];
+		assert_noop!(deliver_bytes(last, envelope_for(last)), Error::<Test>::TooManyEnvelopes);
 		// Replacing one already delivered is still allowed.
-		assert_ok!(deliver_bytes(more[0], envelope(200)));
+		assert_ok!(deliver_bytes(more[0], envelope_for(more[0])));
 	});
 }
 
@@ -659,7 +678,7 @@ fn the_expiry_hook_keeps_to_its_budget_and_catches_up() {
 				ids[1],
 				BANK,
 				record,
-				envelope(100),
+				envelope_for(record),
 			));
 		}
 		let in_state = || Envelopes::<Test>::iter().count();
@@ -779,12 +798,17 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 			kind: RecordKind::AnnualSummary,
 			rating: Some(banktax_primitives::Rating::A),
 		};
-		let fields = vec![
-			Field { key: FieldKey::Revenue, value: 1_200_000_000 },
-			Field { key: FieldKey::TaxPaid, value: 48_000_000 },
-			Field { key: FieldKey::CreditScore, value: 95 },
-		];
-		let sealed = seal_record(TaxRecord::new(header, fields).unwrap(), &mut rng).unwrap();
+		let fields = FieldKey::catalogue(RecordKind::AnnualSummary).iter().map(|&key| {
+			let value = match key {
+				FieldKey::Revenue => 1_200_000_000,
+				FieldKey::TaxPaid => 48_000_000,
+				FieldKey::CreditScore => 95,
+				_ => 0,
+			};
+			Field { key, value }
+		});
+		let record = TaxRecord::new(header, fields.collect()).unwrap();
+		let sealed = seal_record(record, &mut rng).unwrap();
 		let record = add_record_with(
 			acme(),
 			Period::Year(2024),
@@ -804,13 +828,14 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 		else {
 			panic!("granted with chosen fields")
 		};
-		let disclosed = keys.iter().filter_map(|key| sealed.opening.disclose(*key)).collect();
+		let disclosed = sealed.opening.disclose(&keys).unwrap();
 		let key =
 			Consent::consent(id).map(|(c, ..)| c.bank).and_then(|bank| {
 				<TestInstitutions as banktax_primitives::InstitutionInspect<AccountId>>::encryption_key(&bank)
 			});
 		let bytes = seal_envelope(
 			&key.unwrap(),
+			&header,
 			&sealed.commitment,
 			&EnvelopeContent::Fields(disclosed),
 			&mut rng,
@@ -831,8 +856,7 @@ fn under_chosen_fields_the_bank_opens_only_those_fields_and_checks_them() {
 		let content =
 			open_envelope(&bank_secret, &commitment, &header, &delivery.envelope).unwrap();
 		let EnvelopeContent::Fields(fields) = content else { panic!("fields, not the data key") };
-		assert_eq!(fields.len(), 1);
-		assert_eq!(fields[0].field, Field { key: FieldKey::TaxPaid, value: 48_000_000 });
+		assert_eq!(fields.fields(), [Field { key: FieldKey::TaxPaid, value: 48_000_000 }]);
 		// Another bank's key opens nothing; a proof checked against another record fails.
 		assert!(open_envelope(
 			&EncryptionSecret::generate(&mut rng),

@@ -19,7 +19,7 @@ pub trait WeightInfo {
 	fn grant_consent() -> Weight;
 	fn withdraw_consent(e: u32, ) -> Weight;
 	fn give_up_consent(e: u32, ) -> Weight;
-	fn deliver_envelope(l: u32, ) -> Weight;
+	fn deliver_envelope() -> Weight;
 	fn record_access() -> Weight;
 	fn expire_consents(c: u32, e: u32, ) -> Weight;
 	fn end_consents_of(n: u32, ) -> Weight;
@@ -136,14 +136,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Envelopes` (r:1 w:1)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[50, 4096]`.
-	fn deliver_envelope(l: u32, ) -> Weight {
+	fn deliver_envelope() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1786`
 		//  Estimated: `7663`
 		// Minimum execution time: 60_710_000 picoseconds.
 		Weight::from_parts(67_549_849, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(1_002, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -268,10 +267,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
-	fn deliver_envelope(l: u32, ) -> Weight {
+	fn deliver_envelope() -> Weight {
 		Weight::from_parts(67_549_849, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
-			.saturating_add(Weight::from_parts(1_002, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -78,6 +78,7 @@ pub fn add_record(enterprise: Uscc, kind: RecordKind, rating: Option<Rating>) ->
 				period,
 				kind,
 				rating,
+				schema_version: banktax_primitives::privacy::SCHEMA_VERSION,
 				commitment: [id as u8; 32],
 				current: true,
 			},

@@ -28,10 +28,7 @@ pub const LAST_YEAR: u16 = 2199;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	serde::Serialize,
-	serde::Deserialize,
 )]
-#[serde(rename_all = "camelCase")]
 pub enum Period {
 	/// A calendar year.
 	Year(u16),
@@ -60,6 +57,67 @@ impl Period {
 				Period::Quarter { quarter, .. } => (1..=4).contains(&quarter),
 				Period::Month { month, .. } => (1..=12).contains(&month),
 			}
+	}
+}
+
+/// A period in JSON is `{"year": Y}`, `{"year": Y, "quarter": Q}` or `{"year": Y, "month": M}`.
+/// The nested forms of earlier files (`{"quarter": {"year": Y, "quarter": Q}}`, and likewise
+/// for months) are still read.
+impl serde::Serialize for Period {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		use serde::ser::SerializeMap;
+		let part = match *self {
+			Period::Year(_) => None,
+			Period::Quarter { quarter, .. } => Some(("quarter", quarter)),
+			Period::Month { month, .. } => Some(("month", month)),
+		};
+		let mut map = serializer.serialize_map(Some(1 + usize::from(part.is_some())))?;
+		map.serialize_entry("year", &self.year())?;
+		if let Some((name, number)) = part {
+			map.serialize_entry(name, &number)?;
+		}
+		map.end()
+	}
+}
+
+/// A period as JSON spells it (see [`Period`]'s `Serialize`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodJson {
+	year: Option<u16>,
+	quarter: Option<PartJson>,
+	month: Option<PartJson>,
+}
+
+/// A quarter or month: its number, or the nested form of earlier files.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum PartJson {
+	Number(u8),
+	Nested { year: u16, quarter: Option<u8>, month: Option<u8> },
+}
+
+impl<'de> serde::Deserialize<'de> for Period {
+	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		use PartJson::{Nested, Number};
+		let json = PeriodJson::deserialize(deserializer)?;
+		let period = match (json.year, json.quarter, json.month) {
+			(Some(year), None, None) => Period::Year(year),
+			(Some(year), Some(Number(quarter)), None) => Period::Quarter { year, quarter },
+			(Some(year), None, Some(Number(month))) => Period::Month { year, month },
+			(None, Some(Nested { year, quarter: Some(quarter), month: None }), None) => {
+				Period::Quarter { year, quarter }
+			}
+			(None, None, Some(Nested { year, month: Some(month), quarter: None })) => {
+				Period::Month { year, month }
+			}
+			_ => {
+				return Err(serde::de::Error::custom(
+					"a period is {\"year\": Y}, {\"year\": Y, \"quarter\": Q} or {\"year\": Y, \"month\": M}",
+				))
+			}
+		};
+		Ok(period)
 	}
 }
 
@@ -152,6 +210,8 @@ pub struct RecordInfo {
 	pub kind: RecordKind,
 	/// The rating, for annual summaries.
 	pub rating: Option<Rating>,
+	/// The record schema it follows, which is also the format version of its envelopes.
+	pub schema_version: u16,
 	/// The commitment to its fields (see [`crate::privacy`]).
 	pub commitment: [u8; 32],
 	/// Whether this is the record's current version: neither amended since nor revoked.
@@ -190,6 +250,30 @@ mod tests {
 		assert!(!Period::Quarter { year: 2024, quarter: 5 }.is_valid());
 		assert!(!Period::Month { year: 2024, month: 0 }.is_valid());
 		assert!(!Period::Month { year: 2024, month: 13 }.is_valid());
+	}
+
+	#[test]
+	fn periods_read_and_write_their_natural_json() {
+		let cases = [
+			(Period::Year(2024), r#"{"year":2024}"#),
+			(Period::Quarter { year: 2024, quarter: 2 }, r#"{"year":2024,"quarter":2}"#),
+			(Period::Month { year: 2024, month: 11 }, r#"{"year":2024,"month":11}"#),
+		];
+		for (period, json) in cases {
+			assert_eq!(serde_json::to_string(&period).expect("json"), json);
+			assert_eq!(serde_json::from_str::<Period>(json).expect("reads"), period);
+		}
+		let nested = r#"{"quarter":{"year":2024,"quarter":2}}"#;
+		let expected = Period::Quarter { year: 2024, quarter: 2 };
+		assert_eq!(serde_json::from_str::<Period>(nested).expect("reads"), expected);
+		let nested = r#"{"month":{"year":2024,"month":1}}"#;
+		let expected = Period::Month { year: 2024, month: 1 };
+		assert_eq!(serde_json::from_str::<Period>(nested).expect("reads"), expected);
+		for wrong in [r#"{"year":2024,"quarter":2,"month":4}"#, r#"{"quarter":2}"#, r#"{}"#] {
+			let error = serde_json::from_str::<Period>(wrong).expect_err(wrong).to_string();
+			assert!(error.contains("a period is"), "{wrong}: {error}");
+		}
+		assert!(serde_json::from_str::<Period>(r#"{"year":2024,"week":2}"#).is_err());
 	}
 
 	#[test]

@@ -1,10 +1,11 @@
-//! Benchmarks, each in its worst case: most controllers, longest ciphertext, an annual summary
-//! (which also keeps the rating index), unless a component says how many.
+//! Benchmarks, each in its worst case: most controllers, an annual summary (the longest sealed
+//! record of format version 2, which also keeps the rating index), unless a component says how
+//! many.
 
 use super::*;
 use alloc::vec::Vec;
 use banktax_primitives::{
-	privacy::{self, MAX_SEALED_RECORD_LEN, MIN_SEALED_RECORD_LEN, SCHEMA_VERSION},
+	privacy::{self, SCHEMA_VERSION},
 	Period, Rating, RecordId, RecordKind, Uscc, FIRST_YEAR, USCC_LEN,
 };
 use frame_benchmarking::v2::*;
@@ -23,22 +24,21 @@ fn controllers<T: Config>(seed: u32, count: u32) -> Vec<T::AccountId> {
 	(0..count).map(|i| account("controller", seed, i)).collect()
 }
 
-/// A well-formed ciphertext of `len` bytes.
-fn ciphertext(len: u32) -> Vec<u8> {
-	privacy::unopenable_sealed_record(len as usize, &[])
-}
-
-fn summary(len: u32) -> Attestation {
+fn summary() -> Attestation {
 	Attestation {
 		schema_version: SCHEMA_VERSION,
 		rating: Some(Rating::A),
 		commitment: [0xcd; 32],
-		ciphertext: ciphertext(len),
+		ciphertext: privacy::unopenable_sealed_record(RecordKind::AnnualSummary, &[]),
 	}
 }
 
-fn monthly(len: u32) -> Attestation {
-	Attestation { rating: None, ..summary(len) }
+fn monthly() -> Attestation {
+	Attestation {
+		rating: None,
+		ciphertext: privacy::unopenable_sealed_record(RecordKind::VatReturn, &[]),
+		..summary()
+	}
 }
 
 fn registered<T: Config>(authority: &T::AccountId) -> Result<[u8; USCC_LEN], BenchmarkError> {
@@ -60,7 +60,7 @@ fn attested<T: Config>(authority: &T::AccountId) -> Result<RecordId, BenchmarkEr
 		uscc,
 		Period::Year(2025),
 		RecordKind::AnnualSummary,
-		summary(MAX_SEALED_RECORD_LEN),
+		summary(),
 	)?;
 	Ok(id)
 }
@@ -115,9 +115,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn attest_record(
-		l: Linear<MIN_SEALED_RECORD_LEN, MAX_SEALED_RECORD_LEN>,
-	) -> Result<(), BenchmarkError> {
+	fn attest_record() -> Result<(), BenchmarkError> {
 		let authority = T::BenchmarkHelper::tax_authority();
 		let uscc = registered::<T>(&authority)?;
 
@@ -127,7 +125,7 @@ mod benchmarks {
 			uscc,
 			Period::Year(2025),
 			RecordKind::AnnualSummary,
-			summary(l),
+			summary(),
 		);
 
 		assert_eq!(NextRecordId::<T>::get(), 1);
@@ -135,7 +133,7 @@ mod benchmarks {
 	}
 
 	/// `e` enterprises, with `c` more records spread over them, `r` of all the records annual
-	/// summaries (rated), the rest monthly VAT returns; every ciphertext of the longest length.
+	/// summaries (rated), the rest monthly VAT returns.
 	#[benchmark]
 	fn attest_records(
 		e: Linear<1, { T::MaxRecordsPerBatch::get() / 2 }>,
@@ -159,10 +157,10 @@ mod benchmarks {
 				rated_left = rated_left.saturating_sub(1);
 				let year = FIRST_YEAR + k as u16;
 				let (period, kind, attestation) = if rated {
-					(Period::Year(year), RecordKind::AnnualSummary, summary(MAX_SEALED_RECORD_LEN))
+					(Period::Year(year), RecordKind::AnnualSummary, summary())
 				} else {
 					let month = Period::Month { year, month: 1 };
-					(month, RecordKind::VatReturn, monthly(MAX_SEALED_RECORD_LEN))
+					(month, RecordKind::VatReturn, monthly())
 				};
 				records.push(BatchedRecord { uscc, period, kind, attestation });
 			}
@@ -179,14 +177,12 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn amend_record(
-		l: Linear<MIN_SEALED_RECORD_LEN, MAX_SEALED_RECORD_LEN>,
-	) -> Result<(), BenchmarkError> {
+	fn amend_record() -> Result<(), BenchmarkError> {
 		let authority = T::BenchmarkHelper::tax_authority();
 		let record = attested::<T>(&authority)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(authority), record, summary(l));
+		_(RawOrigin::Signed(authority), record, summary());
 
 		assert!(matches!(
 			Records::<T>::get(record).map(|r| r.status),

@@ -292,6 +292,10 @@ pub mod pallet {
 		RecordIdOverflow,
 		/// A batch needs at least one record.
 		EmptyBatch,
+		/// A sealed record of format version 2 must be exactly as long as every record of its
+		/// kind (`banktax_primitives::privacy::sealed_record_len`): a length that varied would
+		/// tell the figures apart.
+		CiphertextLengthNotOfKind,
 	}
 
 	#[pallet::hooks]
@@ -407,7 +411,7 @@ pub mod pallet {
 		///
 		/// Caller: an active tax authority. Emits [`Event::RecordAttested`].
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::attest_record(attestation.ciphertext.len() as u32))]
+		#[pallet::weight(T::WeightInfo::attest_record())]
 		pub fn attest_record(
 			origin: OriginFor<T>,
 			uscc: [u8; USCC_LEN],
@@ -424,7 +428,7 @@ pub mod pallet {
 		///
 		/// Caller: an active tax authority. Emits [`Event::RecordAmended`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::amend_record(attestation.ciphertext.len() as u32))]
+		#[pallet::weight(T::WeightInfo::amend_record())]
 		pub fn amend_record(
 			origin: OriginFor<T>,
 			record: RecordId,
@@ -688,9 +692,14 @@ pub mod pallet {
 				(false, true) => return Err(Error::<T>::RatingNotAllowed),
 				_ => {}
 			}
-			privacy::check_sealed_record_form(&ciphertext).map_err(|e| match e {
-				privacy::FormError::TooLong => Error::<T>::CiphertextTooLong,
-				_ => Error::<T>::MalformedCiphertext,
+			privacy::check_sealed_record_form(&ciphertext, schema_version, kind).map_err(|e| {
+				match e {
+					privacy::FormError::TooLong => Error::<T>::CiphertextTooLong,
+					privacy::FormError::LengthNotOfKind => Error::<T>::CiphertextLengthNotOfKind,
+					privacy::FormError::TooShort | privacy::FormError::UnknownVersion => {
+						Error::<T>::MalformedCiphertext
+					}
+				}
 			})?;
 			let ciphertext: Ciphertext =
 				ciphertext.try_into().map_err(|_| Error::<T>::CiphertextTooLong)?;
@@ -867,6 +876,7 @@ pub mod pallet {
 				period: record.period,
 				kind: record.kind,
 				rating: record.rating,
+				schema_version: record.schema_version,
 				commitment: record.commitment,
 				current: record.status == RecordStatus::Current,
 			})
@@ -923,9 +933,9 @@ fn synthetic_record<T: Config>(
 		let preimage = [&i.to_le_bytes()[..], &k.to_le_bytes(), &part.to_le_bytes()].concat();
 		BlakeTwo256::hash(&preimage).0
 	};
-	let len = privacy::MAX_SEALED_RECORD_LEN as usize;
+	let len = privacy::sealed_record_len(RecordKind::VatReturn);
 	let body: alloc::vec::Vec<u8> = (0..len.div_ceil(32) as u32).flat_map(seed).collect();
-	let ciphertext = privacy::unopenable_sealed_record(len, &body);
+	let ciphertext = privacy::unopenable_sealed_record(RecordKind::VatReturn, &body);
 	let year = FIRST_YEAR.saturating_add((k / 12).min(u32::from(u16::MAX)) as u16);
 	TaxRecord {
 		enterprise,

@@ -1,7 +1,7 @@
 use crate::{mock::*, *};
 use banktax_primitives::{
 	privacy::{
-		seal_record, Field, FieldKey, RecordHeader, SealedRecord, MAX_SEALED_RECORD_LEN,
+		self, seal_record, Field, FieldKey, RecordHeader, SealedRecord, MAX_SEALED_RECORD_LEN,
 		SCHEMA_VERSION,
 	},
 	EnterpriseInspect, Page, Period, Rating, RecordId, RecordInspect, RecordKind, Uscc,
@@ -44,13 +44,16 @@ fn sealed(period: Period, kind: RecordKind, seed: u8) -> SealedRecord {
 		kind,
 		rating: rating_for(kind),
 	};
-	let fields = vec![Field { key: FieldKey::TaxPaid, value: TAX_PAID + seed as u128 }];
-	let fields = if kind == RecordKind::AnnualSummary {
-		[fields, vec![Field { key: FieldKey::Revenue, value: REVENUE }]].concat()
-	} else {
-		fields
-	};
-	let record = banktax_primitives::privacy::TaxRecord::new(header, fields).expect("canonical");
+	let fields = FieldKey::catalogue(kind).iter().map(|&key| {
+		let value = match key {
+			FieldKey::TaxPaid => TAX_PAID + seed as u128,
+			FieldKey::Revenue => REVENUE,
+			_ => 0,
+		};
+		Field { key, value }
+	});
+	let record =
+		banktax_primitives::privacy::TaxRecord::new(header, fields.collect()).expect("canonical");
 	seal_record(record, &mut ChaCha20Rng::from_seed([seed; 32])).expect("seals")
 }
 
@@ -366,10 +369,37 @@ fn attestation_refuses_bad_input_without_changing_state() {
 			a.ciphertext.truncate(banktax_primitives::privacy::MIN_SEALED_RECORD_LEN as usize - 1)
 		});
 		assert_noop!(try_attest(TAX_AUTHORITY, CODE, short), Error::<Test>::MalformedCiphertext);
-		let unknown_format = with(|a| a.ciphertext[0] = 2);
+		let unknown_format = with(|a| a.ciphertext[0] = SCHEMA_VERSION as u8 + 1);
 		assert_noop!(
 			try_attest(TAX_AUTHORITY, CODE, unknown_format),
 			Error::<Test>::MalformedCiphertext
+		);
+		let first_format = with(|a| a.ciphertext[0] = privacy::FORMAT_V1);
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, first_format),
+			Error::<Test>::MalformedCiphertext
+		);
+		// Every sealed record of a kind has one length: a padded or cut one is refused.
+		let longer = with(|a| a.ciphertext.push(0));
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, longer),
+			Error::<Test>::CiphertextLengthNotOfKind
+		);
+		let (_, _, mut of_a_summary) = summary(2025, 1);
+		of_a_summary.rating = None;
+		let (period, kind, _) = vat(1, 1);
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, (period, kind, of_a_summary)),
+			Error::<Test>::CiphertextLengthNotOfKind
+		);
+		// The first format is read still, but no longer attested.
+		let first_schema = with(|a| {
+			a.schema_version = privacy::SCHEMA_V1;
+			a.ciphertext = privacy::unopenable_v1(300, &[]);
+		});
+		assert_noop!(
+			try_attest(TAX_AUTHORITY, CODE, first_schema),
+			Error::<Test>::UnsupportedSchemaVersion
 		);
 		let future_schema = with(|a| a.schema_version = SCHEMA_VERSION + 1);
 		assert_noop!(
@@ -810,7 +840,7 @@ fn genesis_can_fill_the_register_with_generated_enterprises() {
 			assert_eq!(records.len(), MAX_RECORDS as usize);
 			let (_, first) = &records[0];
 			assert_eq!(first.period, Period::Month { year: 2015, month: 1 });
-			assert_eq!(first.ciphertext.len(), MAX_SEALED_RECORD_LEN as usize);
+			assert_eq!(first.ciphertext.len(), privacy::sealed_record_len(RecordKind::VatReturn));
 			assert_eq!(first.ciphertext[0], banktax_primitives::privacy::FORMAT_VERSION);
 		}
 		assert_eq!(NextRecordId::<Test>::get(), 3 * RecordId::from(MAX_RECORDS));

@@ -19,9 +19,9 @@ pub trait WeightInfo {
 	fn register_enterprise(c: u32, ) -> Weight;
 	fn set_controllers(o: u32, n: u32, ) -> Weight;
 	fn deregister_enterprise(c: u32, ) -> Weight;
-	fn attest_record(l: u32, ) -> Weight;
+	fn attest_record() -> Weight;
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight;
-	fn amend_record(l: u32, ) -> Weight;
+	fn amend_record() -> Weight;
 	fn revoke_record() -> Weight;
 	fn transfer_enterprise() -> Weight;
 }
@@ -124,14 +124,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TaxRecords::RecordsOf` (r:0 w:1)
 	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[42, 1024]`.
-	fn attest_record(l: u32, ) -> Weight {
+	fn attest_record() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
 		// Minimum execution time: 54_991_000 picoseconds.
 		Weight::from_parts(60_385_720, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(4_626, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -190,14 +189,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TaxRecords::RecordsOf` (r:0 w:1)
 	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[42, 1024]`.
-	fn amend_record(l: u32, ) -> Weight {
+	fn amend_record() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2363`
 		//  Estimated: `4653`
 		// Minimum execution time: 62_563_000 picoseconds.
 		Weight::from_parts(71_675_380, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(2_364, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -273,10 +271,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
-	fn attest_record(l: u32, ) -> Weight {
+	fn attest_record() -> Weight {
 		Weight::from_parts(60_385_720, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(4_626, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
@@ -295,10 +292,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2538).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
-	fn amend_record(l: u32, ) -> Weight {
+	fn amend_record() -> Weight {
 		Weight::from_parts(71_675_380, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
-			.saturating_add(Weight::from_parts(2_364, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}

@@ -470,7 +470,7 @@ fn attest(
 ) -> Result<banktax_primitives::RecordId, frame_benchmarking::BenchmarkError> {
 	use banktax_primitives::privacy::{unopenable_sealed_record, SCHEMA_VERSION};
 	let id = pallet_tax_records::NextRecordId::<Runtime>::get();
-	let ciphertext = unopenable_sealed_record(128, &[]);
+	let ciphertext = unopenable_sealed_record(kind, &[]);
 	pallet_tax_records::Pallet::<Runtime>::attest_record(
 		RuntimeOrigin::signed(first_active(banktax_primitives::Role::TaxAuthority)),
 		*enterprise.as_bytes(),

@@ -21,22 +21,27 @@
 //! `vectors/privacy-v1.txt` pin them.
 
 mod commitment;
+pub mod pedersen;
 mod schema;
 pub mod seal;
 
 pub use commitment::{
-	commitment, disclose, leaf, verify_disclosure, DisclosureProof, Hash, ProofPath, Salt,
-	MAX_PROOF_DEPTH,
+	commitment, disclose, leaf, point_commitment, point_leaf, verify_disclosure, DisclosureProof,
+	Hash, ProofPath, Salt, MAX_PROOF_DEPTH,
 };
+pub use pedersen::{Blinding, Point, RecordSeed};
 pub use schema::{
-	Field, FieldKey, RecordHeader, SchemaError, TaxRecord, MAX_FIELDS, MAX_SCORE, SCHEMA_VERSION,
+	Field, FieldKey, RecordHeader, SchemaError, TaxRecord, FIGURE_BITS, MAX_FIELDS, MAX_SCORE,
+	SCHEMA_V1, SCHEMA_VERSION,
 };
 pub use seal::{
-	check_disclosed, check_envelope_form, check_sealed_record_form, open_envelope, open_record,
-	seal_envelope, seal_record, unopenable_envelope, unopenable_sealed_record, DataKey,
-	DisclosedField, EncryptionPublicKey, EncryptionSecret, EnvelopeContent, FormError, Opening,
-	PrivacyError, SealedRecord, FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN,
-	MIN_ENVELOPE_LEN, MIN_SEALED_RECORD_LEN,
+	check_disclosed, check_envelope_form, check_sealed_record_form, envelope_content_len,
+	envelope_len, open_envelope, open_record, opening_len, seal_envelope, seal_record,
+	sealed_record_len, unopenable_envelope, unopenable_sealed_record, unopenable_v1, DataKey,
+	DisclosedField, Disclosure, EncryptionPublicKey, EncryptionSecret, EnvelopeContent,
+	FieldOpening, FormError, Opening, PrivacyError, RecordSecret, SealedRecord, FORMAT_V1,
+	FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN, MIN_ENVELOPE_LEN,
+	MIN_SEALED_RECORD_LEN,
 };
 
 use blake2::{digest::consts::U32, Blake2b, Digest};
@@ -52,3 +57,5 @@ fn blake2_256(parts: &[&[u8]]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;

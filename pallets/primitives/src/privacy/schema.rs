@@ -1,17 +1,31 @@
-//! The canonical tax record (schema version 1) and its encoding.
+//! The canonical tax record and its field catalogue.
 //!
-//! A record is its public header (enterprise, period, kind, rating) and a list of figures. Its
-//! canonical encoding is the SCALE encoding of [`TaxRecord`] with the fields in ascending key
-//! order, each key at most once: two parties who hold the same figures always produce the same
-//! bytes, so commitments made by one are checked by the other.
+//! A record is its public header (enterprise, period, kind, rating) and a list of figures, in
+//! ascending key order, each key at most once: two parties who hold the same figures always
+//! produce the same bytes, so commitments made by one are checked by the other.
+//!
+//! - **Schema version 1** records carry any non-empty subset of their kind's figures, of any
+//!   size. Their sealed length therefore tells magnitudes apart; they stay readable, but the
+//!   chain takes no new ones.
+//! - **Schema version 2** records carry every figure of their kind's [catalogue], each below
+//!   2^[`FIGURE_BITS`], so every record of a kind seals to the same length and every figure
+//!   can be committed as a Pedersen commitment that range proofs never wrap.
+//!
+//! [catalogue]: FieldKey::catalogue
 
 use crate::{Period, Rating, RecordKind, Uscc};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
-/// The record schema this codec writes and reads.
-pub const SCHEMA_VERSION: u16 = 1;
+/// The record schema new records follow (and the chain takes).
+pub const SCHEMA_VERSION: u16 = 2;
+
+/// The first record schema: still read and verified, no longer attested.
+pub const SCHEMA_V1: u16 = 1;
+
+/// Every figure of a version-2 record is below 2^`FIGURE_BITS` (fen or a count).
+pub const FIGURE_BITS: u32 = 64;
 
 /// Most figures one record carries.
 pub const MAX_FIELDS: u32 = 16;
@@ -69,25 +83,33 @@ pub enum FieldKey {
 }
 
 impl FieldKey {
-	/// Whether a record of `kind` may carry this figure.
-	pub fn belongs_to(&self, kind: RecordKind) -> bool {
+	/// The figures a record of `kind` carries, in canonical (ascending key) order: all of them
+	/// in a version-2 record, some of them in a version-1 record.
+	pub fn catalogue(kind: RecordKind) -> &'static [FieldKey] {
 		use FieldKey::*;
 		match kind {
-			RecordKind::VatReturn => matches!(
-				self,
-				TaxableSales | OutputTax | InputTax | TaxPayable | TaxPaid | InvoicesIssued
-			),
-			RecordKind::IncomeTaxReturn => {
-				matches!(self, Revenue | TaxableIncome | TaxPayable | TaxPaid)
+			RecordKind::VatReturn => {
+				&[TaxableSales, OutputTax, InputTax, TaxPayable, TaxPaid, InvoicesIssued]
 			}
-			RecordKind::PaymentCertificate => matches!(self, TaxPaid),
-			RecordKind::FilingCompliance => {
-				matches!(self, FilingsDue | FilingsOnTime | Arrears | Penalties)
+			RecordKind::IncomeTaxReturn => &[TaxPayable, TaxPaid, Revenue, TaxableIncome],
+			RecordKind::PaymentCertificate => &[TaxPaid],
+			RecordKind::FilingCompliance => &[FilingsDue, FilingsOnTime, Arrears, Penalties],
+			RecordKind::AnnualSummary => {
+				&[TaxPayable, TaxPaid, Revenue, InvoicesIssued, Arrears, Penalties, CreditScore]
 			}
-			RecordKind::AnnualSummary => matches!(
-				self,
-				Revenue | TaxPaid | TaxPayable | InvoicesIssued | Arrears | Penalties | CreditScore
-			),
+		}
+	}
+
+	/// Whether a record of `kind` may carry this figure.
+	pub fn belongs_to(&self, kind: RecordKind) -> bool {
+		Self::catalogue(kind).contains(self)
+	}
+
+	/// The largest value the figure may take in a version-2 record.
+	pub fn max_value(&self) -> u64 {
+		match self {
+			FieldKey::CreditScore => MAX_SCORE as u64,
+			_ => u64::MAX,
 		}
 	}
 }
@@ -115,7 +137,7 @@ pub struct Field {
 }
 
 /// The part of a record that is public on the chain.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct RecordHeader {
 	/// The schema version the record follows.
 	pub schema_version: u16,
@@ -138,10 +160,10 @@ pub struct TaxRecord {
 	pub fields: Vec<Field>,
 }
 
-/// Why a record is not canonical under schema version 1.
+/// Why a record is not canonical under its schema version.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SchemaError {
-	/// The header names another schema version.
+	/// The header names a schema version this codec does not know.
 	UnsupportedVersion,
 	/// The period does not exist (year out of range, quarter or month out of bounds).
 	InvalidPeriod,
@@ -157,6 +179,10 @@ pub enum SchemaError {
 	FieldNotInKind(FieldKey),
 	/// A credit score above [`MAX_SCORE`].
 	ScoreOutOfRange,
+	/// A version-2 record lacks this figure of its kind's catalogue.
+	FieldMissing(FieldKey),
+	/// A version-2 figure at or above 2^[`FIGURE_BITS`].
+	ValueOutOfRange(FieldKey),
 }
 
 impl TaxRecord {
@@ -168,9 +194,12 @@ impl TaxRecord {
 		Ok(record)
 	}
 
-	/// Checks that the record is canonical under [`SCHEMA_VERSION`].
+	/// Checks that the record is canonical under its header's schema version.
 	pub fn check(&self) -> Result<(), SchemaError> {
 		self.header.check()?;
+		if self.header.schema_version == SCHEMA_VERSION {
+			self.check_complete()?;
+		}
 		let count = self.fields.len();
 		if count == 0 || count > MAX_FIELDS as usize {
 			return Err(SchemaError::FieldCount);
@@ -189,6 +218,31 @@ impl TaxRecord {
 		Ok(())
 	}
 
+	/// Version 2: every figure of the kind's catalogue, each within its range.
+	fn check_complete(&self) -> Result<(), SchemaError> {
+		let catalogue = FieldKey::catalogue(self.header.kind);
+		if let Some(missing) = catalogue.iter().find(|key| self.value(**key).is_none()) {
+			return Err(SchemaError::FieldMissing(*missing));
+		}
+		match self.fields.iter().find(|field| field.value > u128::from(field.key.max_value())) {
+			Some(field) if field.key == FieldKey::CreditScore => Err(SchemaError::ScoreOutOfRange),
+			Some(field) => Err(SchemaError::ValueOutOfRange(field.key)),
+			None => Ok(()),
+		}
+	}
+
+	/// The figures as a version-2 record holds them, in catalogue order; `None` unless the
+	/// record is a canonical version-2 record.
+	pub fn figures(&self) -> Option<Vec<(FieldKey, u64)>> {
+		if self.header.schema_version != SCHEMA_VERSION || self.check().is_err() {
+			return None;
+		}
+		self.fields
+			.iter()
+			.map(|field| Some((field.key, u64::try_from(field.value).ok()?)))
+			.collect()
+	}
+
 	/// The value of one figure, if the record carries it.
 	pub fn value(&self, key: FieldKey) -> Option<u128> {
 		self.fields.iter().find(|field| field.key == key).map(|field| field.value)
@@ -198,7 +252,7 @@ impl TaxRecord {
 impl RecordHeader {
 	/// Checks the header on its own: version, period, kind and rating agree.
 	pub fn check(&self) -> Result<(), SchemaError> {
-		if self.schema_version != SCHEMA_VERSION {
+		if ![SCHEMA_V1, SCHEMA_VERSION].contains(&self.schema_version) {
 			return Err(SchemaError::UnsupportedVersion);
 		}
 		if !self.period.is_valid() {
@@ -220,7 +274,7 @@ mod tests {
 
 	fn header(kind: RecordKind, period: Period, rating: Option<Rating>) -> RecordHeader {
 		let enterprise = Uscc::parse(b"91350100M000100Y43").expect("a real code");
-		RecordHeader { schema_version: SCHEMA_VERSION, enterprise, period, kind, rating }
+		RecordHeader { schema_version: SCHEMA_V1, enterprise, period, kind, rating }
 	}
 
 	fn vat() -> RecordHeader {
@@ -268,7 +322,7 @@ mod tests {
 	#[test]
 	fn headers_must_agree_with_themselves() {
 		let mut wrong_version = vat();
-		wrong_version.schema_version = 2;
+		wrong_version.schema_version = SCHEMA_VERSION + 1;
 		assert_eq!(wrong_version.check(), Err(SchemaError::UnsupportedVersion));
 		let bad_month =
 			header(RecordKind::VatReturn, Period::Month { year: 2025, month: 13 }, None);
@@ -280,5 +334,51 @@ mod tests {
 		let rated_vat =
 			header(RecordKind::VatReturn, Period::Month { year: 2025, month: 1 }, Some(Rating::A));
 		assert_eq!(rated_vat.check(), Err(SchemaError::RatingMismatch));
+	}
+
+	fn complete(kind: RecordKind, period: Period, rating: Option<Rating>) -> TaxRecord {
+		let header =
+			RecordHeader { schema_version: SCHEMA_VERSION, ..header(kind, period, rating) };
+		let fields = FieldKey::catalogue(kind).iter().map(|&key| Field { key, value: 0 });
+		TaxRecord::new(header, fields.collect()).expect("complete")
+	}
+
+	#[test]
+	fn catalogues_are_in_canonical_order_and_agree_with_belongs_to() {
+		let kinds = [
+			RecordKind::VatReturn,
+			RecordKind::IncomeTaxReturn,
+			RecordKind::PaymentCertificate,
+			RecordKind::FilingCompliance,
+			RecordKind::AnnualSummary,
+		];
+		for kind in kinds {
+			let catalogue = FieldKey::catalogue(kind);
+			assert!(catalogue.windows(2).all(|pair| pair[0] < pair[1]), "{kind:?}");
+			assert!(catalogue.len() <= MAX_FIELDS as usize);
+		}
+		assert!(FieldKey::Revenue.belongs_to(RecordKind::AnnualSummary));
+		assert!(!FieldKey::OutputTax.belongs_to(RecordKind::AnnualSummary));
+	}
+
+	#[test]
+	fn version_two_records_carry_every_figure_of_their_kind_within_range() {
+		let year = Period::Year(2025);
+		let summary = complete(RecordKind::AnnualSummary, year, Some(Rating::A));
+		assert_eq!(summary.figures().map(|f| f.len()), Some(7));
+		let mut partial = summary.clone();
+		partial.fields.retain(|field| field.key != FieldKey::Arrears);
+		assert_eq!(partial.check(), Err(SchemaError::FieldMissing(FieldKey::Arrears)));
+		assert_eq!(partial.figures(), None);
+		let mut huge = summary.clone();
+		huge.fields[2].value = 1 << FIGURE_BITS;
+		assert_eq!(huge.check(), Err(SchemaError::ValueOutOfRange(FieldKey::Revenue)));
+		huge.fields[2].value = u128::from(u64::MAX);
+		assert_eq!(huge.check(), Ok(()));
+		let mut score = summary;
+		score.fields[6].value = MAX_SCORE + 1;
+		assert_eq!(score.check(), Err(SchemaError::ScoreOutOfRange));
+		let v1 = TaxRecord::new(vat(), vec![Field { key: FieldKey::TaxPaid, value: 1 << 70 }]);
+		assert!(v1.is_ok(), "version 1 keeps its looser rules for records attested before");
 	}
 }

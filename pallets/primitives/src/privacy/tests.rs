@@ -11,9 +11,10 @@ fn enterprise() -> Uscc {
 	Uscc::parse(b"91350100M000100Y43").expect("a real code")
 }
 
+/// Version-1 records: what the chain holds from before version 2, still to be read.
 fn summary_header() -> RecordHeader {
 	RecordHeader {
-		schema_version: SCHEMA_VERSION,
+		schema_version: SCHEMA_V1,
 		enterprise: enterprise(),
 		period: Period::Year(2025),
 		kind: RecordKind::AnnualSummary,
@@ -52,6 +53,14 @@ fn vat_return(count: usize) -> TaxRecord {
 	};
 	let fields = keys.iter().take(count).zip(1u128..).map(|(&key, value)| Field { key, value });
 	TaxRecord::new(header, fields.collect()).expect("canonical")
+}
+
+/// The version-1 disclosure of one field.
+fn v1_field(opening: &Opening, key: FieldKey) -> DisclosedField {
+	match opening.disclose(&[key]) {
+		Ok(Disclosure::V1(mut fields)) if fields.len() == 1 => fields.remove(0),
+		other => panic!("one version-1 field, not {other:?}"),
+	}
 }
 
 fn bob() -> EncryptionSecret {
@@ -125,7 +134,7 @@ fn every_field_of_every_tree_shape_discloses_and_verifies() {
 		let record = vat_return(count);
 		let sealed = seal_record(record.clone(), &mut rng(count as u8)).expect("seals");
 		for (index, field) in record.fields.iter().enumerate() {
-			let disclosed = sealed.opening.disclose(field.key).expect("present");
+			let disclosed = v1_field(&sealed.opening, field.key);
 			assert_eq!(disclosed.proof.index as usize, index);
 			assert!(verify_disclosure(&sealed.commitment, &record.header, field, &disclosed.proof));
 
@@ -178,8 +187,9 @@ fn the_largest_record_fits_the_chain_bounds() {
 		.collect();
 	let envelope = seal_envelope(
 		&bob().public(),
+		&sealed.header,
 		&sealed.commitment,
-		&EnvelopeContent::Fields(widest),
+		&EnvelopeContent::Fields(Disclosure::V1(widest)),
 		&mut rng(6),
 	)
 	.expect("fits");
@@ -191,7 +201,8 @@ fn an_envelope_opens_for_its_recipient_only() {
 	let sealed = seal_record(summary(), &mut rng(7)).expect("seals");
 	let content = EnvelopeContent::DataKey(sealed.data_key.clone());
 	let envelope =
-		seal_envelope(&bob().public(), &sealed.commitment, &content, &mut rng(8)).expect("seals");
+		seal_envelope(&bob().public(), &sealed.header, &sealed.commitment, &content, &mut rng(8))
+			.expect("seals");
 	let opened =
 		open_envelope(&bob(), &sealed.commitment, &sealed.header, &envelope).expect("opens");
 	assert_eq!(opened, content);
@@ -224,33 +235,34 @@ fn an_envelope_opens_for_its_recipient_only() {
 #[test]
 fn a_fields_envelope_carries_only_the_chosen_fields_and_they_verify() {
 	let sealed = seal_record(summary(), &mut rng(9)).expect("seals");
-	let chosen: Vec<DisclosedField> = [FieldKey::TaxPaid, FieldKey::CreditScore]
-		.iter()
-		.map(|&key| sealed.opening.disclose(key).expect("present"))
-		.collect();
+	let chosen =
+		sealed.opening.disclose(&[FieldKey::TaxPaid, FieldKey::CreditScore]).expect("present");
 	let content = EnvelopeContent::Fields(chosen.clone());
 	let envelope =
-		seal_envelope(&bob().public(), &sealed.commitment, &content, &mut rng(10)).expect("seals");
+		seal_envelope(&bob().public(), &sealed.header, &sealed.commitment, &content, &mut rng(10))
+			.expect("seals");
 	let EnvelopeContent::Fields(fields) =
 		open_envelope(&bob(), &sealed.commitment, &sealed.header, &envelope).expect("opens")
 	else {
 		panic!("fields")
 	};
+	let fields = fields.fields();
 	assert_eq!(
-		fields.iter().map(|f| f.field.key).collect::<Vec<_>>(),
+		fields.iter().map(|f| f.key).collect::<Vec<_>>(),
 		[FieldKey::TaxPaid, FieldKey::CreditScore]
 	);
-	assert_eq!(fields.first().map(|f| f.field.value), Some(98_765_432));
+	assert_eq!(fields.first().map(|f| f.value), Some(98_765_432));
 
 	// A field the sealer changed before wrapping does not verify, even in a valid envelope.
-	let mut forged = chosen;
+	let Disclosure::V1(mut forged) = chosen else { panic!("a version-1 disclosure") };
 	if let Some(first) = forged.first_mut() {
 		first.field.value += 1;
 	}
 	let envelope = seal_envelope(
 		&bob().public(),
+		&sealed.header,
 		&sealed.commitment,
-		&EnvelopeContent::Fields(forged),
+		&EnvelopeContent::Fields(Disclosure::V1(forged)),
 		&mut rng(11),
 	)
 	.expect("seals");
@@ -265,7 +277,7 @@ fn no_envelope_for_a_low_order_key() {
 	let sealed = seal_record(summary(), &mut rng(12)).expect("seals");
 	let content = EnvelopeContent::DataKey(sealed.data_key.clone());
 	assert_eq!(
-		seal_envelope(&[0; 32], &sealed.commitment, &content, &mut rng(13)),
+		seal_envelope(&[0; 32], &sealed.header, &sealed.commitment, &content, &mut rng(13)),
 		Err(PrivacyError::WeakKey)
 	);
 }
@@ -314,22 +326,25 @@ fn make_vectors() -> Vec<(&'static str, Vec<u8>)> {
 	let recipient = bob().public();
 	let key_envelope = seal_envelope(
 		&recipient,
+		&sealed.header,
 		&sealed.commitment,
 		&EnvelopeContent::DataKey(sealed.data_key.clone()),
 		&mut rng,
 	)
 	.expect("seals");
-	let paid = sealed.opening.disclose(FieldKey::TaxPaid).expect("present");
+	let paid = sealed.opening.disclose(&[FieldKey::TaxPaid]).expect("present");
 	let fields_envelope = seal_envelope(
 		&recipient,
+		&sealed.header,
 		&sealed.commitment,
-		&EnvelopeContent::Fields(vec![paid]),
+		&EnvelopeContent::Fields(paid),
 		&mut rng,
 	)
 	.expect("seals");
+	let RecordSecret::Salts(salts) = &sealed.opening.secret else { panic!("salts") };
 	vec![
 		("record", sealed.opening.record.encode()),
-		("salts", sealed.opening.salts.concat()),
+		("salts", salts.concat()),
 		("commitment", sealed.commitment.to_vec()),
 		("data_key", sealed.data_key.0.to_vec()),
 		("ciphertext", sealed.ciphertext),
@@ -375,7 +390,12 @@ fn the_test_vectors_open_independently() {
 	let key = DataKey(vector("data_key").try_into().expect("32 bytes"));
 	let opened = open_record(&vector("ciphertext"), &key, &commitment).expect("opens");
 	assert_eq!(opened.record, record);
-	assert_eq!(opened.salts.concat(), vector("salts"));
+	assert_eq!(
+		opened.secret,
+		RecordSecret::Salts(
+			vector("salts").chunks(32).map(|s| s.try_into().expect("32")).collect()
+		)
+	);
 
 	let suri = String::from_utf8(vector("recipient_suri")).expect("text");
 	let secret = EncryptionSecret::development(&suri);
@@ -386,8 +406,5 @@ fn the_test_vectors_open_independently() {
 	let content = open_envelope(&secret, &commitment, &record.header, &vector("envelope_tax_paid"))
 		.expect("opens");
 	let EnvelopeContent::Fields(fields) = content else { panic!("fields") };
-	assert_eq!(
-		fields.iter().map(|f| f.field).collect::<Vec<_>>(),
-		[Field { key: FieldKey::TaxPaid, value: 98_765_432 }]
-	);
+	assert_eq!(fields.fields(), [Field { key: FieldKey::TaxPaid, value: 98_765_432 }]);
 }
