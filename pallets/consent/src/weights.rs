@@ -59,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1308`
 		//  Estimated: `3985`
-		// Minimum execution time: 77_354_000 picoseconds.
-		Weight::from_parts(84_605_000, 0)
+		// Minimum execution time: 76_964_000 picoseconds.
+		Weight::from_parts(80_720_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -86,10 +86,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `869 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 63_003_000 picoseconds.
-		Weight::from_parts(28_757_516, 0)
+		// Minimum execution time: 61_221_000 picoseconds.
+		Weight::from_parts(66_299_833, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_177_989, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(4_407_979, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -115,10 +115,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `738 + e * (51 ±0)`
 		//  Estimated: `7914 + e * (6670 ±1)`
-		// Minimum execution time: 56_083_000 picoseconds.
-		Weight::from_parts(110_136_193, 0)
+		// Minimum execution time: 55_532_000 picoseconds.
+		Weight::from_parts(59_118_499, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(4_882_434, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(4_414_048, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -135,13 +135,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Envelopes` (r:1 w:1)
 	/// Proof: `Consent::Envelopes` (`max_values`: None, `max_size`: Some(4198), added: 6673, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[50, 4096]`.
 	fn deliver_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1786`
+		//  Measured:  `1814`
 		//  Estimated: `7663`
-		// Minimum execution time: 60_710_000 picoseconds.
-		Weight::from_parts(67_549_849, 0)
+		// Minimum execution time: 59_268_000 picoseconds.
+		Weight::from_parts(63_504_000, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -156,10 +155,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BankTallies` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1543`
+		//  Measured:  `1571`
 		//  Estimated: `4653`
-		// Minimum execution time: 42_202_000 picoseconds.
-		Weight::from_parts(47_570_000, 0)
+		// Minimum execution time: 42_182_000 picoseconds.
+		Weight::from_parts(45_207_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -185,12 +184,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `408 + c * (367 ±0) + e * (51 ±0)`
-		//  Estimated: `3741 + c * (6708 ±0) + e * (6633 ±5)`
-		// Minimum execution time: 817_751_000 picoseconds.
-		Weight::from_parts(30_106_370, 0)
+		//  Estimated: `3741 + c * (6708 ±104) + e * (6633 ±5)`
+		// Minimum execution time: 819_514_000 picoseconds.
+		Weight::from_parts(823_129_000, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(53_229_309, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(4_312_049, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(20_273_743, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_125_163, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
@@ -213,10 +212,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `588 + n * (73 ±0)`
 		//  Estimated: `3636 + n * (2688 ±2)`
-		// Minimum execution time: 33_049_000 picoseconds.
-		Weight::from_parts(15_569_628, 0)
+		// Minimum execution time: 33_469_000 picoseconds.
+		Weight::from_parts(16_804_191, 0)
 			.saturating_add(Weight::from_parts(0, 3636))
-			.saturating_add(Weight::from_parts(19_210_536, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(19_577_915, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -231,8 +230,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_736_000 picoseconds.
-		Weight::from_parts(11_747_000, 0)
+		// Minimum execution time: 10_996_000 picoseconds.
+		Weight::from_parts(12_038_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -242,15 +241,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(84_605_000, 0)
+		Weight::from_parts(80_720_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(9))
 	}
 	fn withdraw_consent(e: u32, ) -> Weight {
-		Weight::from_parts(28_757_516, 0)
+		Weight::from_parts(66_299_833, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(5_177_989, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(4_407_979, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
@@ -258,9 +257,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn give_up_consent(e: u32, ) -> Weight {
-		Weight::from_parts(110_136_193, 0)
+		Weight::from_parts(59_118_499, 0)
 			.saturating_add(Weight::from_parts(0, 7914))
-			.saturating_add(Weight::from_parts(4_882_434, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(4_414_048, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
@@ -268,22 +267,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6670).saturating_mul(e.into()))
 	}
 	fn deliver_envelope() -> Weight {
-		Weight::from_parts(67_549_849, 0)
+		Weight::from_parts(63_504_000, 0)
 			.saturating_add(Weight::from_parts(0, 7663))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(47_570_000, 0)
+		Weight::from_parts(45_207_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn expire_consents(c: u32, e: u32, ) -> Weight {
-		Weight::from_parts(30_106_370, 0)
+		Weight::from_parts(823_129_000, 0)
 			.saturating_add(Weight::from_parts(0, 3741))
-			.saturating_add(Weight::from_parts(53_229_309, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(4_312_049, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(20_273_743, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_125_163, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
@@ -294,9 +293,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6633).saturating_mul(e.into()))
 	}
 	fn end_consents_of(n: u32, ) -> Weight {
-		Weight::from_parts(15_569_628, 0)
+		Weight::from_parts(16_804_191, 0)
 			.saturating_add(Weight::from_parts(0, 3636))
-			.saturating_add(Weight::from_parts(19_210_536, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(19_577_915, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -304,7 +303,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2688).saturating_mul(n.into()))
 	}
 	fn expire_nothing() -> Weight {
-		Weight::from_parts(11_747_000, 0)
+		Weight::from_parts(12_038_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))

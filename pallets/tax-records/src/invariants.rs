@@ -5,12 +5,13 @@ use crate::{
 	Config, ControllerOf, CurrentRecords, Enterprises, Pallet, Ratings, RecordStatus, Records,
 	RecordsOf,
 };
-use banktax_primitives::index_key;
+use banktax_primitives::{index_key, privacy::check_sealed_record_form};
 use frame_support::{ensure, traits::Get};
 use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
-	/// Every record is in its enterprise's index and nothing else is; each enterprise's record
+	/// Every record is in its enterprise's index and nothing else is, and its sealed bytes have
+	/// the form (and, in format 2, the one length) of its format and kind; each enterprise's record
 	/// count is its current records, within its cap; the current records and ratings name
 	/// current records of their enterprise, period and kind; each controller acts for an
 	/// enterprise that lists it.
@@ -22,6 +23,9 @@ impl<T: Config> Pallet<T> {
 				RecordsOf::<T>::contains_key(record.enterprise, index_key(id)),
 				"a record is missing from its enterprise's index"
 			);
+			let form =
+				check_sealed_record_form(&record.ciphertext, record.schema_version, record.kind);
+			ensure!(form.is_ok(), "a sealed record is not of its format's form and length");
 		}
 		ensure!(
 			RecordsOf::<T>::iter_keys().count() == records,

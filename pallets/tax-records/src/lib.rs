@@ -98,6 +98,11 @@ pub mod pallet {
 
 	/// Version 1: an enterprise's `record_count` counts its current records only. Version 2:
 	/// [`RecordsOf`] keeps record numbers in order.
+	///
+	/// Record format 2 (fixed lengths, Pedersen commitments) changes no stored type: a record
+	/// keeps its `schema_version` and a ciphertext under the same bound, and records of format
+	/// 1 are left as they are and read as format 1. So the storage version stays 2 and no
+	/// migration runs; the chain only takes no new records of format 1.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]

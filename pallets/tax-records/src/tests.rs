@@ -453,6 +453,38 @@ fn the_same_record_twice_is_refused_and_records_per_enterprise_are_capped() {
 	});
 }
 
+/// Records attested before record format 2 stay as they were: no migration touches them, other
+/// pallets learn their format, and a correction is attested in format 2.
+#[test]
+fn a_record_of_the_first_format_is_kept_as_it_is_and_corrected_in_the_second() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let first = attest(summary(2024, 1));
+		// As a record attested before format 2 is stored: its bytes are any length in bounds.
+		let old_ciphertext = privacy::unopenable_v1(300, &[0x5a]);
+		Records::<Test>::mutate(first, |record| {
+			if let Some(record) = record {
+				record.schema_version = privacy::SCHEMA_V1;
+				record.ciphertext = BoundedVec::truncate_from(old_ciphertext.clone());
+			}
+		});
+		assert_eq!(TaxRecords::do_try_state(), Ok(()));
+		let info = TaxRecords::record(first).expect("kept");
+		assert_eq!((info.schema_version, info.current), (privacy::SCHEMA_V1, true));
+		assert_eq!(
+			Records::<Test>::get(first).map(|r| r.ciphertext.to_vec()),
+			Some(old_ciphertext)
+		);
+
+		let (_, _, correction) = summary(2024, 2);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), first, correction));
+		let second = TaxRecords::current_version(first).expect("amended");
+		let info = TaxRecords::record(second).expect("stored");
+		assert_eq!((info.schema_version, info.current), (SCHEMA_VERSION, true));
+		assert_eq!(TaxRecords::do_try_state(), Ok(()));
+	});
+}
+
 #[test]
 fn amending_adds_a_version_and_supersedes_the_old_one() {
 	new_test_ext().execute_with(|| {

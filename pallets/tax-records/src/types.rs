@@ -171,7 +171,8 @@ pub struct BatchedRecord {
 pub struct SyntheticRegister<AccountId> {
 	/// How many enterprises.
 	pub enterprises: u32,
-	/// How many monthly VAT returns (1 KiB sealed records) each has, from January 2015 on.
+	/// How many monthly VAT returns (as long as sealed records of format 2) each has, from
+	/// January 2015 on.
 	pub records_each: u32,
 	/// The tax authority they are registered and attested by.
 	pub registered_by: AccountId,

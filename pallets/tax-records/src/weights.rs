@@ -46,10 +46,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `816`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 53_569_000 picoseconds.
-		Weight::from_parts(48_557_187, 0)
+		// Minimum execution time: 53_189_000 picoseconds.
+		Weight::from_parts(36_714_552, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(24_259_629, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(19_317_149, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -74,11 +74,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `946 + n * (20 ±0) + o * (77 ±0)`
 		//  Estimated: `3985 + n * (2541 ±0)`
-		// Minimum execution time: 79_538_000 picoseconds.
-		Weight::from_parts(31_325_899, 0)
+		// Minimum execution time: 78_426_000 picoseconds.
+		Weight::from_parts(31_517_491, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(4_177_252, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(21_941_262, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_391_002, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(21_192_863, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -92,18 +92,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Enterprises` (r:1 w:1)
 	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::InForce` (r:1 w:0)
+	/// Proof: `Consent::InForce` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::ControllerOf` (r:0 w:8)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn deregister_enterprise(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `832 + c * (32 ±0)`
+		//  Measured:  `874 + c * (32 ±0)`
 		//  Estimated: `3985`
-		// Minimum execution time: 38_036_000 picoseconds.
-		Weight::from_parts(39_938_946, 0)
+		// Minimum execution time: 42_133_000 picoseconds.
+		Weight::from_parts(42_349_504, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_841_423, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(Weight::from_parts(2_546_608, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
@@ -122,14 +124,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TaxRecords::Records` (r:0 w:1)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::RecordsOf` (r:0 w:1)
-	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[42, 1024]`.
+	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn attest_record() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 54_991_000 picoseconds.
-		Weight::from_parts(60_385_720, 0)
+		// Minimum execution time: 53_319_000 picoseconds.
+		Weight::from_parts(57_104_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -149,7 +150,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TaxRecords::Records` (r:0 w:256)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::RecordsOf` (r:0 w:256)
-	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 128]`.
 	/// The range of component `c` is `[0, 128]`.
 	/// The range of component `r` is `[0, 128]`.
@@ -157,11 +158,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `768 + e * (340 ±0)`
 		//  Estimated: `3985 + c * (2538 ±0) + e * (2811 ±0)`
-		// Minimum execution time: 2_653_139_000 picoseconds.
-		Weight::from_parts(2_682_762_000, 0)
+		// Minimum execution time: 2_487_383_000 picoseconds.
+		Weight::from_parts(2_533_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(24_543_046, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(14_946_544, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(18_962_034, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(8_712_540, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -187,14 +188,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TaxRecords::CurrentRecords` (r:0 w:1)
 	/// Proof: `TaxRecords::CurrentRecords` (`max_values`: None, `max_size`: Some(63), added: 2538, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::RecordsOf` (r:0 w:1)
-	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[42, 1024]`.
+	/// Proof: `TaxRecords::RecordsOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2363`
+		//  Measured:  `1495`
 		//  Estimated: `4653`
-		// Minimum execution time: 62_563_000 picoseconds.
-		Weight::from_parts(71_675_380, 0)
+		// Minimum execution time: 59_218_000 picoseconds.
+		Weight::from_parts(63_163_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -213,10 +213,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TaxRecords::CurrentRecords` (`max_values`: None, `max_size`: Some(63), added: 2538, mode: `MaxEncodedLen`)
 	fn revoke_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2363`
+		//  Measured:  `1495`
 		//  Estimated: `4653`
-		// Minimum execution time: 52_828_000 picoseconds.
-		Weight::from_parts(59_308_000, 0)
+		// Minimum execution time: 50_054_000 picoseconds.
+		Weight::from_parts(53_129_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -231,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 35_703_000 picoseconds.
-		Weight::from_parts(41_551_000, 0)
+		// Minimum execution time: 35_052_000 picoseconds.
+		Weight::from_parts(38_157_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -242,9 +242,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(48_557_187, 0)
+		Weight::from_parts(36_714_552, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(24_259_629, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(19_317_149, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -252,10 +252,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(31_325_899, 0)
+		Weight::from_parts(31_517_491, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(4_177_252, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(21_941_262, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_391_002, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(21_192_863, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -264,24 +264,24 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(39_938_946, 0)
+		Weight::from_parts(42_349_504, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_841_423, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(Weight::from_parts(2_546_608, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	fn attest_record() -> Weight {
-		Weight::from_parts(60_385_720, 0)
+		Weight::from_parts(57_104_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
-		Weight::from_parts(2_682_762_000, 0)
+		Weight::from_parts(2_533_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(24_543_046, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(14_946_544, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(18_962_034, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(8_712_540, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -293,19 +293,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(71_675_380, 0)
+		Weight::from_parts(63_163_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(59_308_000, 0)
+		Weight::from_parts(53_129_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn transfer_enterprise() -> Weight {
-		Weight::from_parts(41_551_000, 0)
+		Weight::from_parts(38_157_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))

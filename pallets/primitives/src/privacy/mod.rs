@@ -1,24 +1,32 @@
 //! The privacy codec: how a tax record is written, committed to, sealed and handed to a reader.
 //!
 //! Everything on the chain is visible to every node, so a tax record's figures never go there
-//! in clear. The tax authority, holding a record:
+//! in clear, and nothing the chain holds may depend on them, not even a length. The tax
+//! authority, holding a record:
 //!
-//! 1. writes it in the canonical schema ([`TaxRecord`], [`SCHEMA_VERSION`]);
-//! 2. salts every field and commits to the record ([`commitment`]): a Merkle root over salted
-//!    per-field hashes, bound to the public header, so one field can later be disclosed with a
-//!    proof ([`DisclosureProof`]) and checked against the chain;
-//! 3. seals the record with its salts under a fresh data key ([`seal_record`], XChaCha20-Poly1305)
-//!    and puts the commitment and ciphertext on chain;
-//! 4. for each reader with consent, wraps the data key, or chosen fields with their proofs, in
-//!    an envelope for the reader's registered X25519 key ([`seal_envelope`]).
+//! 1. writes it in the canonical schema ([`TaxRecord`], [`SCHEMA_VERSION`]): every figure of
+//!    its kind ([`FieldKey::catalogue`]) below 2^64;
+//! 2. commits to each figure as a Pedersen point on Ristretto255 ([`pedersen`]), blinded from
+//!    one secret seed, and to the record as a Merkle root over the points, bound to the public
+//!    header ([`point_commitment`]): the chain keeps only that root, and a figure is later
+//!    disclosed by its opening, checked against its point and the point against the chain;
+//! 3. seals the record with its seed under a fresh data key ([`seal_record`],
+//!    XChaCha20-Poly1305), padded to its kind's one length, and puts the commitment and
+//!    ciphertext on chain;
+//! 4. for each reader with consent, wraps the data key, or chosen figures with their openings,
+//!    in an envelope for the reader's registered X25519 key ([`seal_envelope`]), padded too.
 //!
 //! The reader opens its envelope with its secret key ([`open_envelope`]), then the record
 //! ([`open_record`]), which checks the opened record against the on-chain commitment.
 //!
+//! Records of the first format (salted hashes, lengths that follow the figures) stay readable
+//! and verifiable; the chain takes no new ones.
+//!
 //! Cryptography comes from RustCrypto and dalek: `chacha20poly1305`, `x25519-dalek`, `hkdf` with
-//! `sha2`, `blake2`. Randomness is passed in, so the same code runs in `no_std` and test
-//! vectors are reproducible. Formats are described in [`seal`]; the vectors in
-//! `vectors/privacy-v1.txt` pin them.
+//! `sha2`, `blake2`, `curve25519-dalek` with `bulletproofs`' generators. Randomness is passed
+//! in, so the same code runs in `no_std` and test vectors are reproducible. `docs/record-format.md`
+//! specifies both formats byte by byte; the vectors in `vectors/privacy-v1.txt` and
+//! `vectors/privacy-v2.txt` pin them.
 
 mod commitment;
 pub mod pedersen;

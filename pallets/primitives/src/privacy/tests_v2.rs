@@ -223,6 +223,53 @@ fn state_per_record_is_smaller_in_v2() {
 	}
 }
 
+/// What version 1 leaked: the sealed length of a kind's record ran from one small figure to
+/// every figure at its largest (the table of `docs/record-format.md` §6).
+#[test]
+fn version_one_lengths_ran_with_the_figures() {
+	let v1 = |kind: RecordKind, period: Period, fields: Vec<Field>| {
+		let header = RecordHeader { schema_version: SCHEMA_V1, period, ..header(kind) };
+		let record = TaxRecord::new(header, fields).expect("canonical");
+		seal_record(record, &mut rng(16)).expect("seals").ciphertext.len()
+	};
+	let table = [
+		(RecordKind::VatReturn, (103, 369)),
+		(RecordKind::IncomeTaxReturn, (102, 269)),
+		(RecordKind::PaymentCertificate, (102, 119)),
+		(RecordKind::FilingCompliance, (102, 269)),
+		(RecordKind::AnnualSummary, (103, 404)),
+	];
+	for (kind, (shortest, longest)) in table {
+		let catalogue = FieldKey::catalogue(kind);
+		let short_period = if kind.covers(&Period::Year(2025)) {
+			Period::Year(2025)
+		} else {
+			Period::Month { year: 2025, month: 1 }
+		};
+		let long_period = if kind.covers(&Period::Month { year: 2025, month: 1 }) {
+			Period::Month { year: 2025, month: 1 }
+		} else if kind.covers(&Period::Quarter { year: 2025, quarter: 1 }) {
+			Period::Quarter { year: 2025, quarter: 1 }
+		} else {
+			Period::Year(2025)
+		};
+		let one = vec![Field { key: catalogue[0], value: 1 }];
+		let all = catalogue
+			.iter()
+			.map(|&key| Field {
+				key,
+				value: if key == FieldKey::CreditScore { 100 } else { u128::MAX },
+			})
+			.collect();
+		assert_eq!(
+			(v1(kind, short_period, one), v1(kind, long_period, all)),
+			(shortest, longest),
+			"{kind:?}"
+		);
+		assert!(sealed_record_len(kind) < longest);
+	}
+}
+
 // ---- test vectors ------------------------------------------------------------------------
 
 const VECTORS: &str = include_str!("../../vectors/privacy-v2.txt");
