@@ -28,8 +28,10 @@
 //! specifies both formats byte by byte; the vectors in `vectors/privacy-v1.txt` and
 //! `vectors/privacy-v2.txt` pin them.
 
+pub mod claims;
 mod commitment;
 pub mod pedersen;
+pub mod rules;
 mod schema;
 pub mod seal;
 
@@ -66,4 +68,8 @@ fn blake2_256(parts: &[&[u8]]) -> [u8; 32] {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_rules;
+#[cfg(test)]
 mod tests_v2;
+#[cfg(test)]
+mod vectors;

@@ -1,11 +1,7 @@
+use super::vectors::{hex, rng, VectorFile};
 use super::*;
 use crate::{Period, Rating, RecordKind, Uscc};
 use codec::{Decode, Encode};
-use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
-
-fn rng(seed: u8) -> ChaCha20Rng {
-	ChaCha20Rng::from_seed([seed; 32])
-}
 
 fn enterprise() -> Uscc {
 	Uscc::parse(b"91350100M000100Y43").expect("a real code")
@@ -305,19 +301,10 @@ fn development_keys_are_the_ones_in_the_development_chain_spec() {
 
 // ---- test vectors ------------------------------------------------------------------------
 
-const VECTORS: &str = include_str!("../../vectors/privacy-v1.txt");
-const VECTORS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/privacy-v1.txt");
-
-fn hex(text: &str) -> Vec<u8> {
-	(0..text.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-		.collect()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+const VECTORS: VectorFile = VectorFile {
+	text: include_str!("../../vectors/privacy-v1.txt"),
+	path: concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/privacy-v1.txt"),
+};
 
 /// The vectors as this build of the codec produces them, from a fixed random seed.
 fn make_vectors() -> Vec<(&'static str, Vec<u8>)> {
@@ -356,31 +343,17 @@ fn make_vectors() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn vector(name: &str) -> Vec<u8> {
-	VECTORS
-		.lines()
-		.find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")))
-		.map(hex)
-		.unwrap_or_else(|| panic!("vector {name} missing"))
+	VECTORS.get(name)
 }
 
 #[test]
 fn the_codec_reproduces_its_test_vectors() {
-	let made = make_vectors();
-	if std::env::var_os("BANKTAX_WRITE_VECTORS").is_some() {
-		let mut text = String::from(
-			"# BankTax Chain privacy codec, format version 1: test vectors (hex).\n\
-			 # Made by the privacy tests from ChaCha20Rng seeded with 32 bytes of 0x2a; rewrite only\n\
-			 # when the format changes on purpose: BANKTAX_WRITE_VECTORS=1 cargo test -p banktax-primitives\n",
-		);
-		for (name, bytes) in &made {
-			text.push_str(&format!("{name}: {}\n", to_hex(bytes)));
-		}
-		std::fs::write(VECTORS_PATH, text).expect("vectors written");
-		return;
-	}
-	for (name, bytes) in made {
-		assert_eq!(to_hex(&vector(name)), to_hex(&bytes), "vector {name}");
-	}
+	VECTORS.check_or_write(
+		"# BankTax Chain privacy codec, format version 1: test vectors (hex).\n\
+		 # Made by the privacy tests from ChaCha20Rng seeded with 32 bytes of 0x2a; rewrite only\n\
+		 # when the format changes on purpose: BANKTAX_WRITE_VECTORS=1 cargo test -p banktax-primitives\n",
+		&make_vectors(),
+	);
 }
 
 #[test]

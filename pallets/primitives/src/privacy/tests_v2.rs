@@ -1,10 +1,11 @@
 //! Format version 2: fixed lengths, Pedersen commitments, and vectors another implementation
 //! can reproduce from `docs/record-format.md` alone.
 
+use super::vectors::{rng, VectorFile};
 use super::*;
 use crate::{Period, Rating, RecordKind, Uscc};
 use codec::Encode;
-use rand_chacha::{rand_core::RngCore, rand_core::SeedableRng, ChaCha20Rng};
+use rand_chacha::{rand_core::RngCore, ChaCha20Rng};
 
 const KINDS: [RecordKind; 5] = [
 	RecordKind::VatReturn,
@@ -14,11 +15,7 @@ const KINDS: [RecordKind; 5] = [
 	RecordKind::AnnualSummary,
 ];
 
-fn rng(seed: u8) -> ChaCha20Rng {
-	ChaCha20Rng::from_seed([seed; 32])
-}
-
-fn header(kind: RecordKind) -> RecordHeader {
+pub(super) fn header(kind: RecordKind) -> RecordHeader {
 	let period = match kind {
 		RecordKind::AnnualSummary | RecordKind::IncomeTaxReturn => Period::Year(2025),
 		_ => Period::Month { year: 2025, month: 3 },
@@ -272,30 +269,17 @@ fn version_one_lengths_ran_with_the_figures() {
 
 // ---- test vectors ------------------------------------------------------------------------
 
-const VECTORS: &str = include_str!("../../vectors/privacy-v2.txt");
-const VECTORS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/privacy-v2.txt");
-
-fn hex(text: &str) -> Vec<u8> {
-	(0..text.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-		.collect()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+const VECTORS: VectorFile = VectorFile {
+	text: include_str!("../../vectors/privacy-v2.txt"),
+	path: concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/privacy-v2.txt"),
+};
 
 fn vector(name: &str) -> Vec<u8> {
-	VECTORS
-		.lines()
-		.find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")))
-		.map(hex)
-		.unwrap_or_else(|| panic!("vector {name} missing"))
+	VECTORS.get(name)
 }
 
 fn vector32(name: &str) -> [u8; 32] {
-	vector(name).try_into().expect("32 bytes")
+	VECTORS.get32(name)
 }
 
 /// The next `N` bytes the generator gives, without taking them.
@@ -372,28 +356,18 @@ fn make_vectors() -> Vec<(&'static str, Vec<u8>)> {
 
 #[test]
 fn the_codec_reproduces_its_v2_test_vectors() {
-	let made = make_vectors();
-	if std::env::var_os("BANKTAX_WRITE_VECTORS").is_some() {
-		let mut text = String::from(
-			"# BankTax Chain record format, version 2: test vectors (hex). docs/record-format.md\n\
-			 # explains each line. Made by the privacy tests from ChaCha20Rng seeded with 32 bytes of\n\
-			 # 0x2a; every value drawn from it is listed (seed, data key, nonce, ephemeral secrets), so\n\
-			 # no generator is needed to reproduce them. Rewrite only when the format changes on\n\
-			 # purpose: BANKTAX_WRITE_VECTORS=1 cargo test -p banktax-primitives\n\
-			 # figures (annual summary 2025, rating A, 91350100M000100Y43; fen or counts, in catalogue\n\
-			 # order): taxPayable 98765433, taxPaid 98765432, revenue 1234567891, invoicesIssued 4321,\n\
-			 # arrears 0, penalties 0, creditScore 93. The fields envelope discloses taxPaid and\n\
-			 # creditScore.\n",
-		);
-		for (name, bytes) in &made {
-			text.push_str(&format!("{name}: {}\n", to_hex(bytes)));
-		}
-		std::fs::write(VECTORS_PATH, text).expect("vectors written");
-		return;
-	}
-	for (name, bytes) in made {
-		assert_eq!(to_hex(&vector(name)), to_hex(&bytes), "vector {name}");
-	}
+	VECTORS.check_or_write(
+		"# BankTax Chain record format, version 2: test vectors (hex). docs/record-format.md\n\
+		 # explains each line. Made by the privacy tests from ChaCha20Rng seeded with 32 bytes of\n\
+		 # 0x2a; every value drawn from it is listed (seed, data key, nonce, ephemeral secrets), so\n\
+		 # no generator is needed to reproduce them. Rewrite only when the format changes on\n\
+		 # purpose: BANKTAX_WRITE_VECTORS=1 cargo test -p banktax-primitives\n\
+		 # figures (annual summary 2025, rating A, 91350100M000100Y43; fen or counts, in catalogue\n\
+		 # order): taxPayable 98765433, taxPaid 98765432, revenue 1234567891, invoicesIssued 4321,\n\
+		 # arrears 0, penalties 0, creditScore 93. The fields envelope discloses taxPaid and\n\
+		 # creditScore.\n",
+		&make_vectors(),
+	);
 }
 
 /// Opens the vectors the way `docs/record-format.md` says, step by step, with the primitives

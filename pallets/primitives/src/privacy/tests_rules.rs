@@ -1,0 +1,296 @@
+//! Rule proofs: true statements prove and verify, false ones cannot be proven, and a proof
+//! holds for its own binding, claims and points only.
+
+use super::{
+	claims::{self, proof_len, Claim, ClaimProof, ProveError, VerifyError},
+	rules::{claims_of, last_months, NamedRecord, Rule, RuleError, Weighted},
+	tests_v2::header,
+	vectors::rng,
+	*,
+};
+use crate::{Period, RecordKind};
+
+/// A sealed record of `kind` for `period` whose figures are `figure(key)`.
+fn sealed(kind: RecordKind, period: Period, figure: impl Fn(FieldKey) -> u64, seed: u8) -> Opening {
+	let fields = FieldKey::catalogue(kind)
+		.iter()
+		.map(|&key| Field { key, value: u128::from(figure(key)) })
+		.collect();
+	let record = TaxRecord::new(RecordHeader { period, ..header(kind) }, fields).expect("complete");
+	seal_record(record, &mut rng(seed)).expect("seals").opening
+}
+
+/// What the prover holds and the verifier is given: every record's points, in order, with
+/// their openings.
+struct Holding {
+	named: Vec<NamedRecord>,
+	points: Vec<Point>,
+	openings: Vec<(u64, Blinding)>,
+}
+
+fn holding(records: &[Opening]) -> Holding {
+	let mut holding = Holding { named: Vec::new(), points: Vec::new(), openings: Vec::new() };
+	for opening in records {
+		let header = opening.record.header;
+		holding.named.push(NamedRecord {
+			kind: header.kind,
+			period: header.period,
+			first_point: holding.points.len() as u8,
+		});
+		let Ok(Disclosure::V2 { points, fields }) =
+			opening.disclose(FieldKey::catalogue(header.kind))
+		else {
+			panic!("a version-2 record")
+		};
+		holding.points.extend(points);
+		holding.openings.extend(fields.iter().map(|f| (f.value, f.blinding)));
+	}
+	holding
+}
+
+/// An SME: 2025 revenue 6 M CNY, tax paid 240 000 CNY, score 88; tax paid every month of 2025
+/// but `gap` (a month with nothing paid, if any).
+fn sme(gap: Option<u8>) -> (Opening, Vec<Opening>) {
+	sme_sealed(gap, 1)
+}
+
+/// [`sme`], its records sealed from generators seeded from `seed` on.
+fn sme_sealed(gap: Option<u8>, seed: u8) -> (Opening, Vec<Opening>) {
+	let summary = sealed(
+		RecordKind::AnnualSummary,
+		Period::Year(2025),
+		|key| match key {
+			FieldKey::Revenue => 600_000_000,
+			FieldKey::TaxPaid | FieldKey::TaxPayable => 24_000_000,
+			FieldKey::InvoicesIssued => 1_200,
+			FieldKey::CreditScore => 88,
+			_ => 0,
+		},
+		seed,
+	);
+	let months = (1..=12)
+		.map(|month| {
+			let paid = if Some(month) == gap { 0 } else { 2_000_000 };
+			sealed(
+				RecordKind::PaymentCertificate,
+				Period::Month { year: 2025, month },
+				|_| paid,
+				seed + 10 + month,
+			)
+		})
+		.collect();
+	(summary, months)
+}
+
+fn product() -> Vec<Rule> {
+	vec![
+		Rule::AtLeast {
+			kind: RecordKind::AnnualSummary,
+			field: FieldKey::Revenue,
+			threshold: 500_000_000,
+		},
+		Rule::EachMonthAtLeast {
+			kind: RecordKind::PaymentCertificate,
+			field: FieldKey::TaxPaid,
+			months: 12,
+			threshold: 1,
+		},
+		Rule::LoanAtMostMultiple {
+			kind: RecordKind::AnnualSummary,
+			field: FieldKey::TaxPaid,
+			multiple: 3,
+		},
+		Rule::Scorecard {
+			kind: RecordKind::AnnualSummary,
+			weights: vec![
+				Weighted { field: FieldKey::CreditScore, weight: 1_000 },
+				Weighted { field: FieldKey::Arrears, weight: -1 },
+				Weighted { field: FieldKey::Penalties, weight: -1 },
+			]
+			.try_into()
+			.expect("three"),
+			threshold: 80_000,
+		},
+	]
+}
+
+/// The claims of `rules` over the SME's records, each rule reading the summary or the months.
+fn product_claims(rules: &[Rule], held: &Holding, amount: u64) -> Result<Vec<Claim>, RuleError> {
+	let summary = held.named[0];
+	let months = held.named[1..].to_vec();
+	let records: Vec<Vec<NamedRecord>> = rules
+		.iter()
+		.map(|rule| if rule.months().is_some() { months.clone() } else { vec![summary] })
+		.collect();
+	claims_of(rules, &records, amount)
+}
+
+fn all_records((summary, months): (Opening, Vec<Opening>)) -> Holding {
+	holding(&[vec![summary], months].concat())
+}
+
+const BINDING: &[u8] =
+	b"genesis 0x.. / rule set 1 v1 / enterprise / bank / product 7 / records / nonce";
+
+#[test]
+fn a_product_whose_every_rule_holds_is_proven_without_the_figures() {
+	let held = all_records(sme(None));
+	let claims = product_claims(&product(), &held, 50_000_000).expect("fit");
+	assert_eq!(claims.len(), 15, "1 + 12 months + 1 + 1");
+	let proof = claims::prove(BINDING, &claims, &held.points, &held.openings, &mut rng(2))
+		.expect("provable");
+	assert_eq!(proof.0.len(), proof_len(15));
+	assert_eq!(proof.0.len(), 928, "16 aggregated 64-bit values");
+	assert_eq!(claims::verify(BINDING, &claims, &held.points, &proof), Ok(()));
+}
+
+#[test]
+fn each_rule_shape_proves_when_true_and_cannot_be_proven_when_false() {
+	let held = all_records(sme(Some(7)));
+	let rules = product();
+	let cases: Vec<(Rule, u64, Result<(), usize>)> = vec![
+		(rules[0].clone(), 0, Ok(())),
+		(
+			Rule::AtLeast {
+				kind: RecordKind::AnnualSummary,
+				field: FieldKey::Revenue,
+				threshold: 600_000_001,
+			},
+			0,
+			Err(0),
+		),
+		(
+			Rule::AtMost {
+				kind: RecordKind::AnnualSummary,
+				field: FieldKey::Arrears,
+				threshold: 0,
+			},
+			0,
+			Ok(()),
+		),
+		(
+			Rule::AtMost {
+				kind: RecordKind::AnnualSummary,
+				field: FieldKey::TaxPaid,
+				threshold: 23_999_999,
+			},
+			0,
+			Err(0),
+		),
+		// July paid nothing: the seventh monthly claim fails.
+		(rules[1].clone(), 0, Err(6)),
+		(
+			Rule::SumAtLeast {
+				kind: RecordKind::PaymentCertificate,
+				field: FieldKey::TaxPaid,
+				months: 12,
+				threshold: 22_000_000,
+			},
+			0,
+			Ok(()),
+		),
+		(
+			Rule::SumAtLeast {
+				kind: RecordKind::PaymentCertificate,
+				field: FieldKey::TaxPaid,
+				months: 12,
+				threshold: 22_000_001,
+			},
+			0,
+			Err(0),
+		),
+		(rules[2].clone(), 72_000_000, Ok(())),
+		(rules[2].clone(), 72_000_001, Err(0)),
+		(rules[3].clone(), 0, Ok(())),
+		(
+			Rule::Scorecard {
+				kind: RecordKind::AnnualSummary,
+				weights: vec![Weighted { field: FieldKey::CreditScore, weight: 1_000 }]
+					.try_into()
+					.expect("one"),
+				threshold: 88_001,
+			},
+			0,
+			Err(0),
+		),
+	];
+	for (rule, amount, expected) in cases {
+		let claims = product_claims(core::slice::from_ref(&rule), &held, amount).expect("fit");
+		let proved = claims::prove(BINDING, &claims, &held.points, &held.openings, &mut rng(3));
+		match expected {
+			Ok(()) => {
+				let proof = proved.unwrap_or_else(|e| panic!("{rule:?}: {e:?}"));
+				assert_eq!(claims::verify(BINDING, &claims, &held.points, &proof), Ok(()));
+			}
+			Err(index) => assert_eq!(proved, Err(ProveError::Fails(index)), "{rule:?}"),
+		}
+	}
+}
+
+#[test]
+fn a_proof_holds_for_its_own_binding_claims_and_points_only() {
+	let held = all_records(sme(None));
+	let claims = product_claims(&product(), &held, 50_000_000).expect("fit");
+	let proof = claims::prove(BINDING, &claims, &held.points, &held.openings, &mut rng(4))
+		.expect("provable");
+	// Another bank, product, enterprise, record set or nonce is another binding.
+	assert_eq!(
+		claims::verify(b"another binding", &claims, &held.points, &proof),
+		Err(VerifyError::Invalid)
+	);
+	// A larger loan, or another threshold, is another set of claims.
+	let larger = product_claims(&product(), &held, 60_000_000).expect("fit");
+	assert_eq!(claims::verify(BINDING, &larger, &held.points, &proof), Err(VerifyError::Invalid));
+	// Another record's points (a superseded version, another enterprise's) do not fit.
+	let other = all_records(sme_sealed(None, 100));
+	assert_eq!(claims::verify(BINDING, &claims, &other.points, &proof), Err(VerifyError::Invalid));
+	for position in [0, 100, 500, proof.0.len() - 1] {
+		let mut tampered = proof.clone();
+		tampered.0[position] ^= 1;
+		assert!(claims::verify(BINDING, &claims, &held.points, &tampered).is_err(), "{position}");
+	}
+	let short = ClaimProof(proof.0[..proof.0.len() - 32].to_vec());
+	assert_eq!(claims::verify(BINDING, &claims, &held.points, &short), Err(VerifyError::Malformed));
+}
+
+#[test]
+fn rules_outside_the_vocabulary_bounds_are_refused() {
+	let held = all_records(sme(None));
+	let summary = vec![held.named[0]];
+	let wrong_field =
+		Rule::AtLeast { kind: RecordKind::AnnualSummary, field: FieldKey::OutputTax, threshold: 1 };
+	assert_eq!(wrong_field.check(), Err(RuleError::FieldNotInKind));
+	let months = Rule::SumAtLeast {
+		kind: RecordKind::PaymentCertificate,
+		field: FieldKey::TaxPaid,
+		months: 13,
+		threshold: 1,
+	};
+	assert_eq!(months.check(), Err(RuleError::OutOfBounds));
+	let multiple = Rule::LoanAtMostMultiple {
+		kind: RecordKind::AnnualSummary,
+		field: FieldKey::TaxPaid,
+		multiple: 101,
+	};
+	assert_eq!(multiple.check(), Err(RuleError::OutOfBounds));
+	// A monthly rule needs its months, consecutive and ending with the latest.
+	let mut skipping = held.named[1..].to_vec();
+	skipping.swap(3, 4);
+	assert_eq!(product()[1].claims(&skipping, 0), Err(RuleError::WrongRecords));
+	assert_eq!(product()[1].claims(&summary, 0), Err(RuleError::WrongRecords));
+	assert_eq!(product()[0].claims(&held.named[1..2], 0), Err(RuleError::WrongRecords));
+	assert_eq!(
+		last_months(Period::Month { year: 2025, month: 2 }, 3),
+		Some(vec![
+			Period::Month { year: 2024, month: 12 },
+			Period::Month { year: 2025, month: 1 },
+			Period::Month { year: 2025, month: 2 },
+		])
+	);
+}
+
+#[test]
+fn proofs_have_the_published_sizes() {
+	assert_eq!([1, 4, 16, 32].map(proof_len), [672, 800, 928, 992]);
+	assert_eq!(proof_len(15), proof_len(16));
+}
