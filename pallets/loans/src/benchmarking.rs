@@ -3,7 +3,14 @@
 
 use super::*;
 use alloc::{vec, vec::Vec};
-use banktax_primitives::{Rating, RecordId};
+use banktax_primitives::{
+	privacy::{
+		claims::{self, Claim, ClaimProof},
+		Point,
+	},
+	Rating, RecordId,
+};
+use codec::Decode;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -344,5 +351,49 @@ mod benchmarks {
 		assert_eq!(DueCursor::<T>::get(), now.saturating_add(1u32.into()));
 	}
 
+	/// Verifying a rule proof of `m` claims (one aggregated range proof of `m` 64-bit values,
+	/// from the vectors of `banktax-primitives`) in the runtime: what an application that
+	/// carries a proof of `m` rule claims will cost to check.
+	#[benchmark]
+	fn verify_rule_proof(m: Linear<1, { claims::MAX_CLAIMS }>) -> Result<(), BenchmarkError> {
+		let binding = claim_vector("binding")?;
+		let points: Vec<Point> = claim_vector("points")?
+			.chunks_exact(32)
+			.filter_map(|point| point.try_into().ok())
+			.collect();
+		let claims_bytes = claim_vector(&alloc::format!("aggregate_{m}_claims"))?;
+		let claims = Vec::<Claim>::decode(&mut &claims_bytes[..])
+			.map_err(|_| BenchmarkError::Stop("the vectors' claims decode"))?;
+		let proof = ClaimProof(claim_vector(&alloc::format!("aggregate_{m}_proof"))?);
+		let verified;
+
+		#[block]
+		{
+			verified = claims::verify(&binding, &claims, &points, &proof);
+		}
+
+		verified.map_err(|_| BenchmarkError::Stop("the vectors' proof verifies"))
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
+
+/// The rule-proof vectors, made and checked by `banktax-primitives`' tests.
+const CLAIM_VECTORS: &str = include_str!("../../primitives/vectors/claims-v1.txt");
+
+/// The bytes of rule-proof vector `name`.
+fn claim_vector(name: &str) -> Result<Vec<u8>, BenchmarkError> {
+	let line = CLAIM_VECTORS
+		.lines()
+		.find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")))
+		.ok_or(BenchmarkError::Stop("a rule-proof vector is missing"))?;
+	let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+	line.as_bytes()
+		.chunks_exact(2)
+		.map(|pair| match pair {
+			[high, low] => Some(digit(*high)? << 4 | digit(*low)?),
+			_ => None,
+		})
+		.collect::<Option<Vec<u8>>>()
+		.ok_or(BenchmarkError::Stop("a rule-proof vector is not hex"))
 }

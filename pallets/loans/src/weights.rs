@@ -29,6 +29,7 @@ pub trait WeightInfo {
 	fn write_off() -> Weight;
 	fn check_dues(n: u32, ) -> Weight;
 	fn check_nothing_due() -> Weight;
+	fn verify_rule_proof(m: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -50,8 +51,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `817`
 		//  Estimated: `3985`
-		// Minimum execution time: 46_439_000 picoseconds.
-		Weight::from_parts(50_796_000, 0)
+		// Minimum execution time: 47_760_000 picoseconds.
+		Weight::from_parts(52_518_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -64,8 +65,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3563`
-		// Minimum execution time: 22_153_000 picoseconds.
-		Weight::from_parts(24_006_000, 0)
+		// Minimum execution time: 22_693_000 picoseconds.
+		Weight::from_parts(24_626_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -94,10 +95,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn apply_for_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1240`
+		//  Measured:  `1268`
 		//  Estimated: `4653`
-		// Minimum execution time: 64_856_000 picoseconds.
-		Weight::from_parts(68_992_000, 0)
+		// Minimum execution time: 65_748_000 picoseconds.
+		Weight::from_parts(70_625_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -114,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `809`
 		//  Estimated: `6102`
-		// Minimum execution time: 48_442_000 picoseconds.
-		Weight::from_parts(52_948_000, 0)
+		// Minimum execution time: 50_725_000 picoseconds.
+		Weight::from_parts(56_184_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -141,12 +142,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn approve_loan(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1382 + r * (253 ±0)`
+		//  Measured:  `1390 + r * (273 ±0)`
 		//  Estimated: `6102 + r * (3663 ±0)`
-		// Minimum execution time: 73_960_000 picoseconds.
-		Weight::from_parts(68_853_923, 0)
+		// Minimum execution time: 75_682_000 picoseconds.
+		Weight::from_parts(70_481_211, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(12_177_524, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(11_939_042, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -164,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `659`
 		//  Estimated: `6102`
-		// Minimum execution time: 46_098_000 picoseconds.
-		Weight::from_parts(51_185_000, 0)
+		// Minimum execution time: 47_841_000 picoseconds.
+		Weight::from_parts(52_458_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -182,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `928`
 		//  Estimated: `6102`
-		// Minimum execution time: 50_765_000 picoseconds.
-		Weight::from_parts(54_951_000, 0)
+		// Minimum execution time: 51_857_000 picoseconds.
+		Weight::from_parts(56_454_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -209,10 +210,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `875`
 		//  Estimated: `6102`
-		// Minimum execution time: 66_098_000 picoseconds.
-		Weight::from_parts(70_909_530, 0)
+		// Minimum execution time: 67_821_000 picoseconds.
+		Weight::from_parts(72_016_405, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(87_931, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(71_948, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -235,10 +236,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1064 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 68_511_000 picoseconds.
-		Weight::from_parts(74_006_381, 0)
+		// Minimum execution time: 70_304_000 picoseconds.
+		Weight::from_parts(75_600_964, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(89_934, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(108_366, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -256,8 +257,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1011`
 		//  Estimated: `6102`
-		// Minimum execution time: 53_019_000 picoseconds.
-		Weight::from_parts(56_203_000, 0)
+		// Minimum execution time: 54_431_000 picoseconds.
+		Weight::from_parts(58_847_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -276,8 +277,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1060`
 		//  Estimated: `6102`
-		// Minimum execution time: 56_103_000 picoseconds.
-		Weight::from_parts(59_689_000, 0)
+		// Minimum execution time: 57_315_000 picoseconds.
+		Weight::from_parts(63_804_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -299,10 +300,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4773 + n * (299 ±0)`
 		//  Estimated: `6102 + n * (6572 ±0)`
-		// Minimum execution time: 67_090_000 picoseconds.
-		Weight::from_parts(68_722_000, 0)
+		// Minimum execution time: 93_258_000 picoseconds.
+		Weight::from_parts(106_748_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(54_413_381, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(57_360_762, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -317,91 +318,101 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_216_000 picoseconds.
-		Weight::from_parts(11_076_000, 0)
+		// Minimum execution time: 10_505_000 picoseconds.
+		Weight::from_parts(11_437_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// The range of component `m` is `[1, 32]`.
+	fn verify_rule_proof(m: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 9_815_145_000 picoseconds.
+		Weight::from_parts(1_491_805_133, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(9_632_121_077, 0).saturating_mul(m.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(50_796_000, 0)
+		Weight::from_parts(52_518_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(24_006_000, 0)
+		Weight::from_parts(24_626_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(68_992_000, 0)
+		Weight::from_parts(70_625_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(52_948_000, 0)
+		Weight::from_parts(56_184_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(68_853_923, 0)
+		Weight::from_parts(70_481_211, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(12_177_524, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(11_939_042, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(51_185_000, 0)
+		Weight::from_parts(52_458_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(54_951_000, 0)
+		Weight::from_parts(56_454_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(70_909_530, 0)
+		Weight::from_parts(72_016_405, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(87_931, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(71_948, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(74_006_381, 0)
+		Weight::from_parts(75_600_964, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(89_934, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(108_366, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(56_203_000, 0)
+		Weight::from_parts(58_847_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(59_689_000, 0)
+		Weight::from_parts(63_804_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(68_722_000, 0)
+		Weight::from_parts(106_748_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(54_413_381, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(57_360_762, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
@@ -409,9 +420,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(11_076_000, 0)
+		Weight::from_parts(11_437_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn verify_rule_proof(m: u32, ) -> Weight {
+		Weight::from_parts(1_491_805_133, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(9_632_121_077, 0).saturating_mul(m.into()))
 	}
 }
