@@ -193,7 +193,11 @@ fn run_benchmark(
 	use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
 	match cmd {
 		BenchmarkCmd::Pallet(cmd) => {
-			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
+			// The runtime's benchmarks call the node's rule-proof host function.
+			cmd.run_with_spec::<
+				sp_runtime::traits::HashingFor<Block>,
+				banktax_primitives::privacy::host::rule_proofs::HostFunctions,
+			>(Some(config.chain_spec))
 		}
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;

@@ -6,6 +6,7 @@ use alloc::{vec, vec::Vec};
 use banktax_primitives::{
 	privacy::{
 		claims::{self, Claim, ClaimProof},
+		host::rule_proofs,
 		Point,
 	},
 	Rating, RecordId,
@@ -356,15 +357,12 @@ mod benchmarks {
 	/// carries a proof of `m` rule claims will cost to check.
 	#[benchmark]
 	fn verify_rule_proof(m: Linear<1, { claims::MAX_CLAIMS }>) -> Result<(), BenchmarkError> {
-		let binding = claim_vector("binding")?;
-		let points: Vec<Point> = claim_vector("points")?
-			.chunks_exact(32)
-			.filter_map(|point| point.try_into().ok())
-			.collect();
-		let claims_bytes = claim_vector(&alloc::format!("aggregate_{m}_claims"))?;
-		let claims = Vec::<Claim>::decode(&mut &claims_bytes[..])
+		let Aggregate { binding, claims, points, proof } = aggregate_vectors(m)?;
+		let points: Vec<Point> =
+			points.chunks_exact(32).filter_map(|point| point.try_into().ok()).collect();
+		let claims = Vec::<Claim>::decode(&mut &claims[..])
 			.map_err(|_| BenchmarkError::Stop("the vectors' claims decode"))?;
-		let proof = ClaimProof(claim_vector(&alloc::format!("aggregate_{m}_proof"))?);
+		let proof = ClaimProof(proof);
 		let verified;
 
 		#[block]
@@ -375,11 +373,47 @@ mod benchmarks {
 		verified.map_err(|_| BenchmarkError::Stop("the vectors' proof verifies"))
 	}
 
+	/// The same proofs checked by the node, natively, through the `rule_proofs` host function:
+	/// what the runtime pays when it calls the host instead of verifying in wasm.
+	#[benchmark]
+	fn verify_rule_proof_on_host(
+		m: Linear<1, { claims::MAX_CLAIMS }>,
+	) -> Result<(), BenchmarkError> {
+		let Aggregate { binding, claims, points, proof } = aggregate_vectors(m)?;
+		let verified;
+
+		#[block]
+		{
+			verified = rule_proofs::verify_claims(&binding, &claims, &points, &proof);
+		}
+
+		verified.then_some(()).ok_or(BenchmarkError::Stop("the vectors' proof verifies"))
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
 
 /// The rule-proof vectors, made and checked by `banktax-primitives`' tests.
 const CLAIM_VECTORS: &str = include_str!("../../primitives/vectors/claims-v1.txt");
+
+/// The vectors' aggregate of `m` claims, as bytes.
+struct Aggregate {
+	binding: Vec<u8>,
+	/// SCALE of the claims.
+	claims: Vec<u8>,
+	/// 32 bytes each.
+	points: Vec<u8>,
+	proof: Vec<u8>,
+}
+
+fn aggregate_vectors(m: u32) -> Result<Aggregate, BenchmarkError> {
+	Ok(Aggregate {
+		binding: claim_vector("binding")?,
+		claims: claim_vector(&alloc::format!("aggregate_{m}_claims"))?,
+		points: claim_vector("points")?,
+		proof: claim_vector(&alloc::format!("aggregate_{m}_proof"))?,
+	})
+}
 
 /// The bytes of rule-proof vector `name`.
 fn claim_vector(name: &str) -> Result<Vec<u8>, BenchmarkError> {

@@ -30,6 +30,7 @@ pub trait WeightInfo {
 	fn check_dues(n: u32, ) -> Weight;
 	fn check_nothing_due() -> Weight;
 	fn verify_rule_proof(m: u32, ) -> Weight;
+	fn verify_rule_proof_on_host(m: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -51,8 +52,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `817`
 		//  Estimated: `3985`
-		// Minimum execution time: 47_760_000 picoseconds.
-		Weight::from_parts(52_518_000, 0)
+		// Minimum execution time: 46_229_000 picoseconds.
+		Weight::from_parts(53_900_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -65,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3563`
-		// Minimum execution time: 22_693_000 picoseconds.
-		Weight::from_parts(24_626_000, 0)
+		// Minimum execution time: 21_682_000 picoseconds.
+		Weight::from_parts(24_427_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -97,8 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1268`
 		//  Estimated: `4653`
-		// Minimum execution time: 65_748_000 picoseconds.
-		Weight::from_parts(70_625_000, 0)
+		// Minimum execution time: 64_205_000 picoseconds.
+		Weight::from_parts(69_343_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -115,8 +116,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `809`
 		//  Estimated: `6102`
-		// Minimum execution time: 50_725_000 picoseconds.
-		Weight::from_parts(56_184_000, 0)
+		// Minimum execution time: 48_292_000 picoseconds.
+		Weight::from_parts(52_548_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -144,10 +145,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1390 + r * (273 ±0)`
 		//  Estimated: `6102 + r * (3663 ±0)`
-		// Minimum execution time: 75_682_000 picoseconds.
-		Weight::from_parts(70_481_211, 0)
+		// Minimum execution time: 73_349_000 picoseconds.
+		Weight::from_parts(75_684_134, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(11_939_042, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(12_197_185, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -165,8 +166,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `659`
 		//  Estimated: `6102`
-		// Minimum execution time: 47_841_000 picoseconds.
-		Weight::from_parts(52_458_000, 0)
+		// Minimum execution time: 46_359_000 picoseconds.
+		Weight::from_parts(68_181_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -183,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `928`
 		//  Estimated: `6102`
-		// Minimum execution time: 51_857_000 picoseconds.
-		Weight::from_parts(56_454_000, 0)
+		// Minimum execution time: 51_226_000 picoseconds.
+		Weight::from_parts(81_210_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -210,10 +211,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `875`
 		//  Estimated: `6102`
-		// Minimum execution time: 67_821_000 picoseconds.
-		Weight::from_parts(72_016_405, 0)
+		// Minimum execution time: 66_638_000 picoseconds.
+		Weight::from_parts(93_509_390, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(71_948, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(125_495, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -236,10 +237,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1064 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 70_304_000 picoseconds.
-		Weight::from_parts(75_600_964, 0)
+		// Minimum execution time: 68_972_000 picoseconds.
+		Weight::from_parts(83_538_349, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(108_366, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(161_508, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -257,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1011`
 		//  Estimated: `6102`
-		// Minimum execution time: 54_431_000 picoseconds.
-		Weight::from_parts(58_847_000, 0)
+		// Minimum execution time: 52_899_000 picoseconds.
+		Weight::from_parts(86_639_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -277,8 +278,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1060`
 		//  Estimated: `6102`
-		// Minimum execution time: 57_315_000 picoseconds.
-		Weight::from_parts(63_804_000, 0)
+		// Minimum execution time: 56_193_000 picoseconds.
+		Weight::from_parts(89_552_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -300,10 +301,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4773 + n * (299 ±0)`
 		//  Estimated: `6102 + n * (6572 ±0)`
-		// Minimum execution time: 93_258_000 picoseconds.
-		Weight::from_parts(106_748_000, 0)
+		// Minimum execution time: 118_045_000 picoseconds.
+		Weight::from_parts(120_128_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(57_360_762, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(62_420_153, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -318,8 +319,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_505_000 picoseconds.
-		Weight::from_parts(11_437_000, 0)
+		// Minimum execution time: 10_176_000 picoseconds.
+		Weight::from_parts(11_467_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -329,90 +330,100 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_815_145_000 picoseconds.
-		Weight::from_parts(1_491_805_133, 0)
+		// Minimum execution time: 9_937_166_000 picoseconds.
+		Weight::from_parts(22_464_627_943, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(9_632_121_077, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(9_585_539_444, 0).saturating_mul(m.into()))
+	}
+	/// The range of component `m` is `[1, 32]`.
+	fn verify_rule_proof_on_host(m: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 3_847_197_000 picoseconds.
+		Weight::from_parts(6_433_045_694, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(3_395_304_657, 0).saturating_mul(m.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(52_518_000, 0)
+		Weight::from_parts(53_900_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(24_626_000, 0)
+		Weight::from_parts(24_427_000, 0)
 			.saturating_add(Weight::from_parts(0, 3563))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(70_625_000, 0)
+		Weight::from_parts(69_343_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(56_184_000, 0)
+		Weight::from_parts(52_548_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(70_481_211, 0)
+		Weight::from_parts(75_684_134, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(11_939_042, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(12_197_185, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(52_458_000, 0)
+		Weight::from_parts(68_181_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(56_454_000, 0)
+		Weight::from_parts(81_210_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(72_016_405, 0)
+		Weight::from_parts(93_509_390, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(71_948, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(125_495, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(75_600_964, 0)
+		Weight::from_parts(83_538_349, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(108_366, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(161_508, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(58_847_000, 0)
+		Weight::from_parts(86_639_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(63_804_000, 0)
+		Weight::from_parts(89_552_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(106_748_000, 0)
+		Weight::from_parts(120_128_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(57_360_762, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(62_420_153, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
@@ -420,14 +431,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(11_437_000, 0)
+		Weight::from_parts(11_467_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn verify_rule_proof(m: u32, ) -> Weight {
-		Weight::from_parts(1_491_805_133, 0)
+		Weight::from_parts(22_464_627_943, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(9_632_121_077, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(9_585_539_444, 0).saturating_mul(m.into()))
+	}
+	fn verify_rule_proof_on_host(m: u32, ) -> Weight {
+		Weight::from_parts(6_433_045_694, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(3_395_304_657, 0).saturating_mul(m.into()))
 	}
 }

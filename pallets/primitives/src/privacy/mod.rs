@@ -30,6 +30,7 @@
 
 pub mod claims;
 mod commitment;
+pub mod host;
 pub mod pedersen;
 pub mod rules;
 mod schema;
