@@ -160,7 +160,9 @@ impl SealedFile {
 			(None, Some(salts)) => RecordSecret::Salts(
 				salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?,
 			),
-			_ => return Err("the sealed file holds neither a seed nor salts".into()),
+			_ => {
+				return Err("the sealed file must hold a seed (format 2) or salts (format 1)".into())
+			}
 		};
 		let opening =
 			Opening { record: self.record.clone().into_record(self.schema_version)?, secret };

@@ -27,7 +27,7 @@
 //! seeded by a hash of the binding and the proof, so every validator computes the same; a valid
 //! proof verifies for any seed.
 
-use super::pedersen::{Blinding, Point};
+use super::pedersen::{self, Blinding, Point};
 use alloc::vec::Vec;
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use bulletproofs::{BulletproofGens, PedersenGens, RangeProof};
@@ -221,17 +221,16 @@ pub fn prove(
 	if openings.len() != points.len() {
 		return Err(ProveError::WrongOpening(openings.len().min(points.len())));
 	}
-	let pedersen = PedersenGens::default();
 	let mut blindings = Vec::with_capacity(openings.len());
 	for (index, ((value, blinding), point)) in openings.iter().zip(points).enumerate() {
-		let blinding = Option::<Scalar>::from(Scalar::from_canonical_bytes(*blinding))
-			.ok_or(ProveError::WrongOpening(index))?;
-		let opens = pedersen.commit(Scalar::from(*value), blinding).compress().to_bytes() == *point;
-		if !opens {
+		if !pedersen::opens(point, *value, blinding) {
 			return Err(ProveError::WrongOpening(index));
 		}
+		let blinding = Option::<Scalar>::from(Scalar::from_canonical_bytes(*blinding))
+			.ok_or(ProveError::WrongOpening(index))?;
 		blindings.push(blinding);
 	}
+	let pedersen_gens = PedersenGens::default();
 	let mut values = Vec::with_capacity(aggregation(claims.len()));
 	let mut derived_blindings = Vec::with_capacity(aggregation(claims.len()));
 	for (index, claim) in claims.iter().enumerate() {
@@ -261,7 +260,7 @@ pub fn prove(
 	let generators = BulletproofGens::new(CLAIM_BITS, values.len());
 	let (proof, _) = RangeProof::prove_multiple_with_rng(
 		&generators,
-		&pedersen,
+		&pedersen_gens,
 		&mut transcript(binding, claims),
 		&values,
 		&derived_blindings,

@@ -59,8 +59,6 @@ const SEED_LEN: usize = 32;
 const FIGURE_LEN: usize = 8;
 /// A disclosed v2 field: id, value, blinding.
 const FIELD_OPENING_LEN: usize = 1 + FIGURE_LEN + 32;
-const SEAL_TAGS: [&[u8]; 2] = [b"banktax:seal:v1", b"banktax:seal:v2"];
-const ENVELOPE_TAGS: [&[u8]; 2] = [b"banktax:envelope:v1", b"banktax:envelope:v2"];
 const DEV_KEY_TAG: &[u8] = b"banktax-encryption-key:";
 
 /// Longest sealed record the chain stores, in bytes.
@@ -280,10 +278,7 @@ impl Opening {
 
 	/// The Pedersen commitments to a v2 record's figures, in catalogue order.
 	pub fn points(&self) -> Result<Vec<Point>, PrivacyError> {
-		self.figure_openings()?
-			.iter()
-			.map(|opening| opening.point().ok_or(PrivacyError::Encoding))
-			.collect()
+		points_of(&self.figure_openings()?)
 	}
 
 	/// The fields `keys` with what proves them against the record's commitment.
@@ -309,12 +304,17 @@ impl Opening {
 			}
 			RecordSecret::Seed(_) => {
 				let openings = self.figure_openings()?;
-				let points = self.points()?;
+				let points = points_of(&openings)?;
 				let fields = openings.into_iter().filter(|o| keys.contains(&o.key)).collect();
 				Ok(Disclosure::V2 { points, fields })
 			}
 		}
 	}
+}
+
+/// The points `openings` open.
+fn points_of(openings: &[FieldOpening]) -> Result<Vec<Point>, PrivacyError> {
+	openings.iter().map(|opening| opening.point().ok_or(PrivacyError::Encoding)).collect()
 }
 
 /// One version-1 field handed to a reader, with the proof that it belongs to the committed
@@ -475,21 +475,22 @@ fn random<const N: usize>(rng: &mut (impl RngCore + CryptoRng)) -> [u8; N] {
 	bytes
 }
 
-/// The index of a format version's domain tags.
-fn tag_index(version: u16) -> Result<usize, PrivacyError> {
+/// The domain tag of a format version's sealed records.
+fn seal_tag(version: u16) -> Result<&'static [u8], PrivacyError> {
 	match version {
-		SCHEMA_V1 => Ok(0),
-		SCHEMA_VERSION => Ok(1),
+		SCHEMA_V1 => Ok(b"banktax:seal:v1"),
+		SCHEMA_VERSION => Ok(b"banktax:seal:v2"),
 		_ => Err(PrivacyError::Schema(SchemaError::UnsupportedVersion)),
 	}
 }
 
-fn seal_tag(version: u16) -> Result<&'static [u8], PrivacyError> {
-	SEAL_TAGS.get(tag_index(version)?).copied().ok_or(PrivacyError::Malformed)
-}
-
+/// The domain tag of a format version's envelopes.
 fn envelope_tag(version: u16) -> Result<&'static [u8], PrivacyError> {
-	ENVELOPE_TAGS.get(tag_index(version)?).copied().ok_or(PrivacyError::Malformed)
+	match version {
+		SCHEMA_V1 => Ok(b"banktax:envelope:v1"),
+		SCHEMA_VERSION => Ok(b"banktax:envelope:v2"),
+		_ => Err(PrivacyError::Schema(SchemaError::UnsupportedVersion)),
+	}
 }
 
 /// Seals `record`, in the format of its schema version, under a fresh data key with a fresh
