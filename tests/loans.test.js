@@ -46,7 +46,7 @@ describe('loans: from application to closure, and to default', () => {
 
   /** Applies, approves, accepts: the loan's number and the block the application was in. */
   async function approvedAndAccepted(product, months) {
-    const applied = await send(api, api.tx.loans.applyForLoan(product, AMOUNT, months, summary), controller);
+    const applied = await send(api, api.tx.loans.applyForLoan(product, AMOUNT, months, summary, null), controller);
     const loan = event(applied.events, 'LoanApplied').data.loan.toNumber();
     const expires = (await bestNumber(api)) + 100;
     await send(api, api.tx.loans.approveLoan(loan, AMOUNT, 435, months, expires, [summary]), bob);
@@ -85,7 +85,7 @@ describe('loans: from application to closure, and to default', () => {
   test('without consent to its bank, an application fails', async () => {
     const product = await publish(charlie, 90);
     await assert.rejects(
-      send(api, api.tx.loans.applyForLoan(product, AMOUNT, 3, summary), controller),
+      send(api, api.tx.loans.applyForLoan(product, AMOUNT, 3, summary, null), controller),
       /loans\.NoConsent/,
     );
   });

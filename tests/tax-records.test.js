@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { bnToU8a, compactToU8a, stringToU8a, u8aToHex } from '@polkadot/util';
+import { u8aToHex } from '@polkadot/util';
 import { banktax, startDevNode, workDir } from './lib/nodes.js';
 import { connect, disconnectAll } from './lib/chain.js';
+import { allStorage, contains, encodings } from './lib/figures.js';
 import { devKey, findEvent, send } from './lib/tx.js';
 
 const CODE = '91350100M000100Y43';
@@ -21,35 +22,6 @@ const FIGURES = {
   taxPayable: 27182818285n, taxPaid: 27182818284n, revenue: 731415926535n,
   invoicesIssued: 16180339n, arrears: 1414213562n, penalties: 1732050807n,
 };
-
-/** Every way a figure could show in clear: SCALE (fixed and compact), decimal, hex. */
-function encodings(value) {
-  const le = bnToU8a(value, { bitLength: 128, isLe: true });
-  const significant = le.subarray(0, le.findLastIndex((b) => b !== 0) + 1);
-  const hex = value.toString(16);
-  return [significant, compactToU8a(value), stringToU8a(value.toString()), stringToU8a(hex)];
-}
-
-function contains(haystack, needle) {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
-    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-
-/** Every storage key and value at `blockHash`, as one byte array per entry. */
-async function allStorage(api, blockHash) {
-  const entries = [];
-  let start;
-  for (;;) {
-    const keys = await api.rpc.state.getKeysPaged('0x', 1000, start, blockHash);
-    if (keys.length === 0) return entries;
-    const values = await api.rpc.state.queryStorageAt(keys, blockHash);
-    keys.forEach((key, i) => entries.push(key.toU8a(true), values[i].toU8a(true)));
-    start = keys[keys.length - 1];
-  }
-}
 
 describe('enterprises and sealed tax records', () => {
   let node;

@@ -39,7 +39,7 @@ const prefixOf = (pallet, item) => xxhashAsHex(pallet, 128) + xxhashAsHex(item, 
 const CHANGING = {
   TaxRecords: ['RecordsOf'],
   Consent: ['ConsentsOf', 'ConsentsHeld', 'Standing', 'InForceWithBank', 'BankTallies', 'ExpiryCursor'],
-  Loans: ['Loans', 'LoansOf', 'LoansByBank', 'RatingTallies', 'BankTallies', 'DueCursor'],
+  Loans: ['Products', 'Loans', 'LoansOf', 'LoansByBank', 'RatingTallies', 'BankTallies', 'DueCursor'],
   Institutions: ['SpentInBlock'],
 };
 const PALLETS = Object.keys(CHANGING);
@@ -258,6 +258,16 @@ describe(`an upgrade from the spec ${RELEASE} release, with migrations, on a run
       const rating = Buffer.from([RATING[loans.ratings[id]]]);
       const expected = `0x${Buffer.concat([bytes.subarray(0, 112), rating, bytes.subarray(112)]).toString('hex')}`;
       assert.equal(after.get(key), expected, `loan ${id}`);
+    }
+
+    // Products: every byte as it was, with no rules and no standard offer (two empty bytes)
+    // before the last byte, whether the product is retired.
+    const oldProducts = entriesOf(before, 'Loans', 'Products');
+    assert.equal(oldProducts.length, 1);
+    for (const [key, value] of oldProducts) {
+      const bytes = Buffer.from(value.slice(2), 'hex');
+      const expected = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([0, 0]), bytes.subarray(bytes.length - 1)]);
+      assert.equal(after.get(key), `0x${expected.toString('hex')}`, 'the product');
     }
 
     // The chain's own reads agree: the tallies count the loans and consents as they are.

@@ -263,7 +263,7 @@ async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
 }
 
 /// The enterprise's current record attested with `commitment`, looked for a page at a time.
-async fn current_record(
+pub async fn current_record(
 	chain: &Chain,
 	commitment: &[u8; 32],
 	enterprise: Uscc,

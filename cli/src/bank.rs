@@ -7,12 +7,20 @@ use crate::{
 	keys::SecretSource,
 	parse_name, units, CliResult,
 };
-use banktax_primitives::{privacy::RecordHeader, ConsentId, Purpose, Rating, RecordId};
+use banktax_primitives::{
+	privacy::{
+		rules::{Rule, MAX_RULES},
+		RecordHeader,
+	},
+	ConsentId, Purpose, Rating, RecordId,
+};
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::{LoanDetail, SealedRecord};
 use clap::{Args, Subcommand};
 use pallet_consent::Delivery;
-use pallet_loans::{LoanId, ProductTerms, RejectionReason, RepaymentStyle};
+use pallet_loans::{
+	LoanId, ProductRules, ProductTerms, RejectionReason, RepaymentStyle, StandardOffer,
+};
 use serde_json::{json, Value};
 
 #[derive(Subcommand)]
@@ -141,6 +149,17 @@ pub struct ProductArgs {
 	/// Days past due after which a loan may be declared defaulted.
 	#[arg(long, default_value_t = 90)]
 	default_after_days: u32,
+	/// What an application must prove on the enterprise's sealed figures: a JSON file with a
+	/// list of rules (docs/privacy.md lists the vocabulary), amounts in fen.
+	#[arg(long)]
+	rules: Option<std::path::PathBuf>,
+	/// Approve by itself, at this annual rate (basis points), every application that proves
+	/// the rules, if the enterprise's exposure across banks leaves room.
+	#[arg(long, requires = "rules")]
+	standard_rate_bps: Option<u32>,
+	/// How long such an offer stays open, in days.
+	#[arg(long, default_value_t = 7)]
+	offer_days: u32,
 	#[command(flatten)]
 	signing: Signing,
 }
@@ -261,7 +280,26 @@ fn terms(args: &ProductArgs) -> CliResult<ProductTerms> {
 		style: parse_name::<RepaymentStyle>(&args.style, "repayment style")?,
 		exposure_cap: units::fen(&args.exposure_cap)?,
 		default_after_days: args.default_after_days,
+		rules: match &args.rules {
+			Some(path) => read_rules(path)?,
+			None => Default::default(),
+		},
+		automatic: args
+			.standard_rate_bps
+			.map(|rate_bps| StandardOffer { rate_bps, valid_days: args.offer_days }),
 	})
+}
+
+/// A product's rules from a JSON file: a list such as
+/// `[{"atLeast": {"kind": "annualSummary", "field": "revenue", "threshold": 500000000}}]`.
+fn read_rules(path: &std::path::Path) -> CliResult<ProductRules> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+	let rules: Vec<Rule> = serde_json::from_str(&text)
+		.map_err(|e| format!("{} is not a list of rules: {e}", path.display()))?;
+	rules
+		.try_into()
+		.map_err(|_| format!("{}: a product states at most {MAX_RULES} rules", path.display()))
 }
 
 /// What is left of the loan's next `count` unpaid instalments: (principal, interest).

@@ -3,7 +3,9 @@
 
 use crate::{
 	chain::{parse_account, Chain, Connection, Signing},
-	parse_name, units, CliResult,
+	parse_name,
+	prove::EvidenceFile,
+	units, CliResult,
 };
 use banktax_primitives::{
 	privacy::FieldKey, ConsentId, DataScope, DisclosureLevel, Purpose, RecordId, RecordKind,
@@ -36,9 +38,15 @@ pub enum EnterpriseCommand {
 		/// The annual summary record the application rests on.
 		#[arg(long)]
 		summary: RecordId,
+		/// What `enterprise prove` wrote, for a product that states rules.
+		#[arg(long)]
+		evidence: Option<std::path::PathBuf>,
 		#[command(flatten)]
 		signing: Signing,
 	},
+	/// Proves a product's rules on the enterprise's sealed records, locally, and writes the
+	/// evidence `apply --evidence` sends. A rule that does not hold is named; nothing is sent.
+	Prove(crate::prove::ProveArgs),
 	/// Accepts a bank's offer.
 	Accept {
 		#[arg(long)]
@@ -97,20 +105,29 @@ pub async fn run(connection: &Connection, command: EnterpriseCommand) -> CliResu
 			let included = chain.submit(&signing, call).await?;
 			Ok(included.report(json!({ "consent": consent })))
 		}
-		EnterpriseCommand::Apply { product, amount, months, summary, signing } => {
+		EnterpriseCommand::Apply { product, amount, months, summary, evidence, signing } => {
+			let amount = units::fen(&amount)?;
+			let evidence = evidence
+				.map(|path| EvidenceFile::read(&path)?.for_application(product, amount, months))
+				.transpose()?;
 			let call = RuntimeCall::Loans(pallet_loans::Call::apply_for_loan {
 				product,
-				amount: units::fen(&amount)?,
+				amount,
 				term_months: months,
 				summary,
+				evidence,
 			});
 			let included = chain.submit(&signing, call).await?;
 			let loan = included.find(|event| match event {
 				RuntimeEvent::Loans(pallet_loans::Event::LoanApplied { loan, .. }) => Some(*loan),
 				_ => None,
 			})?;
-			Ok(included.report(json!({ "loan": loan })))
+			let approved = included.events.iter().any(|event| {
+				matches!(event, RuntimeEvent::Loans(pallet_loans::Event::LoanApproved { .. }))
+			});
+			Ok(included.report(json!({ "loan": loan, "approved": approved })))
 		}
+		EnterpriseCommand::Prove(args) => crate::prove::prove(&chain, args).await,
 		EnterpriseCommand::Accept { loan, signing } => {
 			let call = RuntimeCall::Loans(pallet_loans::Call::accept_offer { loan });
 			Ok(chain.submit(&signing, call).await?.report(json!({ "loan": loan })))

@@ -154,7 +154,7 @@ impl SealedFile {
 	}
 
 	/// The record with its seed (format 2) or salts (format 1), checked against `commitment`.
-	fn opening(&self, commitment: &[u8; 32]) -> CliResult<Opening> {
+	pub fn opening(&self, commitment: &[u8; 32]) -> CliResult<Opening> {
 		let secret = match (&self.seed, &self.salts) {
 			(Some(seed), None) => RecordSecret::Seed(RecordSeed(hex32(seed, "the seed")?)),
 			(None, Some(salts)) => RecordSecret::Salts(

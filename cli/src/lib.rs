@@ -30,6 +30,7 @@ pub mod enterprise;
 pub mod envelope;
 pub mod keys;
 pub mod load;
+pub mod prove;
 pub mod record;
 pub mod secrets;
 pub mod show;

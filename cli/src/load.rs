@@ -494,6 +494,8 @@ async fn lend(
 		style: RepaymentStyle::EqualInstalments,
 		exposure_cap: AMOUNT.saturating_mul(2),
 		default_after_days: 90,
+		rules: Default::default(),
+		automatic: None,
 	};
 	let bank = Signer::from_suri(bank_suri)?;
 	let signing = Signing { suri: Some(bank_suri.into()), key_file: None, wait: Wait::InBlock };
@@ -511,6 +513,7 @@ async fn lend(
 			amount: AMOUNT,
 			term_months: 12,
 			summary: customer.summary,
+			evidence: None,
 		});
 		load.sign(controller, call).await?;
 	}

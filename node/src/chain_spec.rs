@@ -2,12 +2,15 @@
 //! chain-spec JSON file (see `chain-spec/` and `docs/chain-spec.md`).
 
 use banktax_runtime::{genesis_config_presets::LOCAL_INSTITUTIONS, WASM_BINARY};
-use sc_chain_spec::ChainSpecBuilder;
+use sc_chain_spec::{ChainSpecBuilder, NoExtension};
 use sc_service::ChainType;
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 
-/// A chain specification for BankTax Chain.
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// A chain specification for BankTax Chain. Building its genesis runs the runtime, which
+/// imports the rule-proof host function.
+pub type ChainSpec = sc_service::GenericChainSpec<NoExtension, RuleProofs>;
+
+type RuleProofs = banktax_primitives::privacy::host::rule_proofs::HostFunctions;
 
 /// The first libp2p port of the local test consortium; institution `i` listens on `+ i`.
 pub const LOCAL_FIRST_P2P_PORT: u16 = 30333;
@@ -40,7 +43,7 @@ fn spec_from_preset(
 	id: &str,
 	chain_type: ChainType,
 	preset: &str,
-) -> Result<ChainSpecBuilder, String> {
+) -> Result<ChainSpecBuilder<NoExtension, RuleProofs>, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name(name)
 		.with_id(id)

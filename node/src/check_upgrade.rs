@@ -145,7 +145,7 @@ struct StorageChangeSet {
 /// Calls `TryRuntime_on_runtime_upgrade` of `code` on `storage`, with every check: the
 /// migrations' weight and the block's limit, or the first check that failed.
 fn on_runtime_upgrade(code: &[u8], storage: Storage) -> Result<(Weight, Weight), String> {
-	let executor = sc_executor::WasmExecutor::<sp_io::SubstrateHostFunctions>::builder()
+	let executor = sc_executor::WasmExecutor::<crate::service::HostFunctions>::builder()
 		.with_max_runtime_instances(1)
 		.build();
 	let mut ext = TestExternalities::<BlakeTwo256>::new_with_code(code, storage);

@@ -20,11 +20,14 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 
-pub(crate) type FullClient = sc_service::TFullClient<
-	Block,
-	RuntimeApi,
-	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
->;
+/// What the runtime may call in the node: Substrate's host functions and the rule-proof
+/// verifier (`banktax_primitives::privacy::host`). Every executor that runs the runtime carries
+/// them.
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, banktax_primitives::privacy::host::rule_proofs::HostFunctions);
+
+pub(crate) type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type GrandpaBlockImport =
@@ -122,7 +125,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
 	let mut db_config = config.db_config();
 	// Keep the blocks that carry GRANDPA justifications even when pruning, so that warp sync
 	// can prove finality from them.

@@ -91,7 +91,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("banktax"),
 	impl_name: alloc::borrow::Cow::Borrowed("banktax-node"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -204,6 +204,7 @@ type Migrations = (
 	pallet_loans::migrations::v2::MigrateToV2<Runtime>,
 	pallet_consent::migrations::v2::MigrateToV2<Runtime>,
 	pallet_consent::migrations::v3::MigrateToV3<Runtime>,
+	pallet_loans::migrations::v3::MigrateToV3<Runtime>,
 );
 
 /// Executive: handles dispatch to the various pallets.

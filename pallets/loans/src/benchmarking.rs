@@ -7,9 +7,11 @@ use banktax_primitives::{
 	privacy::{
 		claims::{self, Claim, ClaimProof},
 		host::rule_proofs,
-		Point,
+		pedersen, point_commitment,
+		rules::{Rule, Weighted, MAX_MONTHS, MAX_RULES, MAX_SCORE_TERMS},
+		FieldKey, Point, RecordHeader, RecordSeed, SCHEMA_VERSION,
 	},
-	Rating, RecordId,
+	Period, Rating, RecordId, RecordInfo, RecordKind, Uscc,
 };
 use codec::Decode;
 use frame_benchmarking::v2::*;
@@ -30,7 +32,70 @@ fn terms<T: Config>() -> ProductTerms {
 		// Room for every loan the benchmarks pay out.
 		exposure_cap: Amount::MAX,
 		default_after_days: 90,
+		rules: Default::default(),
+		automatic: None,
 	}
+}
+
+/// The most a product may state: `MAX_RULES` rules, the largest scorecards, and monthly rules
+/// up to the most claims a proof carries.
+fn largest_rules() -> ProductRules {
+	let weights = FieldKey::catalogue(RecordKind::AnnualSummary)
+		.iter()
+		.cycle()
+		.take(MAX_SCORE_TERMS as usize)
+		.map(|field| Weighted { field: *field, weight: -10_000 })
+		.collect::<Vec<_>>();
+	let scorecard = Rule::Scorecard {
+		kind: RecordKind::AnnualSummary,
+		weights: weights.try_into().unwrap_or_default(),
+		threshold: i64::MIN,
+	};
+	let monthly = Rule::EachMonthAtLeast {
+		kind: RecordKind::VatReturn,
+		field: FieldKey::TaxPaid,
+		months: MAX_MONTHS,
+		threshold: u64::MAX,
+	};
+	let mut rules = vec![monthly.clone(), monthly];
+	rules.resize(MAX_RULES as usize, scorecard);
+	rules.try_into().unwrap_or_default()
+}
+
+/// `records` annual summaries of one enterprise, as the chain knows them, with their points.
+fn summaries_with_points(records: u32) -> Result<(Vec<RecordInfo>, Vec<Point>), BenchmarkError> {
+	let enterprise =
+		Uscc::parse(b"91350100M000100Y43").map_err(|_| BenchmarkError::Stop("a valid code"))?;
+	let mut infos = Vec::new();
+	let mut all = Vec::new();
+	for n in 0..records {
+		let seed = RecordSeed([n as u8; 32]);
+		let points = FieldKey::catalogue(RecordKind::AnnualSummary)
+			.iter()
+			.map(|key| pedersen::commit(u64::MAX - u64::from(n), &seed.blinding(*key)))
+			.collect::<Option<Vec<_>>>()
+			.ok_or(BenchmarkError::Stop("figures commit"))?;
+		let header = RecordHeader {
+			schema_version: SCHEMA_VERSION,
+			enterprise,
+			period: Period::Year(2015 + n as u16),
+			kind: RecordKind::AnnualSummary,
+			rating: Some(Rating::A),
+		};
+		let commitment =
+			point_commitment(&header, &points).ok_or(BenchmarkError::Stop("a commitment"))?;
+		infos.push(RecordInfo {
+			enterprise,
+			period: header.period,
+			kind: header.kind,
+			rating: header.rating,
+			schema_version: SCHEMA_VERSION,
+			commitment,
+			current: true,
+		});
+		all.extend(points);
+	}
+	Ok((infos, all))
 }
 
 /// The bank's product, published.
@@ -59,6 +124,7 @@ fn applied<T: Config>(
 		T::MaxAmount::get(),
 		months,
 		summary,
+		None,
 	)?;
 	Ok((id, controller, records))
 }
@@ -124,8 +190,10 @@ mod benchmarks {
 		}
 		let id = NextProductId::<T>::get();
 
+		let terms = ProductTerms { rules: largest_rules(), ..terms::<T>() };
+
 		#[extrinsic_call]
-		_(RawOrigin::Signed(bank), terms::<T>());
+		_(RawOrigin::Signed(bank), terms);
 
 		assert!(Products::<T>::contains_key(id));
 		Ok(())
@@ -158,6 +226,7 @@ mod benchmarks {
 			T::MaxAmount::get(),
 			longest_term::<T>(),
 			summary,
+			None,
 		);
 
 		assert!(Loans::<T>::contains_key(0));
@@ -388,6 +457,22 @@ mod benchmarks {
 		}
 
 		verified.then_some(()).ok_or(BenchmarkError::Stop("the vectors' proof verifies"))
+	}
+
+	/// Recomputing the commitments of `r` records (the kind with the most figures) from the
+	/// points an application carries: what a proof-carrying application costs besides the
+	/// proof.
+	#[benchmark]
+	fn check_points(r: Linear<1, MAX_EVIDENCE_RECORDS>) -> Result<(), BenchmarkError> {
+		let (infos, points) = summaries_with_points(r)?;
+		let named;
+
+		#[block]
+		{
+			named = crate::evidence::check_points(&infos, &points);
+		}
+
+		named.map(drop).ok_or(BenchmarkError::Stop("the points make the commitments"))
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

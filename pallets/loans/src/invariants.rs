@@ -14,7 +14,8 @@ impl<T: crate::Config> Pallet<T> {
 	/// Every loan is in both of its indexes and nothing else is; each enterprise's exposure is
 	/// the outstanding principal of its disbursed loans; the tallies count the loans as they
 	/// are; each bank's products in force are its products not retired; every due check is
-	/// queued for a loan being repaid.
+	/// queued for a loan being repaid; rule answers belong to loans under products with rules,
+	/// and their proof numbers were taken.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut loans = 0usize;
 		let mut exposure = BTreeMap::new();
@@ -83,6 +84,16 @@ impl<T: crate::Config> Pallet<T> {
 			ensure!(
 				Loans::<T>::get(id).is_some_and(|loan| loan.state == LoanState::Repaying),
 				"a due check is queued for a loan not being repaid"
+			);
+		}
+		for (id, answers) in crate::Answers::<T>::iter() {
+			let loan = Loans::<T>::get(id).ok_or("rule answers are kept for no loan")?;
+			let stated =
+				Products::<T>::get(loan.product).is_some_and(|p| !p.terms.rules.is_empty());
+			ensure!(
+				stated && crate::ProofNonces::<T>::get(loan.enterprise) > answers.nonce,
+				"rule answers are kept for a loan under a product without rules, or with a \
+				 proof number not yet taken"
 			);
 		}
 		Ok(())

@@ -58,6 +58,7 @@
 
 extern crate alloc;
 
+mod evidence;
 #[cfg(any(test, feature = "try-runtime"))]
 mod invariants;
 pub mod migrations;
@@ -71,6 +72,8 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rules;
 
 pub use pallet::*;
 pub use types::*;
@@ -81,8 +84,10 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use banktax_primitives::{
-		index_key, ConsentCheck, ConsentId, EnterpriseInspect, IndexKey, InstitutionInspect, Page,
-		Purpose, Rating, RecordId, RecordInspect, RecordKind, Role, Uscc,
+		index_key,
+		privacy::{claims, host::rule_proofs, rules, Hash, SCHEMA_VERSION},
+		ConsentCheck, ConsentId, EnterpriseInspect, IndexKey, InstitutionInspect, Page, Purpose,
+		Rating, RecordId, RecordInfo, RecordInspect, RecordKind, Role, Uscc,
 	};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
@@ -101,7 +106,9 @@ pub mod pallet {
 	/// Version 1: [`ProductsInForce`] counts each bank's products that are not retired.
 	/// Version 2: loans carry their rating; [`LoansOf`] and [`LoansByBank`] keep loan numbers
 	/// in order; [`RatingTallies`] and [`BankTallies`].
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// Version 3: products state rules and may decide by themselves ([`ProductTerms::rules`],
+	/// [`ProductTerms::automatic`]); [`ProofNonces`] and [`Answers`].
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -245,6 +252,14 @@ pub mod pallet {
 		T::DefaultBlocksPerDay::get()
 	}
 
+	/// Each enterprise's next rule-proof number: a proof is bound to it and serves once.
+	#[pallet::storage]
+	pub type ProofNonces<T: Config> = StorageMap<_, Blake2_128Concat, Uscc, u32, ValueQuery>;
+
+	/// What each application to a product with rules proved, by loan.
+	#[pallet::storage]
+	pub type Answers<T: Config> = StorageMap<_, Twox64Concat, LoanId, RuleAnswers>;
+
 	/// A day, in blocks: the chain's loan calendar.
 	#[pallet::storage]
 	pub type BlocksPerDay<T: Config> =
@@ -312,6 +327,9 @@ pub mod pallet {
 		LoanWrittenOff { loan: LoanId, principal: Amount },
 		/// The loan was repaid in full.
 		LoanClosed { loan: LoanId },
+		/// The application proved every rule of its product on these records, without a
+		/// figure leaving the seal.
+		RulesHeld { loan: LoanId, records: EvidenceRecords },
 	}
 
 	#[pallet::error]
@@ -379,6 +397,36 @@ pub mod pallet {
 		NotPastDueLongEnough,
 		/// The schedule cannot be computed for these terms.
 		ScheduleOverflow,
+		/// A product's rules must each be within the vocabulary's bounds, at most `MAX_RULES`
+		/// of them, making at most `MAX_CLAIMS` claims in all.
+		InvalidRules,
+		/// A product decides by itself only if it states rules, at a rate within its range, with
+		/// an offer open at least a day and at most `MaxOfferValidity`.
+		InvalidStandardOffer,
+		/// The product states rules: the application must carry their proof.
+		RuleProofRequired,
+		/// The product states no rules: an application to it carries no proof.
+		NoRulesToProve,
+		/// A record the proof rests on is unknown or not the enterprise's.
+		EvidenceRecordNotOfEnterprise,
+		/// A record the proof rests on has been amended or revoked: prove on its current version.
+		EvidenceRecordNotCurrent,
+		/// A record the proof rests on is of format 1, which has no points to prove on.
+		EvidenceRecordWithoutPoints,
+		/// A later record of the same kind exists: rules read the latest.
+		EvidenceRecordNotLatest,
+		/// The records are not in ascending order of kind and period, or not those the
+		/// product's rules read (a kind missing, months not consecutive, too few).
+		EvidenceDoesNotFitRules,
+		/// The points do not make the records' commitments on chain.
+		PointsDoNotMatchRecords,
+		/// The proof's number was used by an earlier application: a proof serves once.
+		ProofAlreadyUsed,
+		/// The proof's number is ahead of the enterprise's next one.
+		WrongProofNonce,
+		/// The proof does not prove the product's rules for this application: it was made for
+		/// another chain, product, bank, enterprise, record set, amount or term, or altered.
+		RuleProofInvalid,
 	}
 
 	#[pallet::hooks]
@@ -441,17 +489,22 @@ pub mod pallet {
 		}
 
 		/// Applies to `product` for `amount` fen over `term_months`, on the enterprise's annual
-		/// summary `summary`.
+		/// summary `summary`. If the product states rules, `evidence` proves them on the
+		/// enterprise's sealed records; the bank learns that they hold, not the figures. A
+		/// product that decides by itself then approves the loan on its standard terms in this
+		/// block, if the enterprise's exposure across banks leaves room.
 		///
-		/// Caller: a controller of a registered enterprise. Emits [`Event::LoanApplied`].
+		/// Caller: a controller of a registered enterprise. Emits [`Event::LoanApplied`], and
+		/// with a proof [`Event::RulesHeld`] and perhaps [`Event::LoanApproved`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::apply_for_loan())]
+		#[pallet::weight(Pallet::<T>::application_weight(evidence.as_ref()))]
 		pub fn apply_for_loan(
 			origin: OriginFor<T>,
 			product: ProductId,
 			amount: Amount,
 			term_months: u16,
 			summary: RecordId,
+			evidence: Option<RuleEvidence>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let enterprise =
@@ -466,7 +519,9 @@ pub mod pallet {
 			);
 			let rating = Self::current_rating(&enterprise, summary)?;
 			ensure!(terms.ratings.contains(&rating), Error::<T>::RatingNotEligible);
-			Self::consent_for(&enterprise, &entry.bank, summary)?;
+			let consent = Self::consent_for(&enterprise, &entry.bank, summary)?;
+			let answers =
+				Self::check_evidence(&enterprise, product, &entry, amount, term_months, evidence)?;
 
 			let id = NextLoanId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::LoanIdOverflow)?;
@@ -497,11 +552,21 @@ pub mod pallet {
 			Self::deposit_event(Event::LoanApplied {
 				loan: id,
 				enterprise,
-				bank: entry.bank,
+				bank: entry.bank.clone(),
 				product,
 				amount,
 				term_months,
 			});
+			if let Some(answers) = answers {
+				Self::deposit_event(Event::RulesHeld {
+					loan: id,
+					records: answers.records.clone(),
+				});
+				Answers::<T>::insert(id, answers);
+				if let Some(standard) = entry.terms.automatic {
+					Self::decide(id, &entry, standard, consent);
+				}
+			}
 			Ok(())
 		}
 
@@ -540,7 +605,7 @@ pub mod pallet {
 			offer_expires_at: BlockNumberFor<T>,
 			records: Vec<RecordId>,
 		) -> DispatchResult {
-			let (mut entry, product) = Self::as_bank(origin, loan)?;
+			let (entry, product) = Self::as_bank(origin, loan)?;
 			let before = entry.standing();
 			ensure!(entry.state == LoanState::Applied, Error::<T>::InvalidTransition);
 			let terms = &product.terms;
@@ -575,18 +640,8 @@ pub mod pallet {
 				Self::consent_for(&entry.enterprise, &entry.bank, *record)?;
 			}
 			Self::check_exposure(&entry.enterprise, amount, terms.exposure_cap)?;
-			entry.state = LoanState::Approved;
-			entry.offer =
-				Some(Offer { amount, rate_bps, term_months, expires_at: offer_expires_at });
-			entry.decision = Some(Decision { consent, records, at: now });
-			Self::save(loan, Some(before), entry);
-			Self::deposit_event(Event::LoanApproved {
-				loan,
-				amount,
-				rate_bps,
-				term_months,
-				consent,
-			});
+			let offer = Offer { amount, rate_bps, term_months, expires_at: offer_expires_at };
+			Self::approve(loan, before, entry, offer, Decision { consent, records, at: now });
 			Ok(())
 		}
 
@@ -765,6 +820,163 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// What an application costs: with a proof, checking its records and points, verifying
+		/// the proof (by its size, which bounds its claims) and perhaps approving.
+		pub fn application_weight(evidence: Option<&RuleEvidence>) -> Weight {
+			let base = T::WeightInfo::apply_for_loan();
+			let Some(evidence) = evidence else { return base };
+			let records = evidence.records.len() as u32;
+			// Per record: itself, the next period's record and the consent; then the nonce.
+			let reads = u64::from(records).saturating_mul(3).saturating_add(1);
+			base.saturating_add(T::WeightInfo::check_points(records))
+				.saturating_add(T::WeightInfo::verify_rule_proof_on_host(claims::claims_of_len(
+					evidence.proof.len(),
+				)))
+				.saturating_add(T::DbWeight::get().reads_writes(reads, 2))
+				.saturating_add(T::WeightInfo::approve_loan(1))
+		}
+
+		/// Approves loan `id` with `offer`, on `decision`.
+		fn approve(
+			id: LoanId,
+			before: (Stage, Amount),
+			mut loan: LoanOf<T>,
+			offer: Offer<BlockNumberFor<T>>,
+			decision: Decision<BlockNumberFor<T>>,
+		) {
+			let consent = decision.consent;
+			loan.state = LoanState::Approved;
+			loan.offer = Some(offer);
+			loan.decision = Some(decision);
+			Self::save(id, Some(before), loan);
+			Self::deposit_event(Event::LoanApproved {
+				loan: id,
+				amount: offer.amount,
+				rate_bps: offer.rate_bps,
+				term_months: offer.term_months,
+				consent,
+			});
+		}
+
+		/// Approves the just-proven application `id` to `product` on its standard terms, if
+		/// the enterprise's exposure across banks leaves room; otherwise the bank decides.
+		fn decide(id: LoanId, product: &ProductOf<T>, standard: StandardOffer, consent: ConsentId) {
+			let Some(loan) = Loans::<T>::get(id) else { return };
+			let amount = loan.requested_amount;
+			if Self::check_exposure(&loan.enterprise, amount, product.terms.exposure_cap).is_err() {
+				return;
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let validity = BlocksPerDay::<T>::get().saturating_mul(standard.valid_days.into());
+			let offer = Offer {
+				amount,
+				rate_bps: standard.rate_bps,
+				term_months: loan.requested_term_months,
+				expires_at: now.saturating_add(validity),
+			};
+			let records = DecisionRecords::truncate_from(alloc::vec![loan.summary]);
+			let before = loan.standing();
+			Self::approve(id, before, loan, offer, Decision { consent, records, at: now });
+		}
+
+		/// Checks that `evidence` proves `product`'s rules for this application, and takes the
+		/// enterprise's proof number; what was proven, if the product states rules.
+		fn check_evidence(
+			enterprise: &Uscc,
+			id: ProductId,
+			product: &ProductOf<T>,
+			amount: Amount,
+			term_months: u16,
+			evidence: Option<RuleEvidence>,
+		) -> Result<Option<RuleAnswers>, DispatchError> {
+			let evidence = match (product.terms.rules.is_empty(), evidence) {
+				(true, None) => return Ok(None),
+				(true, Some(_)) => return Err(Error::<T>::NoRulesToProve.into()),
+				(false, None) => return Err(Error::<T>::RuleProofRequired.into()),
+				(false, Some(evidence)) => evidence,
+			};
+			let nonce = ProofNonces::<T>::get(enterprise);
+			ensure!(evidence.nonce >= nonce, Error::<T>::ProofAlreadyUsed);
+			ensure!(evidence.nonce == nonce, Error::<T>::WrongProofNonce);
+			let infos = evidence
+				.records
+				.iter()
+				.map(|record| Self::evidence_record(enterprise, &product.bank, *record))
+				.collect::<Result<Vec<_>, _>>()?;
+			Self::check_latest(enterprise, &infos)?;
+			let named = evidence::check_points(&infos, &evidence.points)
+				.ok_or(Error::<T>::PointsDoNotMatchRecords)?;
+			let figure_amount = u64::try_from(amount).map_err(|_| Error::<T>::AmountOutOfRange)?;
+			let (claims, _) = rules::claims_for(&product.terms.rules, &named, figure_amount)
+				.map_err(|_| Error::<T>::EvidenceDoesNotFitRules)?;
+			let records: Vec<(RecordId, Hash)> = evidence
+				.records
+				.iter()
+				.zip(&infos)
+				.map(|(record, info)| (*record, info.commitment))
+				.collect();
+			let binding = ApplicationBinding {
+				genesis: frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
+				rules_version: rules::RULES_VERSION,
+				product: id,
+				rules: &product.terms.rules,
+				enterprise: *enterprise,
+				bank: &product.bank,
+				records: &records,
+				nonce,
+				amount,
+				term_months,
+			};
+			let points: Vec<u8> = evidence.points.iter().flatten().copied().collect();
+			ensure!(
+				rule_proofs::verify_claims(
+					&binding.bytes(),
+					&claims.encode(),
+					&points,
+					&evidence.proof
+				),
+				Error::<T>::RuleProofInvalid
+			);
+			ProofNonces::<T>::insert(enterprise, nonce.saturating_add(1));
+			Ok(Some(RuleAnswers {
+				rules_version: rules::RULES_VERSION,
+				records: evidence.records,
+				nonce,
+			}))
+		}
+
+		/// The record `id`, if a proof may rest on it: the enterprise's, current, of format 2,
+		/// and under consent to `bank` (a rule-answers-only consent is enough).
+		fn evidence_record(
+			enterprise: &Uscc,
+			bank: &T::AccountId,
+			id: RecordId,
+		) -> Result<RecordInfo, Error<T>> {
+			let info = T::Records::record(id)
+				.filter(|info| info.enterprise == *enterprise)
+				.ok_or(Error::<T>::EvidenceRecordNotOfEnterprise)?;
+			ensure!(info.current, Error::<T>::EvidenceRecordNotCurrent);
+			ensure!(info.schema_version == SCHEMA_VERSION, Error::<T>::EvidenceRecordWithoutPoints);
+			Self::consent_for(enterprise, bank, id)?;
+			Ok(info)
+		}
+
+		/// Fails if a later record exists of the kind of any of `infos`' last of its kind: rules
+		/// read the latest records.
+		fn check_latest(enterprise: &Uscc, infos: &[RecordInfo]) -> Result<(), Error<T>> {
+			let lasts = infos.iter().enumerate().filter(|(index, info)| {
+				infos.get(index.saturating_add(1)).is_none_or(|next| next.kind != info.kind)
+			});
+			for (_, info) in lasts {
+				let later = info
+					.period
+					.next()
+					.and_then(|next| T::Records::current_record(enterprise, &next, info.kind));
+				ensure!(later.is_none(), Error::<T>::EvidenceRecordNotLatest);
+			}
+			Ok(())
+		}
+
 		fn ensure_bank(origin: OriginFor<T>) -> Result<T::AccountId, DispatchError> {
 			let who = ensure_signed(origin)?;
 			ensure!(T::Institutions::active_role(&who) == Some(Role::Bank), Error::<T>::NotABank);
@@ -772,6 +984,25 @@ pub mod pallet {
 		}
 
 		fn check_terms(terms: &ProductTerms) -> Result<(), Error<T>> {
+			let claims = terms.rules.iter().try_fold(0u32, |claims, rule| {
+				rule.check().ok()?;
+				claims.checked_add(rule.months().map_or(1, u32::from))
+			});
+			ensure!(
+				claims.is_some_and(|claims| claims <= claims::MAX_CLAIMS),
+				Error::<T>::InvalidRules
+			);
+			if let Some(standard) = terms.automatic {
+				let validity = BlocksPerDay::<T>::get().saturating_mul(standard.valid_days.into());
+				ensure!(
+					!terms.rules.is_empty()
+						&& terms.min_rate_bps <= standard.rate_bps
+						&& standard.rate_bps <= terms.max_rate_bps
+						&& standard.valid_days > 0
+						&& validity <= T::MaxOfferValidity::get(),
+					Error::<T>::InvalidStandardOffer
+				);
+			}
 			ensure!(
 				!terms.ratings.is_empty() && banktax_primitives::all_distinct(&terms.ratings),
 				Error::<T>::InvalidRatings

@@ -160,3 +160,75 @@ pub mod v2 {
 	pub type MigrateToV2<T> =
 		VersionedMigration<1, 2, Inner<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }
+
+/// To version 3: products state rules and may decide by themselves. Every product published
+/// before states none and leaves decisions to its bank, as it always did.
+pub mod v3 {
+	use crate::{Amount, Config, Pallet, Product, ProductTerms, Products, Ratings, RepaymentStyle};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// A product's terms as version 2 stored them: without rules.
+	#[derive(Encode, Decode)]
+	pub struct TermsV2 {
+		pub ratings: Ratings,
+		pub max_amount: Amount,
+		pub max_term_months: u16,
+		pub min_rate_bps: u32,
+		pub max_rate_bps: u32,
+		pub style: RepaymentStyle,
+		pub exposure_cap: Amount,
+		pub default_after_days: u32,
+	}
+
+	/// A product as version 2 stored it.
+	#[derive(Encode, Decode)]
+	pub struct ProductV2<AccountId> {
+		pub bank: AccountId,
+		pub terms: TermsV2,
+		pub retired: bool,
+	}
+
+	impl<AccountId> ProductV2<AccountId> {
+		/// The product as version 3 stores it: no rules, decided by its bank.
+		pub fn without_rules(self) -> Product<AccountId> {
+			let old = self.terms;
+			Product {
+				bank: self.bank,
+				terms: ProductTerms {
+					ratings: old.ratings,
+					max_amount: old.max_amount,
+					max_term_months: old.max_term_months,
+					min_rate_bps: old.min_rate_bps,
+					max_rate_bps: old.max_rate_bps,
+					style: old.style,
+					exposure_cap: old.exposure_cap,
+					default_after_days: old.default_after_days,
+					rules: Default::default(),
+					automatic: None,
+				},
+				retired: self.retired,
+			}
+		}
+	}
+
+	/// Gives every product an empty rule set.
+	pub struct Inner<T>(PhantomData<T>);
+	impl<T: Config> UncheckedOnRuntimeUpgrade for Inner<T> {
+		fn on_runtime_upgrade() -> Weight {
+			// Every product ever published, once: banks publish few.
+			let mut products = 0u64;
+			Products::<T>::translate::<ProductV2<T::AccountId>, _>(|_, old| {
+				products = products.saturating_add(1);
+				Some(old.without_rules())
+			});
+			T::DbWeight::get().reads_writes(products, products)
+		}
+	}
+
+	/// [`Inner`], run once: when the pallet's storage is at version 2, which it leaves at 3.
+	pub type MigrateToV3<T> =
+		VersionedMigration<2, 3, Inner<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

@@ -87,6 +87,29 @@ pub fn add_record(enterprise: Uscc, kind: RecordKind, rating: Option<Rating>) ->
 	})
 }
 
+/// Puts the record `opening` opens on the chain, current; returns its number.
+pub fn attest(opening: &banktax_primitives::privacy::Opening) -> RecordId {
+	let header = opening.record.header;
+	let commitment = opening.commitment().expect("a sound opening");
+	RECORDS.with(|r| {
+		let mut records = r.borrow_mut();
+		let id = records.len() as RecordId;
+		records.insert(
+			id,
+			RecordInfo {
+				enterprise: header.enterprise,
+				period: header.period,
+				kind: header.kind,
+				rating: header.rating,
+				schema_version: header.schema_version,
+				commitment,
+				current: true,
+			},
+		);
+		id
+	})
+}
+
 /// An annual summary of `enterprise` rated `rating`.
 pub fn summary(enterprise: Uscc, rating: Rating) -> RecordId {
 	add_record(enterprise, RecordKind::AnnualSummary, Some(rating))
@@ -103,6 +126,11 @@ pub fn supersede(id: RecordId) {
 /// `enterprise` consents to `bank` reading `record` for credit assessment, under consent `id`.
 pub fn consent(enterprise: Uscc, bank: AccountId, record: RecordId, id: ConsentId) {
 	CONSENTS.with(|c| c.borrow_mut().insert((enterprise, bank, record), id));
+}
+
+/// `enterprise`'s consent to `bank` no longer covers `record`.
+pub fn revoke_record(enterprise: Uscc, bank: AccountId, record: RecordId) {
+	CONSENTS.with(|c| c.borrow_mut().remove(&(enterprise, bank, record)));
 }
 
 /// Every consent of `enterprise` to `bank` ends.
@@ -158,8 +186,18 @@ impl RecordInspect for TestRecords {
 		RECORDS.with(|r| r.borrow().get(&id).cloned())
 	}
 
-	fn current_record(_: &Uscc, _: &Period, _: RecordKind) -> Option<RecordId> {
-		None
+	fn current_record(enterprise: &Uscc, period: &Period, kind: RecordKind) -> Option<RecordId> {
+		RECORDS.with(|r| {
+			r.borrow()
+				.iter()
+				.find(|(_, info)| {
+					info.current
+						&& info.enterprise == *enterprise
+						&& info.period == *period
+						&& info.kind == kind
+				})
+				.map(|(id, _)| *id)
+		})
 	}
 }
 

@@ -23,6 +23,8 @@ fn terms() -> ProductTerms {
 		style: RepaymentStyle::EqualInstalments,
 		exposure_cap: 150_000_000,
 		default_after_days: 90,
+		rules: Default::default(),
+		automatic: None,
 	}
 }
 
@@ -43,7 +45,8 @@ fn applied() -> (LoanId, RecordId) {
 		product,
 		AMOUNT,
 		TERM,
-		summary
+		summary,
+		None
 	));
 	(loan, summary)
 }
@@ -216,7 +219,7 @@ fn applications_are_refused_by_name() {
 		let good = summary(acme(), Rating::A);
 		consent(acme(), BANK, good, 1);
 		let apply = |who: AccountId, product: u32, amount: u128, term: u16, record: RecordId| {
-			Loans::apply_for_loan(RuntimeOrigin::signed(who), product, amount, term, record)
+			Loans::apply_for_loan(RuntimeOrigin::signed(who), product, amount, term, record, None)
 		};
 		assert_noop!(apply(STRANGER, product, AMOUNT, TERM, good), Error::<Test>::NotAController);
 		assert_noop!(apply(ACME_CO, 9, AMOUNT, TERM, good), Error::<Test>::UnknownProduct);
@@ -705,6 +708,7 @@ fn random_call_sequences_reach_no_illegal_state() {
 						1 + u128::from(pick(60_000_000)),
 						1 + pick(4) as u16,
 						summary,
+						None,
 					),
 					1 => Loans::approve_loan(
 						RuntimeOrigin::signed(BANK),
@@ -866,7 +870,7 @@ fn unknown_loans_and_exhausted_numbers_are_named() {
 		);
 		NextLoanId::<Test>::put(LoanId::MAX);
 		assert_noop!(
-			Loans::apply_for_loan(RuntimeOrigin::signed(ACME_CO), 0, AMOUNT, TERM, summary),
+			Loans::apply_for_loan(RuntimeOrigin::signed(ACME_CO), 0, AMOUNT, TERM, summary, None),
 			Error::<Test>::LoanIdOverflow
 		);
 		NextProductId::<Test>::put(u32::MAX);
@@ -927,7 +931,8 @@ fn a_banks_loans_read_a_page_at_a_time_and_the_tallies_follow_them() {
 				product,
 				AMOUNT,
 				TERM,
-				summary
+				summary,
+				None
 			));
 		}
 		let page = |from, limit| {
@@ -976,7 +981,14 @@ fn version_2_rates_every_loan_keeps_them_in_order_and_counts_the_tallies() {
 		assert_ok!(Loans::accept_offer(RuntimeOrigin::signed(ACME_CO), first));
 		assert_ok!(Loans::record_disbursement(RuntimeOrigin::signed(BANK), first));
 		let second = NextLoanId::<Test>::get();
-		assert_ok!(Loans::apply_for_loan(RuntimeOrigin::signed(ACME_CO), 0, AMOUNT, TERM, summary));
+		assert_ok!(Loans::apply_for_loan(
+			RuntimeOrigin::signed(ACME_CO),
+			0,
+			AMOUNT,
+			TERM,
+			summary,
+			None
+		));
 		let loans: Vec<_> = [first, second].map(|id| LoanStore::<Test>::get(id).unwrap()).to_vec();
 		let book = Loans::tallies_of_bank(&BANK);
 		// As version 1 stored them: loans without their rating, indexes under hashes, no

@@ -1,6 +1,12 @@
 //! What the pallet keeps about loan products, loans and their schedules.
 
-use banktax_primitives::{ConsentId, Rating, RecordId, Uscc};
+use banktax_primitives::{
+	privacy::{
+		rules::{Rule, MAX_RULES},
+		Hash, Point,
+	},
+	ConsentId, Rating, RecordId, Uscc,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
@@ -23,6 +29,105 @@ pub type Ratings = BoundedVec<Rating, ConstU32<5>>;
 
 /// The records a credit decision relied on.
 pub type DecisionRecords = BoundedVec<RecordId, ConstU32<MAX_DECISION_RECORDS>>;
+
+/// Most records one rule proof may rest on: a year of monthly records and a few more.
+pub const MAX_EVIDENCE_RECORDS: u32 = 16;
+
+/// Most points one rule proof may carry: every figure of its records (a record has at most
+/// seven).
+pub const MAX_EVIDENCE_POINTS: u32 = MAX_EVIDENCE_RECORDS * 7;
+
+/// The longest rule proof: an aggregate of `MAX_CLAIMS` (32) claims is 992 bytes.
+pub const MAX_RULE_PROOF_LEN: u32 = 1024;
+
+/// The rules a product states, fixed when it is published.
+pub type ProductRules = BoundedVec<Rule, ConstU32<MAX_RULES>>;
+
+/// The records a rule proof rests on, in ascending order of kind and period.
+pub type EvidenceRecords = BoundedVec<RecordId, ConstU32<MAX_EVIDENCE_RECORDS>>;
+
+/// The terms a product grants by itself when an application proves every rule.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct StandardOffer {
+	/// Annual, in basis points, within the product's range.
+	pub rate_bps: u32,
+	/// How long the offer stays open, in days of the loan calendar.
+	pub valid_days: u32,
+}
+
+/// What an application carries to prove a product's rules on the enterprise's records without
+/// showing a figure.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct RuleEvidence {
+	/// The records the rules read, current, of format 2, in ascending order of kind and
+	/// period, each the latest of its kind.
+	pub records: EvidenceRecords,
+	/// Every point of those records, record by record in catalogue order: the chain recomputes
+	/// each record's commitment from them.
+	pub points: BoundedVec<Point, ConstU32<MAX_EVIDENCE_POINTS>>,
+	/// The enterprise's next proof number ([`crate::ProofNonces`]): a proof serves once.
+	pub nonce: u32,
+	/// The aggregated range proof of the rules' claims.
+	pub proof: BoundedVec<u8, ConstU32<MAX_RULE_PROOF_LEN>>,
+}
+
+/// What an application proved, kept with its loan for the bank and an auditor: that the
+/// product's rules (of vocabulary `rules_version`) held on these records.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo, serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleAnswers {
+	pub rules_version: u16,
+	/// The records the rules were proven on.
+	pub records: EvidenceRecords,
+	/// The proof's number among the enterprise's.
+	pub nonce: u32,
+}
+
+/// Everything a rule proof is bound to, SCALE-encoded into its transcript: a proof made for one
+/// chain, product, bank, enterprise, record set, nonce or loan fails for any other.
+#[derive(Encode)]
+pub struct ApplicationBinding<'a, AccountId, Genesis> {
+	/// The chain's genesis hash.
+	pub genesis: Genesis,
+	pub rules_version: u16,
+	pub product: ProductId,
+	pub rules: &'a [Rule],
+	pub enterprise: Uscc,
+	pub bank: &'a AccountId,
+	/// Each record with its commitment.
+	pub records: &'a [(RecordId, Hash)],
+	pub nonce: u32,
+	pub amount: Amount,
+	pub term_months: u16,
+}
+
+impl<AccountId: Encode, Genesis: Encode> ApplicationBinding<'_, AccountId, Genesis> {
+	/// The domain every application binding starts with.
+	pub const DOMAIN: [u8; 22] = *b"banktax:application:v1";
+
+	/// The bytes a proof is bound to: the domain, then the binding.
+	pub fn bytes(&self) -> alloc::vec::Vec<u8> {
+		(Self::DOMAIN, self).encode()
+	}
+}
 
 /// How a loan is repaid.
 #[derive(
@@ -77,6 +182,12 @@ pub struct ProductTerms {
 	pub exposure_cap: Amount,
 	/// Days past due after which the bank may declare a loan defaulted.
 	pub default_after_days: u32,
+	/// What an application must prove on the enterprise's sealed figures (none: the bank
+	/// reviews records it reads under consent).
+	pub rules: ProductRules,
+	/// The terms granted in the block of an application that proves every rule, if the
+	/// exposure cap allows; `None`: the bank decides.
+	pub automatic: Option<StandardOffer>,
 }
 
 /// A bank's loan product.

@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_loans`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-29, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -31,6 +31,7 @@ pub trait WeightInfo {
 	fn check_nothing_due() -> Weight;
 	fn verify_rule_proof(m: u32, ) -> Weight;
 	fn verify_rule_proof_on_host(m: u32, ) -> Weight;
+	fn check_points(r: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -45,37 +46,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::NextProductId` (r:1 w:1)
 	/// Proof: `Loans::NextProductId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:0 w:1)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::ProductsOf` (r:0 w:1)
 	/// Proof: `Loans::ProductsOf` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn publish_product() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `817`
 		//  Estimated: `3985`
-		// Minimum execution time: 46_229_000 picoseconds.
-		Weight::from_parts(53_900_000, 0)
+		// Minimum execution time: 51_837_000 picoseconds.
+		Weight::from_parts(58_586_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Loans::Products` (r:1 w:1)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::ProductsInForce` (r:1 w:1)
 	/// Proof: `Loans::ProductsInForce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn retire_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `259`
-		//  Estimated: `3563`
-		// Minimum execution time: 21_682_000 picoseconds.
-		Weight::from_parts(24_427_000, 0)
-			.saturating_add(Weight::from_parts(0, 3563))
+		//  Measured:  `261`
+		//  Estimated: `3981`
+		// Minimum execution time: 22_283_000 picoseconds.
+		Weight::from_parts(24_536_000, 0)
+			.saturating_add(Weight::from_parts(0, 3981))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
 	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:1 w:0)
 	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::InForceWithBank` (r:1 w:0)
@@ -96,10 +97,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::LoansOf` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	fn apply_for_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1268`
+		//  Measured:  `1270`
 		//  Estimated: `4653`
-		// Minimum execution time: 64_205_000 picoseconds.
-		Weight::from_parts(69_343_000, 0)
+		// Minimum execution time: 64_776_000 picoseconds.
+		Weight::from_parts(71_145_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -116,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `809`
 		//  Estimated: `6102`
-		// Minimum execution time: 48_292_000 picoseconds.
-		Weight::from_parts(52_548_000, 0)
+		// Minimum execution time: 49_393_000 picoseconds.
+		Weight::from_parts(52_808_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -125,7 +126,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Calendar::MillisecsPerBlock` (r:1 w:0)
 	/// Proof: `Calendar::MillisecsPerBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `TaxRecords::Records` (r:8 w:0)
@@ -143,12 +144,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 8]`.
 	fn approve_loan(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1390 + r * (273 ±0)`
+		//  Measured:  `1392 + r * (273 ±0)`
 		//  Estimated: `6102 + r * (3663 ±0)`
-		// Minimum execution time: 73_349_000 picoseconds.
-		Weight::from_parts(75_684_134, 0)
+		// Minimum execution time: 74_421_000 picoseconds.
+		Weight::from_parts(69_101_160, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(12_197_185, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(11_536_493, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -157,17 +158,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::RatingTallies` (r:2 w:2)
 	/// Proof: `Loans::RatingTallies` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BankTallies` (r:2 w:2)
 	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn reject_loan() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `659`
+		//  Measured:  `661`
 		//  Estimated: `6102`
-		// Minimum execution time: 46_359_000 picoseconds.
-		Weight::from_parts(68_181_000, 0)
+		// Minimum execution time: 47_079_000 picoseconds.
+		Weight::from_parts(51_566_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -184,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `928`
 		//  Estimated: `6102`
-		// Minimum execution time: 51_226_000 picoseconds.
-		Weight::from_parts(81_210_000, 0)
+		// Minimum execution time: 51_406_000 picoseconds.
+		Weight::from_parts(54_861_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -193,7 +194,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BlocksPerDay` (r:1 w:0)
@@ -209,19 +210,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 60]`.
 	fn record_disbursement(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `875`
+		//  Measured:  `877`
 		//  Estimated: `6102`
-		// Minimum execution time: 66_638_000 picoseconds.
-		Weight::from_parts(93_509_390, 0)
+		// Minimum execution time: 67_510_000 picoseconds.
+		Weight::from_parts(79_037_215, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(125_495, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(269_667, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Schedules` (r:1 w:1)
 	/// Proof: `Loans::Schedules` (`max_values`: None, `max_size`: Some(4097), added: 6572, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
@@ -235,19 +236,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 60]`.
 	fn record_repayment(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1064 + m * (68 ±0)`
+		//  Measured:  `1066 + m * (68 ±0)`
 		//  Estimated: `7562`
-		// Minimum execution time: 68_972_000 picoseconds.
-		Weight::from_parts(83_538_349, 0)
+		// Minimum execution time: 69_593_000 picoseconds.
+		Weight::from_parts(77_011_124, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(161_508, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(167_811, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::BlocksPerDay` (r:1 w:0)
 	/// Proof: `Loans::BlocksPerDay` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::RatingTallies` (r:2 w:2)
@@ -256,10 +257,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn declare_default() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1011`
+		//  Measured:  `1013`
 		//  Estimated: `6102`
-		// Minimum execution time: 52_899_000 picoseconds.
-		Weight::from_parts(86_639_000, 0)
+		// Minimum execution time: 53_299_000 picoseconds.
+		Weight::from_parts(56_944_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -267,7 +268,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Loans::Loans` (r:1 w:1)
 	/// Proof: `Loans::Loans` (`max_values`: None, `max_size`: Some(281), added: 2756, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Products` (r:1 w:0)
-	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Proof: `Loans::Products` (`max_values`: None, `max_size`: Some(516), added: 2991, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::Exposure` (r:1 w:1)
 	/// Proof: `Loans::Exposure` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Loans::RatingTallies` (r:2 w:2)
@@ -276,10 +277,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Loans::BankTallies` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	fn write_off() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1060`
+		//  Measured:  `1062`
 		//  Estimated: `6102`
-		// Minimum execution time: 56_193_000 picoseconds.
-		Weight::from_parts(89_552_000, 0)
+		// Minimum execution time: 56_284_000 picoseconds.
+		Weight::from_parts(60_249_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -301,10 +302,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4773 + n * (299 ±0)`
 		//  Estimated: `6102 + n * (6572 ±0)`
-		// Minimum execution time: 118_045_000 picoseconds.
-		Weight::from_parts(120_128_000, 0)
+		// Minimum execution time: 65_717_000 picoseconds.
+		Weight::from_parts(67_540_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(62_420_153, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(54_391_981, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -319,8 +320,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56`
 		//  Estimated: `3493`
-		// Minimum execution time: 10_176_000 picoseconds.
-		Weight::from_parts(11_467_000, 0)
+		// Minimum execution time: 10_406_000 picoseconds.
+		Weight::from_parts(11_356_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -330,100 +331,110 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_937_166_000 picoseconds.
-		Weight::from_parts(22_464_627_943, 0)
+		// Minimum execution time: 9_965_948_000 picoseconds.
+		Weight::from_parts(21_613_176_889, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(9_585_539_444, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(8_550_152_245, 0).saturating_mul(m.into()))
 	}
 	/// The range of component `m` is `[1, 32]`.
 	fn verify_rule_proof_on_host(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_847_197_000 picoseconds.
-		Weight::from_parts(6_433_045_694, 0)
+		// Minimum execution time: 1_446_261_000 picoseconds.
+		Weight::from_parts(2_745_185_094, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(3_395_304_657, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(978_072_309, 0).saturating_mul(m.into()))
+	}
+	/// The range of component `r` is `[1, 16]`.
+	fn check_points(r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 20_581_000 picoseconds.
+		Weight::from_parts(1_797_261, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(20_349_587, 0).saturating_mul(r.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_product() -> Weight {
-		Weight::from_parts(53_900_000, 0)
+		Weight::from_parts(58_586_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn retire_product() -> Weight {
-		Weight::from_parts(24_427_000, 0)
-			.saturating_add(Weight::from_parts(0, 3563))
+		Weight::from_parts(24_536_000, 0)
+			.saturating_add(Weight::from_parts(0, 3981))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn apply_for_loan() -> Weight {
-		Weight::from_parts(69_343_000, 0)
+		Weight::from_parts(71_145_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn withdraw_application() -> Weight {
-		Weight::from_parts(52_548_000, 0)
+		Weight::from_parts(52_808_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn approve_loan(r: u32, ) -> Weight {
-		Weight::from_parts(75_684_134, 0)
+		Weight::from_parts(69_101_160, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(12_197_185, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(11_536_493, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
 			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(r.into()))
 	}
 	fn reject_loan() -> Weight {
-		Weight::from_parts(68_181_000, 0)
+		Weight::from_parts(51_566_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn accept_offer() -> Weight {
-		Weight::from_parts(81_210_000, 0)
+		Weight::from_parts(54_861_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn record_disbursement(m: u32, ) -> Weight {
-		Weight::from_parts(93_509_390, 0)
+		Weight::from_parts(79_037_215, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(125_495, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(269_667, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn record_repayment(m: u32, ) -> Weight {
-		Weight::from_parts(83_538_349, 0)
+		Weight::from_parts(77_011_124, 0)
 			.saturating_add(Weight::from_parts(0, 7562))
-			.saturating_add(Weight::from_parts(161_508, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(167_811, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn declare_default() -> Weight {
-		Weight::from_parts(86_639_000, 0)
+		Weight::from_parts(56_944_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn write_off() -> Weight {
-		Weight::from_parts(89_552_000, 0)
+		Weight::from_parts(60_249_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn check_dues(n: u32, ) -> Weight {
-		Weight::from_parts(120_128_000, 0)
+		Weight::from_parts(67_540_000, 0)
 			.saturating_add(Weight::from_parts(0, 6102))
-			.saturating_add(Weight::from_parts(62_420_153, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(54_391_981, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5))
@@ -431,19 +442,24 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6572).saturating_mul(n.into()))
 	}
 	fn check_nothing_due() -> Weight {
-		Weight::from_parts(11_467_000, 0)
+		Weight::from_parts(11_356_000, 0)
 			.saturating_add(Weight::from_parts(0, 3493))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn verify_rule_proof(m: u32, ) -> Weight {
-		Weight::from_parts(22_464_627_943, 0)
+		Weight::from_parts(21_613_176_889, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(9_585_539_444, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(8_550_152_245, 0).saturating_mul(m.into()))
 	}
 	fn verify_rule_proof_on_host(m: u32, ) -> Weight {
-		Weight::from_parts(6_433_045_694, 0)
+		Weight::from_parts(2_745_185_094, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(Weight::from_parts(3_395_304_657, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(978_072_309, 0).saturating_mul(m.into()))
+	}
+	fn check_points(r: u32, ) -> Weight {
+		Weight::from_parts(1_797_261, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(Weight::from_parts(20_349_587, 0).saturating_mul(r.into()))
 	}
 }

@@ -47,6 +47,24 @@ impl Period {
 		}
 	}
 
+	/// The period of the same length that follows, if within the calendar's years.
+	pub fn next(&self) -> Option<Period> {
+		let next = match *self {
+			Period::Year(year) => Period::Year(year.checked_add(1)?),
+			Period::Quarter { year, quarter: 4 } => {
+				Period::Quarter { year: year.checked_add(1)?, quarter: 1 }
+			}
+			Period::Quarter { year, quarter } => {
+				Period::Quarter { year, quarter: quarter.checked_add(1)? }
+			}
+			Period::Month { year, month: 12 } => {
+				Period::Month { year: year.checked_add(1)?, month: 1 }
+			}
+			Period::Month { year, month } => Period::Month { year, month: month.checked_add(1)? },
+		};
+		next.is_valid().then_some(next)
+	}
+
 	/// Whether the period exists: a year in [`FIRST_YEAR`]..=[`LAST_YEAR`], a quarter 1–4, a
 	/// month 1–12.
 	pub fn is_valid(&self) -> bool {
@@ -274,6 +292,18 @@ mod tests {
 			assert!(error.contains("a period is"), "{wrong}: {error}");
 		}
 		assert!(serde_json::from_str::<Period>(r#"{"year":2024,"week":2}"#).is_err());
+	}
+
+	#[test]
+	fn each_period_is_followed_by_the_next_of_its_length() {
+		assert_eq!(Period::Year(2024).next(), Some(Period::Year(2025)));
+		let q4 = Period::Quarter { year: 2024, quarter: 4 };
+		assert_eq!(q4.next(), Some(Period::Quarter { year: 2025, quarter: 1 }));
+		let march = Period::Month { year: 2024, month: 3 };
+		assert_eq!(march.next(), Some(Period::Month { year: 2024, month: 4 }));
+		let december = Period::Month { year: 2024, month: 12 };
+		assert_eq!(december.next(), Some(Period::Month { year: 2025, month: 1 }));
+		assert_eq!(Period::Year(LAST_YEAR).next(), None);
 	}
 
 	#[test]

@@ -32,16 +32,16 @@ pub const ENTERPRISE_PRIORITY: u64 = 1_000;
 const INSTITUTION_TRANSACTIONS_PER_BLOCK: u32 = 4096;
 
 parameter_types! {
-	/// An enterprise, all its controllers together: transactions of at most 2 KiB (its largest
-	/// call, a consent with a full scope, is under 300 bytes signed); in one block at most 8 of
-	/// them (a consent and a few loan steps), 8 KiB and 11 % of the block's compute: enough for
-	/// its heaviest call (withdrawing a consent with all its envelopes, 16.8 ms) on the shortest
-	/// block the calendar allows (tested below).
+	/// An enterprise, all its controllers together: transactions of at most 6 KiB (its largest
+	/// call, an application carrying the largest rule proof, is about 4.8 KiB signed); in one
+	/// block at most 8 of them (a consent and a few loan steps), 8 KiB and 25 % of the block's
+	/// compute: enough for its heaviest call (that application, about 37 ms, most of it
+	/// verifying a proof of 32 claims) on the shortest block the calendar allows (tested below).
 	pub const EnterpriseBudget: Budget = Budget {
-		max_transaction_len: 2 * 1024,
+		max_transaction_len: 6 * 1024,
 		transactions_per_block: 8,
 		bytes_per_block: 8 * 1024,
-		weight_per_block: Perbill::from_percent(11),
+		weight_per_block: Perbill::from_percent(25),
 		priority: ENTERPRISE_PRIORITY,
 	};
 	/// A tax authority: transactions up to 512 KiB (a batch of 256 sealed records is about
@@ -146,6 +146,27 @@ mod tests {
 				amount: u128::MAX,
 				term_months: u16::MAX,
 				summary: u64::MAX,
+				evidence: None,
+			}),
+			// The largest proof an application may carry: every record and point it may name,
+			// and an aggregate of the most claims.
+			RuntimeCall::Loans(pallet_loans::Call::apply_for_loan {
+				product: u32::MAX,
+				amount: u128::MAX,
+				term_months: u16::MAX,
+				summary: u64::MAX,
+				evidence: Some(pallet_loans::RuleEvidence {
+					records: alloc::vec![u64::MAX; pallet_loans::MAX_EVIDENCE_RECORDS as usize]
+						.try_into()
+						.expect("the most records"),
+					points: alloc::vec![[0xff; 32]; pallet_loans::MAX_EVIDENCE_POINTS as usize]
+						.try_into()
+						.expect("the most points"),
+					nonce: u32::MAX,
+					proof: alloc::vec![0xff; banktax_primitives::privacy::claims::proof_len(32)]
+						.try_into()
+						.expect("the longest proof"),
+				}),
 			}),
 			RuntimeCall::Loans(pallet_loans::Call::withdraw_application { loan: u64::MAX }),
 			RuntimeCall::Loans(pallet_loans::Call::accept_offer { loan: u64::MAX }),

@@ -142,6 +142,13 @@ pub fn proof_len(claims: usize) -> usize {
 	(2 * rounds + 9) * 32
 }
 
+/// The most claims a proof of `len` bytes can be about, or [`MAX_CLAIMS`] if no proof has
+/// that length: what a proof costs to verify before it is read.
+pub fn claims_of_len(len: usize) -> u32 {
+	let sizes = (0..=MAX_CLAIMS.trailing_zeros()).map(|power| 1u32 << power);
+	sizes.into_iter().find(|m| proof_len(*m as usize) == len).unwrap_or(MAX_CLAIMS)
+}
+
 /// The aggregation size for `claims` claims: the next power of two.
 fn aggregation(claims: usize) -> usize {
 	claims.max(1).next_power_of_two()
@@ -257,16 +264,17 @@ pub fn prove(
 	}
 	values.extend(core::iter::repeat_n(0, padding(claims.len())));
 	derived_blindings.extend(core::iter::repeat_n(Scalar::ZERO, padding(claims.len())));
-	let generators = BulletproofGens::new(CLAIM_BITS, values.len());
-	let (proof, _) = RangeProof::prove_multiple_with_rng(
-		&generators,
-		&pedersen_gens,
-		&mut transcript(binding, claims),
-		&values,
-		&derived_blindings,
-		CLAIM_BITS,
-		rng,
-	)
+	let (proof, _) = with_generators(values.len(), |generators| {
+		RangeProof::prove_multiple_with_rng(
+			generators,
+			&pedersen_gens,
+			&mut transcript(binding, claims),
+			&values,
+			&derived_blindings,
+			CLAIM_BITS,
+			rng,
+		)
+	})
 	.map_err(|_| ProveError::Claims(ClaimError::Count))?;
 	Ok(ClaimProof(proof.to_bytes()))
 }
@@ -293,21 +301,37 @@ pub fn verify(
 	let identity = RistrettoPoint::identity().compress();
 	derived.extend(core::iter::repeat_n(identity, padding(claims.len())));
 	let range_proof = RangeProof::from_bytes(&proof.0).map_err(|_| VerifyError::Malformed)?;
-	let generators = BulletproofGens::new(CLAIM_BITS, derived.len());
 	let seed: [u8; 32] = Blake2b::<U32>::new()
 		.chain_update(VERIFIER_SEED_TAG)
 		.chain_update(binding)
 		.chain_update(&proof.0)
 		.finalize()
 		.into();
-	range_proof
-		.verify_multiple_with_rng(
-			&generators,
+	with_generators(derived.len(), |generators| {
+		range_proof.verify_multiple_with_rng(
+			generators,
 			&PedersenGens::default(),
 			&mut transcript(binding, claims),
 			&derived,
 			CLAIM_BITS,
 			&mut ChaCha20Rng::from_seed(seed),
 		)
-		.map_err(|_| VerifyError::Invalid)
+	})
+	.map_err(|_| VerifyError::Invalid)
+}
+
+/// Runs `f` with generators for `parties` aggregated values. A party's generators do not depend
+/// on how many parties there are, so the node makes them once for [`MAX_CLAIMS`] and keeps them:
+/// making them is most of a small proof's cost. The runtime makes what it needs each time.
+fn with_generators<R>(parties: usize, f: impl FnOnce(&BulletproofGens) -> R) -> R {
+	#[cfg(feature = "std")]
+	{
+		static GENERATORS: std::sync::OnceLock<BulletproofGens> = std::sync::OnceLock::new();
+		let _ = parties;
+		f(GENERATORS.get_or_init(|| BulletproofGens::new(CLAIM_BITS, MAX_CLAIMS as usize)))
+	}
+	#[cfg(not(feature = "std"))]
+	{
+		f(&BulletproofGens::new(CLAIM_BITS, parties))
+	}
 }

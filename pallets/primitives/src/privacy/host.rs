@@ -3,9 +3,11 @@
 //! Verifying an aggregated range proof costs the runtime, in wasm, about 9.6 ms per claim
 //! (`pallet_loans::verify_rule_proof`), some 170 ms for the 16 claims of a typical product:
 //! more than a block can spend per application. The node runs the same [`claims::verify`]
-//! natively, about 3.4 ms per claim (`pallet_loans::verify_rule_proof_on_host`). Every executor
-//! that runs a runtime calling it must carry [`rule_proofs::HostFunctions`] beside
-//! `sp_io::SubstrateHostFunctions`; today that is the benchmark command only.
+//! natively (`pallet_loans::verify_rule_proof_on_host`), with the generators made once. Every
+//! executor that runs the runtime must carry [`rule_proofs::HostFunctions`] beside
+//! `sp_io::SubstrateHostFunctions`: the node's client, its chain specs' genesis builder, its
+//! upgrade check and its benchmark command do (`banktax-node`'s `service::HostFunctions`). A
+//! tool that executes the runtime without it cannot instantiate it.
 
 use super::claims::{self, Claim, ClaimProof};
 use super::pedersen::Point;

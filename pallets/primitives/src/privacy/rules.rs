@@ -21,12 +21,15 @@
 //! amounts below 2^64 (a loan's amount is in fen).
 
 use super::{
-	claims::{Claim, Term, MAX_CLAIMS},
+	claims::{self, Claim, ClaimProof, ProveError, Term, MAX_CLAIMS},
+	pedersen::{Blinding, Point},
 	schema::FieldKey,
+	seal::{Disclosure, Opening},
 };
 use crate::{Period, RecordKind};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use rand_core::{CryptoRng, RngCore};
 use scale_info::TypeInfo;
 use sp_runtime::{traits::ConstU32, BoundedVec};
 
@@ -60,7 +63,10 @@ pub const MAX_RULES: u32 = 8;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct Weighted {
 	pub field: FieldKey,
 	pub weight: i32,
@@ -69,8 +75,19 @@ pub struct Weighted {
 /// A lending rule over committed figures. `kind` names the records it reads: the latest one,
 /// or, for the monthly rules, one per month.
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Rule {
 	/// The latest record's `field` is at least `threshold`.
 	AtLeast { kind: RecordKind, field: FieldKey, threshold: u64 },
@@ -269,4 +286,125 @@ pub fn claims_of(
 		return Err(RuleError::TooManyClaims);
 	}
 	Ok(claims)
+}
+
+/// For each of `rules`, the records it reads among `named`: those of its kind, the last one or
+/// the last `months`. `named` must run in ascending order of kind and period, each record once,
+/// which is how an application lists them.
+pub fn records_for(
+	rules: &[Rule],
+	named: &[NamedRecord],
+) -> Result<Vec<Vec<NamedRecord>>, RuleError> {
+	let ascending = named
+		.iter()
+		.zip(named.iter().skip(1))
+		.all(|(a, b)| (a.kind, a.period) < (b.kind, b.period));
+	if !ascending {
+		return Err(RuleError::WrongRecords);
+	}
+	rules
+		.iter()
+		.map(|rule| {
+			let of_kind: Vec<NamedRecord> =
+				named.iter().filter(|record| record.kind == rule.kind()).copied().collect();
+			let wanted = usize::from(rule.months().unwrap_or(1));
+			let first = of_kind.len().checked_sub(wanted).ok_or(RuleError::WrongRecords)?;
+			Ok(of_kind.get(first..).unwrap_or_default().to_vec())
+		})
+		.collect()
+}
+
+/// The claims that hold exactly when every one of `rules` holds on the records `named` (see
+/// [`records_for`]) for a loan of `amount`, with how many claims each rule contributes.
+pub fn claims_for(
+	rules: &[Rule],
+	named: &[NamedRecord],
+	amount: u64,
+) -> Result<(Vec<Claim>, Vec<usize>), RuleError> {
+	let records = records_for(rules, named)?;
+	let mut counts = Vec::with_capacity(rules.len());
+	for (rule, records) in rules.iter().zip(&records) {
+		counts.push(rule.claims(records, amount)?.len());
+	}
+	Ok((claims_of(rules, &records, amount)?, counts))
+}
+
+/// The records named for a proof, in the order an application lists them, as the verifier
+/// will know them: each with the index of its first point.
+pub fn named_records(
+	records: impl IntoIterator<Item = (RecordKind, Period)>,
+) -> Result<Vec<NamedRecord>, RuleError> {
+	let mut first_point = 0u8;
+	let mut named = Vec::new();
+	for (kind, period) in records {
+		named.push(NamedRecord { kind, period, first_point });
+		let points =
+			u8::try_from(FieldKey::catalogue(kind).len()).map_err(|_| RuleError::OutOfBounds)?;
+		first_point = first_point.checked_add(points).ok_or(RuleError::OutOfBounds)?;
+	}
+	Ok(named)
+}
+
+/// Why a product's rules cannot be proven on the records held.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RuleProofError {
+	/// The rules do not fit the records ([`RuleError`]).
+	Rules(RuleError),
+	/// Rule number `rule` does not hold on these figures.
+	Fails { rule: usize },
+	/// Rule number `rule` holds by a margin of 2^64 or more, too large to prove.
+	TooLarge { rule: usize },
+	/// A record is not of format 2, or its opening does not make its points.
+	Records,
+}
+
+/// What an application carries for a product's rules: every point of the named records, in
+/// their order and each record's catalogue order, and the proof.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RuleProof {
+	pub points: Vec<Point>,
+	pub proof: ClaimProof,
+}
+
+/// Proves that every one of `rules` holds on the records `openings` (in ascending order of kind
+/// and period, each once) for a loan of `amount`, under `binding`. A rule that does not hold
+/// is named, and nothing is proven.
+pub fn prove_rules(
+	binding: &[u8],
+	rules: &[Rule],
+	openings: &[Opening],
+	amount: u64,
+	rng: &mut (impl RngCore + CryptoRng),
+) -> Result<RuleProof, RuleProofError> {
+	let named = named_records(
+		openings.iter().map(|opening| (opening.record.header.kind, opening.record.header.period)),
+	)
+	.map_err(RuleProofError::Rules)?;
+	let (claims, counts) = claims_for(rules, &named, amount).map_err(RuleProofError::Rules)?;
+	let mut points = Vec::new();
+	let mut figures: Vec<(u64, Blinding)> = Vec::new();
+	for opening in openings {
+		let catalogue = FieldKey::catalogue(opening.record.header.kind);
+		let Ok(Disclosure::V2 { points: more, fields }) = opening.disclose(catalogue) else {
+			return Err(RuleProofError::Records);
+		};
+		points.extend(more);
+		figures.extend(fields.iter().map(|field| (field.value, field.blinding)));
+	}
+	let rule_of = |claim: usize| {
+		let mut end = 0;
+		counts.iter().position(|count| {
+			end += count;
+			claim < end
+		})
+	};
+	claims::prove(binding, &claims, &points, &figures, rng)
+		.map(|proof| RuleProof { points, proof })
+		.map_err(|error| match error {
+			ProveError::Fails(claim) => rule_of(claim)
+				.map_or(RuleProofError::Records, |rule| RuleProofError::Fails { rule }),
+			ProveError::TooLarge(claim) => rule_of(claim)
+				.map_or(RuleProofError::Records, |rule| RuleProofError::TooLarge { rule }),
+			ProveError::Claims(_) | ProveError::WrongOpening(_) => RuleProofError::Records,
+		})
 }

@@ -3,7 +3,10 @@
 
 use super::{
 	claims::{self, proof_len, Claim, ClaimProof, ProveError, Term, VerifyError},
-	rules::{claims_of, last_months, NamedRecord, Rule, RuleError, Weighted},
+	rules::{
+		claims_for, claims_of, last_months, named_records, prove_rules, records_for, NamedRecord,
+		Rule, RuleError, RuleProofError, Weighted,
+	},
 	tests_v2::header,
 	vectors::{rng, VectorFile},
 	*,
@@ -83,36 +86,9 @@ fn sme_sealed(gap: Option<u8>, seed: u8) -> (Opening, Vec<Opening>) {
 	(summary, months)
 }
 
+/// The example product of `docs/examples/rules.json`.
 fn product() -> Vec<Rule> {
-	vec![
-		Rule::AtLeast {
-			kind: RecordKind::AnnualSummary,
-			field: FieldKey::Revenue,
-			threshold: 500_000_000,
-		},
-		Rule::EachMonthAtLeast {
-			kind: RecordKind::PaymentCertificate,
-			field: FieldKey::TaxPaid,
-			months: 12,
-			threshold: 1,
-		},
-		Rule::LoanAtMostMultiple {
-			kind: RecordKind::AnnualSummary,
-			field: FieldKey::TaxPaid,
-			multiple: 3,
-		},
-		Rule::Scorecard {
-			kind: RecordKind::AnnualSummary,
-			weights: vec![
-				Weighted { field: FieldKey::CreditScore, weight: 1_000 },
-				Weighted { field: FieldKey::Arrears, weight: -1 },
-				Weighted { field: FieldKey::Penalties, weight: -1 },
-			]
-			.try_into()
-			.expect("three"),
-			threshold: 80_000,
-		},
-	]
+	serde_json::from_str(include_str!("../../../../docs/examples/rules.json")).expect("rules")
 }
 
 /// The claims of `rules` over the SME's records, each rule reading the summary or the months.
@@ -143,6 +119,61 @@ fn a_product_whose_every_rule_holds_is_proven_without_the_figures() {
 	assert_eq!(proof.0.len(), proof_len(15));
 	assert_eq!(proof.0.len(), 928, "16 aggregated 64-bit values");
 	assert_eq!(claims::verify(BINDING, &claims, &held.points, &proof), Ok(()));
+}
+
+/// The SME's records as an application lists them: ascending by kind, then period.
+fn listed((summary, months): (Opening, Vec<Opening>)) -> Vec<Opening> {
+	let mut records = [months, vec![summary]].concat();
+	records.sort_by_key(|opening| (opening.record.header.kind, opening.record.header.period));
+	records
+}
+
+#[test]
+fn an_application_proves_its_product_on_the_records_it_lists_and_the_verifier_agrees() {
+	let records = listed(sme(None));
+	let rules = product();
+	let made = prove_rules(BINDING, &rules, &records, 50_000_000, &mut rng(5)).expect("provable");
+	assert_eq!(made.points.len(), 12 + 7, "twelve certificates and a summary");
+	// The verifier knows the records from the chain, not from the prover.
+	let named = named_records(
+		records.iter().map(|opening| (opening.record.header.kind, opening.record.header.period)),
+	)
+	.expect("fit");
+	let (claims, counts) = claims_for(&rules, &named, 50_000_000).expect("fit");
+	assert_eq!(counts, vec![1, 12, 1, 1]);
+	assert_eq!(claims::verify(BINDING, &claims, &made.points, &made.proof), Ok(()));
+	// The summary is the last record listed; the months come before it.
+	let picked = records_for(&rules, &named).expect("fit");
+	assert_eq!(picked[0], vec![named[12]]);
+	assert_eq!(picked[1], named[..12].to_vec());
+}
+
+#[test]
+fn the_prover_names_the_rule_that_does_not_hold() {
+	let rules = product();
+	let gap = listed(sme(Some(7)));
+	assert_eq!(
+		prove_rules(BINDING, &rules, &gap, 50_000_000, &mut rng(6)),
+		Err(RuleProofError::Fails { rule: 1 }),
+		"July paid nothing"
+	);
+	let records = listed(sme(None));
+	assert_eq!(
+		prove_rules(BINDING, &rules, &records, 72_000_001, &mut rng(6)),
+		Err(RuleProofError::Fails { rule: 2 }),
+		"more than three times the tax paid"
+	);
+	// Eleven months do not make the last twelve; unordered records are not a listing.
+	assert_eq!(
+		prove_rules(BINDING, &rules, &records[1..], 50_000_000, &mut rng(6)),
+		Err(RuleProofError::Rules(RuleError::WrongRecords))
+	);
+	let mut unordered = records.clone();
+	unordered.swap(0, 1);
+	assert_eq!(
+		prove_rules(BINDING, &rules, &unordered, 50_000_000, &mut rng(6)),
+		Err(RuleProofError::Rules(RuleError::WrongRecords))
+	);
 }
 
 #[test]
@@ -294,6 +325,9 @@ fn rules_outside_the_vocabulary_bounds_are_refused() {
 fn proofs_have_the_published_sizes() {
 	assert_eq!([1, 4, 16, 32].map(proof_len), [672, 800, 928, 992]);
 	assert_eq!(proof_len(15), proof_len(16));
+	// What a proof's length says it may cost to verify, before it is read.
+	assert_eq!([672, 800, 928, 992].map(claims::claims_of_len), [1, 4, 16, 32]);
+	assert_eq!(claims::claims_of_len(5), claims::MAX_CLAIMS);
 }
 
 // ---- test vectors ------------------------------------------------------------------------
