@@ -4,7 +4,9 @@
 // shows in clear anywhere on chain.
 //
 // The tax authority attests, for two enterprises, twelve monthly payment certificates and the
-// annual summary of 2025. Each grants bank A a rules-answers-only consent. Bank A publishes a
+// annual summary of 2025. Each grants bank A a rules-answers-only consent. The first registers
+// its own encryption key and the bureau delivers it its records, which it opens to prove by
+// itself; for the second, the bureau proves from what it kept. Bank A publishes a
 // product: revenue ≥ 5 000 000 CNY, tax paid in each of the last 12 months, a loan at most three
 // times the year's tax paid, a score of at least 80 less arrears and penalties; it approves by
 // itself. The enterprise that meets every rule proves it and is approved in its application's
@@ -98,9 +100,21 @@ describe('rule answers proven on sealed figures, and loans that decide themselve
     assert.equal(stored.terms.automatic.unwrap().rateBps.toNumber(), 435);
   });
 
+  test('an enterprise registers its key, and the tax authority delivers it its own records', async () => {
+    const secret = join(dir, 'meets-key.json');
+    const generated = await cli(['keys', 'generate', '--out', secret]);
+    const registered = await cli(['enterprise', 'register-key', '--secret-file', secret, ...signedBy(MEETS.controller, 1)]);
+    assert.equal(registered.key, generated.public);
+    const delivered = await cli(['authority', 'deliver-openings', ...kept[MEETS.uscc].flatMap((f) => ['--sealed', f]), ...signedBy(AUTHORITY, 0)]);
+    assert.deepEqual(delivered.delivered, records[MEETS.uscc], 'thirteen records in one transaction');
+    const own = await apis[2].query.taxRecords.ownEnvelopes(records[MEETS.uscc][12]);
+    assert.equal(own.unwrap().key.toHex(), generated.public);
+  });
+
   test('an enterprise that meets every rule proves it and is approved in the block of its application', async () => {
     const evidence = join(dir, 'evidence.json');
-    const proven = await cli(['enterprise', 'prove', '--product', `${product}`, '--amount', '500000', '--months', '12', ...kept[MEETS.uscc].flatMap((f) => ['--sealed', f]), '--out', evidence, ...at(1)]);
+    // The enterprise proves on what it opened itself: no kept file of the bureau's.
+    const proven = await cli(['enterprise', 'prove', '--product', `${product}`, '--amount', '500000', '--months', '12', ...records[MEETS.uscc].flatMap((r) => ['--record', `${r}`]), '--secret-file', join(dir, 'meets-key.json'), '--out', evidence, ...at(1)]);
     assert.deepEqual([proven.rules, proven.nonce, proven.proofBytes], [4, 0, 928], '15 claims in one aggregate of 16');
     const summary = records[MEETS.uscc][12];
     const submitted = Date.now();

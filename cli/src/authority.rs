@@ -9,7 +9,7 @@ use crate::{
 };
 use banktax_primitives::privacy::SealedRecord;
 use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Page, Uscc};
-use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
+use banktax_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::{ConsentDetail, InstitutionView, Paged, RecordMeta};
 use clap::Subcommand;
 use pallet_consent::ConsentState;
@@ -58,6 +58,15 @@ pub enum AuthorityCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
+	/// Delivers kept records to their enterprises, in one transaction: each record's data key
+	/// sealed to the key its enterprise registered (`enterprise register-key`).
+	DeliverOpenings {
+		/// What `attest --keep` kept for a record; repeat for more records.
+		#[arg(long = "sealed", required = true)]
+		sealed: Vec<PathBuf>,
+		#[command(flatten)]
+		signing: Signing,
+	},
 	/// Delivers, for each kept record, an envelope to the consent's bank: the data key for a
 	/// consent to whole records, the chosen fields for a consent to fields.
 	Deliver {
@@ -94,7 +103,38 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 		AuthorityCommand::Deliver { consent, sealed, signing } => {
 			deliver(&chain, consent, &sealed, &signing).await
 		}
+		AuthorityCommand::DeliverOpenings { sealed, signing } => {
+			deliver_openings(&chain, &sealed, &signing).await
+		}
 	}
+}
+
+async fn deliver_openings(
+	chain: &Chain,
+	sealed: &[PathBuf],
+	signing: &Signing,
+) -> CliResult<Value> {
+	let mut deliveries = Vec::new();
+	for path in sealed {
+		let kept = read_sealed(path)?;
+		let commitment = kept.commitment()?;
+		let enterprise = kept.enterprise()?;
+		let record = current_record(chain, &commitment, enterprise)
+			.await
+			.map_err(|e| format!("{}: {e}", path.display()))?;
+		let key: [u8; 32] = chain
+			.storage(pallet_tax_records::EnterpriseKeys::<Runtime>::hashed_key_for(enterprise))
+			.await?
+			.ok_or(format!("{enterprise} has registered no encryption key"))?;
+		let (_, envelope) = kept.seal_for(&key, None)?;
+		let envelope = envelope.try_into().map_err(|_| "the envelope is too long")?;
+		deliveries.push((record.id, envelope));
+	}
+	let records: Vec<_> = deliveries.iter().map(|(id, _)| *id).collect();
+	let deliveries = deliveries.try_into().map_err(|_| "too many records for one transaction")?;
+	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::deliver_openings { deliveries });
+	let included = chain.submit(signing, call).await?;
+	Ok(included.report(json!({ "delivered": records })))
 }
 
 async fn attest(

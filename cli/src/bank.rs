@@ -3,15 +3,12 @@
 
 use crate::{
 	chain::{Chain, Connection, Signing},
-	envelope::open_checked,
+	envelope::{header_of, open_checked},
 	keys::SecretSource,
 	parse_name, units, CliResult,
 };
 use banktax_primitives::{
-	privacy::{
-		rules::{Rule, MAX_RULES},
-		RecordHeader,
-	},
+	privacy::rules::{Rule, MAX_RULES},
 	ConsentId, Purpose, Rating, RecordId,
 };
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
@@ -335,13 +332,7 @@ async fn open(
 	let sealed: Option<SealedRecord<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_sealed_record", record).await?;
 	let sealed = sealed.ok_or(format!("there is no record {record}"))?;
-	let header = RecordHeader {
-		schema_version: sealed.meta.schema_version,
-		enterprise: sealed.enterprise,
-		period: sealed.meta.period,
-		kind: sealed.meta.kind,
-		rating: sealed.meta.rating,
-	};
+	let header = header_of(&sealed);
 	let mut opened = open_checked(
 		&secret,
 		&delivery.envelope,

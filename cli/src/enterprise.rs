@@ -44,6 +44,15 @@ pub enum EnterpriseCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
+	/// Registers the enterprise's encryption key (X25519, from `--secret-file` or `--dev`): the
+	/// tax authority seals the enterprise's own records to it, so that it proves lending rules
+	/// by itself.
+	RegisterKey {
+		#[command(flatten)]
+		secret: crate::keys::SecretSource,
+		#[command(flatten)]
+		signing: Signing,
+	},
 	/// Proves a product's rules on the enterprise's sealed records, locally, and writes the
 	/// evidence `apply --evidence` sends. A rule that does not hold is named; nothing is sent.
 	Prove(crate::prove::ProveArgs),
@@ -128,6 +137,12 @@ pub async fn run(connection: &Connection, command: EnterpriseCommand) -> CliResu
 			Ok(included.report(json!({ "loan": loan, "approved": approved })))
 		}
 		EnterpriseCommand::Prove(args) => crate::prove::prove(&chain, args).await,
+		EnterpriseCommand::RegisterKey { secret, signing } => {
+			let key = secret.load()?.public();
+			let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::register_key { key });
+			let included = chain.submit(&signing, call).await?;
+			Ok(included.report(json!({ "key": crate::to_hex(&key) })))
+		}
 		EnterpriseCommand::Accept { loan, signing } => {
 			let call = RuntimeCall::Loans(pallet_loans::Call::accept_offer { loan });
 			Ok(chain.submit(&signing, call).await?.report(json!({ "loan": loan })))

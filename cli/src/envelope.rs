@@ -122,6 +122,11 @@ impl SealedFile {
 		hex32(&self.commitment, "the commitment")
 	}
 
+	/// The enterprise the record is about.
+	pub fn enterprise(&self) -> CliResult<banktax_primitives::Uscc> {
+		Ok(self.record.clone().into_record(self.schema_version)?.header.enterprise)
+	}
+
 	/// The record's data key, or only `fields` with what proves them, sealed to `recipient`:
 	/// what the envelope holds (`dataKey` or `fields`) and the envelope.
 	pub fn seal_for(
@@ -208,6 +213,18 @@ fn open(args: &OpenArgs) -> CliResult<Value> {
 		rating: chain.rating,
 	};
 	open_checked(&secret, &envelope, &header, &commitment, &ciphertext)
+}
+
+/// The public part of a record as the chain serves it sealed: what its envelopes and
+/// commitment are bound to.
+pub fn header_of<A, B>(sealed: &banktax_runtime_api::SealedRecord<A, B>) -> RecordHeader {
+	RecordHeader {
+		schema_version: sealed.meta.schema_version,
+		enterprise: sealed.enterprise,
+		period: sealed.meta.period,
+		kind: sealed.meta.kind,
+		rating: sealed.meta.rating,
+	}
 }
 
 /// Opens `envelope` with the bank's `secret` and checks what it holds against the record's

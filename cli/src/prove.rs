@@ -2,25 +2,33 @@
 //! locally, and writes the evidence an application carries. A rule that does not hold cannot be
 //! proven: the command names it and sends nothing.
 //!
-//! The openings come from the files `banktax authority attest --keep` writes (the tax bureau
-//! proves at the enterprise's request) or that reach the enterprise in its own envelopes. The
-//! evidence file holds nothing secret: the points commit to the figures without showing them,
-//! and the proof shows only that the rules hold.
+//! The openings come from the enterprise's own envelopes, which the tax authority seals to the
+//! key the enterprise registered (`--records` with the enterprise's secret key), or from the
+//! files `banktax authority attest --keep` writes (`--sealed`: the tax bureau proves at the
+//! enterprise's request). The evidence file holds nothing secret: the points commit to the
+//! figures without showing them, and the proof shows only that the rules hold.
 
 use crate::{
-	authority::current_record, chain::Chain, envelope::read_sealed, from_hex, hex32, to_hex, units,
-	CliResult,
+	authority::current_record,
+	chain::Chain,
+	envelope::{header_of, read_sealed},
+	from_hex, hex32,
+	keys::SecretSource,
+	to_hex, units, CliResult,
 };
 use banktax_primitives::{
 	privacy::{
+		open_envelope, open_record,
 		rules::{prove_rules, Rule, RuleProofError, RULES_VERSION},
-		Opening,
+		EncryptionSecret, EnvelopeContent, Opening,
 	},
 	RecordId, Uscc,
 };
-use banktax_runtime::{AccountId, Runtime};
+use banktax_runtime::{AccountId, BlockNumber, Runtime};
+use banktax_runtime_api::SealedRecord;
 use clap::Args;
 use pallet_loans::{ApplicationBinding, ProductId, ProductOf, RuleEvidence};
+use pallet_tax_records::{OwnEnvelope, RecordStatus};
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -37,9 +45,20 @@ pub struct ProveArgs {
 	/// The term to apply for, in months.
 	#[arg(long)]
 	months: u16,
-	/// A record's kept file (what `authority attest --keep` wrote); repeat for every record the
-	/// rules read: the latest of each kind, and every month a monthly rule looks back over.
-	#[arg(long = "sealed", required = true)]
+	/// A record of the enterprise delivered to it (`authority deliver-openings`), opened with
+	/// the enterprise's key (`--secret-file` or `--dev`); repeat for every record the rules
+	/// read: the latest of each kind, and every month a monthly rule looks back over.
+	#[arg(long = "record", requires = "key")]
+	records: Vec<RecordId>,
+	/// The enterprise's secret key for `--record`: a file as `keys generate --out` wrote it.
+	#[arg(long, group = "key")]
+	secret_file: Option<PathBuf>,
+	/// The enterprise's secret key for `--record`: a development key by suri.
+	#[arg(long, group = "key")]
+	dev: Option<String>,
+	/// Instead of `--record`: a record's kept file (what `authority attest --keep` wrote), for
+	/// the tax bureau proving at the enterprise's request.
+	#[arg(long = "sealed")]
 	sealed: Vec<PathBuf>,
 	/// Where to write the evidence for `enterprise apply --evidence`.
 	#[arg(long)]
@@ -112,22 +131,32 @@ pub async fn prove(chain: &Chain, args: ProveArgs) -> CliResult<Value> {
 	if rules.is_empty() {
 		return Err(format!("product {} states no rules: apply without a proof", args.product));
 	}
-	let mut held = Vec::new();
+	if args.records.is_empty() == args.sealed.is_empty() {
+		return Err("give the records (--record, with the enterprise's key) or the kept files \
+		            (--sealed), not both"
+			.into());
+	}
+	let mut held: Vec<(Opening, RecordId, [u8; 32])> = Vec::new();
+	if !args.records.is_empty() {
+		let source = SecretSource { secret_file: args.secret_file.clone(), dev: args.dev.clone() };
+		let secret = source.load()?;
+		for id in &args.records {
+			held.push(own_record(chain, *id, &secret).await?);
+		}
+	}
 	for path in &args.sealed {
 		let kept = read_sealed(path)?;
 		let commitment = kept.commitment()?;
 		let opening = kept.opening(&commitment).map_err(|e| format!("{}: {e}", path.display()))?;
-		held.push((opening, commitment, path));
+		let record = current_record(chain, &commitment, opening.record.header.enterprise)
+			.await
+			.map_err(|e| format!("{}: {e}", path.display()))?;
+		held.push((opening, record.id, commitment));
 	}
 	held.sort_by_key(|(opening, ..)| (opening.record.header.kind, opening.record.header.period));
 	let enterprise = one_enterprise(held.iter().map(|(opening, ..)| opening))?;
-	let mut records = Vec::new();
-	for (_, commitment, path) in &held {
-		let record = current_record(chain, commitment, enterprise)
-			.await
-			.map_err(|e| format!("{}: {e}", path.display()))?;
-		records.push((record.id, *commitment));
-	}
+	let records: Vec<(RecordId, [u8; 32])> =
+		held.iter().map(|(_, id, commitment)| (*id, *commitment)).collect();
 	let nonce: u32 = chain
 		.storage(pallet_loans::ProofNonces::<Runtime>::hashed_key_for(enterprise))
 		.await?
@@ -169,6 +198,38 @@ pub async fn prove(chain: &Chain, args: ProveArgs) -> CliResult<Value> {
 		"nonce": nonce,
 		"proofBytes": made.proof.0.len(),
 	}))
+}
+
+/// Record `id` as its enterprise opens it: the envelope delivered to the enterprise, opened
+/// with its `secret`, gives the data key that opens the sealed record on chain.
+async fn own_record(
+	chain: &Chain,
+	id: RecordId,
+	secret: &EncryptionSecret,
+) -> CliResult<(Opening, RecordId, [u8; 32])> {
+	let sealed: Option<SealedRecord<AccountId, BlockNumber>> =
+		chain.runtime_call("BankTaxApi_sealed_record", id).await?;
+	let sealed = sealed.ok_or(format!("there is no record {id}"))?;
+	if sealed.meta.status != RecordStatus::Current {
+		return Err(format!(
+			"record {id} has been amended or revoked: prove on its current version"
+		));
+	}
+	let own: OwnEnvelope = chain
+		.storage(pallet_tax_records::OwnEnvelopes::<Runtime>::hashed_key_for(id))
+		.await?
+		.ok_or(format!("record {id} has not been delivered to its enterprise"))?;
+	let header = header_of(&sealed);
+	let commitment = sealed.meta.commitment;
+	let content = open_envelope(secret, &commitment, &header, &own.envelope).map_err(|e| {
+		format!("cannot open record {id}'s envelope: {e:?} (sealed to another key?)")
+	})?;
+	let EnvelopeContent::DataKey(key) = content else {
+		return Err(format!("record {id}'s envelope holds no data key"));
+	};
+	let opening = open_record(&sealed.ciphertext, &key, &commitment)
+		.map_err(|e| format!("cannot open record {id}: {e:?}"))?;
+	Ok((opening, id, commitment))
 }
 
 fn one_enterprise<'a>(openings: impl Iterator<Item = &'a Opening>) -> CliResult<Uscc> {

@@ -1,15 +1,11 @@
 //! What the pallet keeps about consents, their envelopes and their use.
 
+pub use banktax_primitives::privacy::Envelope;
 use banktax_primitives::{
-	privacy::{EncryptionPublicKey, MAX_ENVELOPE_LEN},
-	DataScope, DisclosureLevel, Purpose, RecordId, Uscc,
+	privacy::EncryptionPublicKey, DataScope, DisclosureLevel, Purpose, RecordId, Uscc,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-
-/// An envelope as stored: at most [`MAX_ENVELOPE_LEN`] bytes.
-pub type Envelope = BoundedVec<u8, ConstU32<MAX_ENVELOPE_LEN>>;
 
 /// BLAKE2b-256 of the notice text the enterprise agreed to when it granted a consent.
 pub type NoticeHash = [u8; 32];

@@ -42,8 +42,16 @@ fn monthly() -> Attestation {
 }
 
 fn registered<T: Config>(authority: &T::AccountId) -> Result<[u8; USCC_LEN], BenchmarkError> {
-	let uscc = code(0);
-	let controllers = controllers::<T>(0, T::MaxControllers::get());
+	nth_registered::<T>(authority, 0)
+}
+
+/// The `n`th benchmark enterprise, registered with the most controllers.
+fn nth_registered<T: Config>(
+	authority: &T::AccountId,
+	n: u32,
+) -> Result<[u8; USCC_LEN], BenchmarkError> {
+	let uscc = code(n);
+	let controllers = controllers::<T>(n, T::MaxControllers::get());
 	Pallet::<T>::register_enterprise(
 		RawOrigin::Signed(authority.clone()).into(),
 		uscc,
@@ -145,12 +153,7 @@ mod benchmarks {
 		let mut rated_left = r;
 		let mut records = Vec::new();
 		for j in 0..e {
-			let uscc = code(j);
-			Pallet::<T>::register_enterprise(
-				origin.clone().into(),
-				uscc,
-				controllers::<T>(j, T::MaxControllers::get()),
-			)?;
+			let uscc = nth_registered::<T>(&authority, j)?;
 			let own = 1 + c / e + u32::from(j < c % e);
 			for k in 0..own {
 				let rated = rated_left > 0;
@@ -224,6 +227,57 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, uscc, authority.clone());
 
 		assert_eq!(Enterprises::<T>::get(enterprise).map(|e| e.registered_by), Some(authority));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_key() -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let uscc = registered::<T>(&authority)?;
+		let enterprise = Uscc::parse(&uscc).map_err(|_| BenchmarkError::Stop("invalid code"))?;
+		let controller = controllers::<T>(0, 1).pop().ok_or(BenchmarkError::Stop("none"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(controller), [0x42; 32]);
+
+		assert_eq!(EnterpriseKeys::<T>::get(enterprise), Some([0x42; 32]));
+		Ok(())
+	}
+
+	/// `n` annual summaries' envelopes (the longest of format 2), each of another enterprise:
+	/// every delivery reads its own register entry and key.
+	#[benchmark]
+	fn deliver_openings(
+		n: Linear<1, { T::MaxRecordsPerBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let authority = T::BenchmarkHelper::tax_authority();
+		let origin = RawOrigin::Signed(authority.clone());
+		let mut deliveries = Vec::new();
+		for j in 0..n {
+			let uscc = nth_registered::<T>(&authority, j)?;
+			let enterprise =
+				Uscc::parse(&uscc).map_err(|_| BenchmarkError::Stop("invalid code"))?;
+			EnterpriseKeys::<T>::insert(enterprise, [0x42; 32]);
+			let record = NextRecordId::<T>::get();
+			Pallet::<T>::attest_record(
+				origin.clone().into(),
+				uscc,
+				Period::Year(2025),
+				RecordKind::AnnualSummary,
+				summary(),
+			)?;
+			let envelope = privacy::unopenable_envelope(RecordKind::AnnualSummary, &[])
+				.try_into()
+				.map_err(|_| BenchmarkError::Stop("an envelope fits"))?;
+			deliveries.push((record, envelope));
+		}
+		let deliveries: BoundedVec<_, T::MaxRecordsPerBatch> =
+			deliveries.try_into().map_err(|_| BenchmarkError::Stop("batch too long"))?;
+
+		#[extrinsic_call]
+		_(origin, deliveries);
+
+		assert_eq!(OwnEnvelopes::<T>::iter().count() as u32, n);
 		Ok(())
 	}
 

@@ -5,7 +5,10 @@ use crate::{
 	Config, ControllerOf, CurrentRecords, Enterprises, Pallet, Ratings, RecordStatus, Records,
 	RecordsOf,
 };
-use banktax_primitives::{index_key, privacy::check_sealed_record_form};
+use banktax_primitives::{
+	index_key,
+	privacy::{check_envelope_form, check_sealed_record_form},
+};
 use frame_support::{ensure, traits::Get};
 use sp_runtime::TryRuntimeError;
 
@@ -14,7 +17,8 @@ impl<T: Config> Pallet<T> {
 	/// the form (and, in format 2, the one length) of its format and kind; each enterprise's record
 	/// count is its current records, within its cap; the current records and ratings name
 	/// current records of their enterprise, period and kind; each controller acts for an
-	/// enterprise that lists it.
+	/// enterprise that lists it; every envelope delivered to an enterprise is for a record and
+	/// of that record's envelope form.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut records = 0usize;
 		for (id, record) in Records::<T>::iter() {
@@ -64,6 +68,13 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				Enterprises::<T>::get(code).is_some_and(|e| e.controllers.contains(&controller)),
 				"a controller acts for an enterprise that does not list it"
+			);
+		}
+		for (id, own) in crate::OwnEnvelopes::<T>::iter() {
+			let record = Records::<T>::get(id).ok_or("an own envelope is kept for no record")?;
+			ensure!(
+				check_envelope_form(&own.envelope, record.schema_version, record.kind).is_ok(),
+				"an own envelope is not of the form of its record's envelopes"
 			);
 		}
 		Ok(())

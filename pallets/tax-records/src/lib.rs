@@ -47,6 +47,12 @@
 //! records ([`SyntheticRegister`]), so a node can be measured with a province's worth of state
 //! without registering it block by block.
 //!
+//! **The enterprise's own records.** To prove lending rules on its figures by itself (see
+//! `pallet_loans`), an enterprise needs its records' openings. Its controller registers an
+//! X25519 key ([`register_key`](Pallet::register_key)), and the tax authority delivers each
+//! record's data key sealed to it ([`deliver_openings`](Pallet::deliver_openings)), an envelope
+//! of the same fixed length as a bank's.
+//!
 //! Other pallets see records through `banktax_primitives::RecordInspect` and enterprises
 //! through `banktax_primitives::EnterpriseInspect`.
 //!
@@ -62,6 +68,8 @@
 //! | [`amend_record`](Pallet::amend_record) | an active tax authority | [`Event::RecordAmended`] |
 //! | [`revoke_record`](Pallet::revoke_record) | an active tax authority | [`Event::RecordRevoked`] |
 //! | [`transfer_enterprise`](Pallet::transfer_enterprise) | the council | [`Event::EnterpriseTransferred`] |
+//! | [`register_key`](Pallet::register_key) | a controller of a registered enterprise | [`Event::EnterpriseKeyRegistered`] |
+//! | [`deliver_openings`](Pallet::deliver_openings) | the tax authority in charge of the enterprises | [`Event::OpeningsDelivered`] for each record |
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -102,7 +110,9 @@ pub mod pallet {
 	/// Record format 2 (fixed lengths, Pedersen commitments) changes no stored type: a record
 	/// keeps its `schema_version` and a ciphertext under the same bound, and records of format
 	/// 1 are left as they are and read as format 1. So the storage version stays 2 and no
-	/// migration runs; the chain only takes no new records of format 1.
+	/// migration runs; the chain only takes no new records of format 1. Enterprises' keys and
+	/// own envelopes ([`EnterpriseKeys`], [`OwnEnvelopes`]) are new items: nothing stored
+	/// before changes form.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
@@ -201,6 +211,16 @@ pub mod pallet {
 		(banktax_primitives::Rating, RecordId),
 	>;
 
+	/// The X25519 key each enterprise's controllers registered, to which the tax authority
+	/// seals the enterprise's own records.
+	#[pallet::storage]
+	pub type EnterpriseKeys<T: Config> =
+		StorageMap<_, Blake2_128Concat, Uscc, privacy::EncryptionPublicKey>;
+
+	/// For each record delivered to its enterprise, the envelope that opens it.
+	#[pallet::storage]
+	pub type OwnEnvelopes<T: Config> = StorageMap<_, Twox64Concat, RecordId, OwnEnvelope>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -241,6 +261,10 @@ pub mod pallet {
 		RecordRevoked { record: RecordId, reason: RevocationReason },
 		/// The council put the enterprise in the care of the tax authority `to`.
 		EnterpriseTransferred { enterprise: Uscc, to: T::AccountId },
+		/// An enterprise's controller registered its encryption key.
+		EnterpriseKeyRegistered { enterprise: Uscc, key: privacy::EncryptionPublicKey },
+		/// The tax authority delivered a record to its enterprise, sealed to its key.
+		OpeningsDelivered { record: RecordId, enterprise: Uscc },
 	}
 
 	#[pallet::error]
@@ -301,6 +325,18 @@ pub mod pallet {
 		/// kind (`banktax_primitives::privacy::sealed_record_len`): a length that varied would
 		/// tell the figures apart.
 		CiphertextLengthNotOfKind,
+		/// The caller is not a controller of a registered enterprise.
+		NotAController,
+		/// An encryption key of all zeros is no key.
+		InvalidEncryptionKey,
+		/// The enterprise has registered no encryption key to seal its records to.
+		NoEnterpriseKey,
+		/// The envelope is not of the form of an envelope for this record: too short or too
+		/// long, or of another format version.
+		MalformedEnvelope,
+		/// An envelope must be exactly as long as every envelope for its record's kind
+		/// (`banktax_primitives::privacy::envelope_len`).
+		EnvelopeLengthNotOfKind,
 	}
 
 	#[pallet::hooks]
@@ -548,6 +584,48 @@ pub mod pallet {
 			Self::deposit_event(Event::EnterpriseTransferred { enterprise, to });
 			Ok(())
 		}
+
+		/// Registers `key`, an X25519 public key, as the enterprise's: the tax authority seals
+		/// the enterprise's own records to it, so that the enterprise proves lending rules on
+		/// its figures by itself. A new key replaces the old one; the tax authority then
+		/// delivers again.
+		///
+		/// Caller: a controller of a registered enterprise. Emits
+		/// [`Event::EnterpriseKeyRegistered`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::register_key())]
+		pub fn register_key(
+			origin: OriginFor<T>,
+			key: privacy::EncryptionPublicKey,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let enterprise = ControllerOf::<T>::get(&who).ok_or(Error::<T>::NotAController)?;
+			Self::registered_entry(enterprise)?;
+			ensure!(key != [0; 32], Error::<T>::InvalidEncryptionKey);
+			EnterpriseKeys::<T>::insert(enterprise, key);
+			Self::deposit_event(Event::EnterpriseKeyRegistered { enterprise, key });
+			Ok(())
+		}
+
+		/// Delivers records to their enterprises: for each current record of `deliveries`, the
+		/// envelope holding its data key sealed to the key its enterprise registered. It replaces
+		/// any envelope delivered for the record before. All are delivered or none: the error is
+		/// the first refused delivery's.
+		///
+		/// Caller: the tax authority in charge of the enterprises. Emits
+		/// [`Event::OpeningsDelivered`] for each record.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::deliver_openings(deliveries.len() as u32))]
+		pub fn deliver_openings(
+			origin: OriginFor<T>,
+			deliveries: BoundedVec<(RecordId, privacy::Envelope), T::MaxRecordsPerBatch>,
+		) -> DispatchResult {
+			let who = Self::ensure_tax_authority(origin)?;
+			for (record, envelope) in deliveries {
+				Self::deliver_own(&who, record, envelope)?;
+			}
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -594,6 +672,29 @@ pub mod pallet {
 		/// `who` is the tax authority in charge of the enterprise `entry`.
 		fn ensure_in_charge(entry: &EnterpriseOf<T>, who: &T::AccountId) -> Result<(), Error<T>> {
 			ensure!(entry.registered_by == *who, Error::<T>::NotBureauInCharge);
+			Ok(())
+		}
+
+		/// Keeps `envelope` as what opens the current record `record` for its enterprise.
+		fn deliver_own(
+			who: &T::AccountId,
+			record: RecordId,
+			envelope: privacy::Envelope,
+		) -> DispatchResult {
+			let entry = Self::current(record)?;
+			let enterprise = Self::registered_entry(entry.enterprise)?;
+			Self::ensure_in_charge(&enterprise, who)?;
+			ensure!(entry.schema_version == SCHEMA_VERSION, Error::<T>::UnsupportedSchemaVersion);
+			let key =
+				EnterpriseKeys::<T>::get(entry.enterprise).ok_or(Error::<T>::NoEnterpriseKey)?;
+			privacy::check_envelope_form(&envelope, entry.schema_version, entry.kind).map_err(
+				|e| match e {
+					privacy::FormError::LengthNotOfKind => Error::<T>::EnvelopeLengthNotOfKind,
+					_ => Error::<T>::MalformedEnvelope,
+				},
+			)?;
+			OwnEnvelopes::<T>::insert(record, OwnEnvelope { key, envelope });
+			Self::deposit_event(Event::OpeningsDelivered { record, enterprise: entry.enterprise });
 			Ok(())
 		}
 
@@ -969,7 +1070,9 @@ impl<T: Config> banktax_primitives::SignedBy for Call<T> {
 			| Call::attest_record { .. }
 			| Call::amend_record { .. }
 			| Call::revoke_record { .. }
-			| Call::attest_records { .. } => Signers::Institution(Role::TaxAuthority),
+			| Call::attest_records { .. }
+			| Call::deliver_openings { .. } => Signers::Institution(Role::TaxAuthority),
+			Call::register_key { .. } => Signers::Enterprise,
 			Call::transfer_enterprise { .. } | Call::__Ignore(..) => Signers::Nobody,
 		}
 	}

@@ -1093,3 +1093,115 @@ fn the_invariants_hold_through_amendment_and_revocation_and_catch_what_went_wron
 		assert!(TaxRecords::do_try_state().is_err(), "a record count off by one");
 	});
 }
+
+// ---- the enterprise's own records ----------------------------------------------------------
+
+#[test]
+fn an_enterprise_registers_its_key_and_opens_its_own_records_with_it() {
+	use privacy::{open_envelope, open_record, seal_envelope, EncryptionSecret, EnvelopeContent};
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let sealed_summary = sealed(Period::Year(2025), RecordKind::AnnualSummary, 9);
+		let record =
+			attest((Period::Year(2025), RecordKind::AnnualSummary, attestation(&sealed_summary)));
+		let secret = EncryptionSecret::from_bytes([7; 32]);
+		assert_ok!(TaxRecords::register_key(signed(ALICE_CO), secret.public()));
+		assert_eq!(
+			last_event(),
+			Event::EnterpriseKeyRegistered { enterprise: enterprise(), key: secret.public() }
+		);
+		let envelope = seal_envelope(
+			&secret.public(),
+			&sealed_summary.header,
+			&sealed_summary.commitment,
+			&EnvelopeContent::DataKey(sealed_summary.data_key.clone()),
+			&mut ChaCha20Rng::from_seed([3; 32]),
+		)
+		.expect("seals");
+		let deliveries = vec![(record, envelope.try_into().expect("fits"))];
+		assert_ok!(TaxRecords::deliver_openings(
+			signed(TAX_AUTHORITY),
+			deliveries.try_into().expect("one")
+		));
+		assert_eq!(last_event(), Event::OpeningsDelivered { record, enterprise: enterprise() });
+		assert_eq!(TaxRecords::do_try_state(), Ok(()));
+
+		// What the enterprise reads from the chain opens with its secret key alone.
+		let own = OwnEnvelopes::<Test>::get(record).expect("delivered");
+		assert_eq!(own.key, secret.public());
+		let stored = Records::<Test>::get(record).expect("stored");
+		let header = sealed_summary.header;
+		let EnvelopeContent::DataKey(key) =
+			open_envelope(&secret, &stored.commitment, &header, &own.envelope).expect("opens")
+		else {
+			panic!("a data key")
+		};
+		let opening = open_record(&stored.ciphertext, &key, &stored.commitment).expect("opens");
+		assert_eq!(opening.record.value(FieldKey::Revenue), Some(REVENUE));
+	});
+}
+
+#[test]
+fn keys_and_own_envelopes_are_refused_by_name() {
+	new_test_ext().execute_with(|| {
+		register(CODE, vec![ALICE_CO]);
+		let record = attest(summary(2025, 1));
+		let envelope = |kind| -> privacy::Envelope {
+			privacy::unopenable_envelope(kind, &[]).try_into().expect("fits")
+		};
+		let deliver = |who, record, bytes| {
+			let deliveries = vec![(record, bytes)];
+			TaxRecords::deliver_openings(signed(who), deliveries.try_into().expect("one"))
+		};
+		assert_noop!(
+			TaxRecords::register_key(signed(CAROL_CO), [7; 32]),
+			Error::<Test>::NotAController
+		);
+		assert_noop!(
+			TaxRecords::register_key(signed(ALICE_CO), [0; 32]),
+			Error::<Test>::InvalidEncryptionKey
+		);
+		assert_noop!(
+			deliver(TAX_AUTHORITY, record, envelope(RecordKind::AnnualSummary)),
+			Error::<Test>::NoEnterpriseKey
+		);
+		assert_ok!(TaxRecords::register_key(signed(ALICE_CO), [7; 32]));
+		assert_noop!(
+			deliver(BANK, record, envelope(RecordKind::AnnualSummary)),
+			Error::<Test>::NotTaxAuthority
+		);
+		assert_noop!(
+			deliver(OTHER_TAX_AUTHORITY, record, envelope(RecordKind::AnnualSummary)),
+			Error::<Test>::NotBureauInCharge
+		);
+		assert_noop!(
+			deliver(TAX_AUTHORITY, record, envelope(RecordKind::VatReturn)),
+			Error::<Test>::EnvelopeLengthNotOfKind
+		);
+		let mut other_version = privacy::unopenable_envelope(RecordKind::AnnualSummary, &[]);
+		other_version[0] = 9;
+		assert_noop!(
+			deliver(TAX_AUTHORITY, record, other_version.try_into().expect("fits")),
+			Error::<Test>::MalformedEnvelope
+		);
+		assert_noop!(
+			deliver(TAX_AUTHORITY, 99, envelope(RecordKind::AnnualSummary)),
+			Error::<Test>::UnknownRecord
+		);
+		// All or nothing: a good delivery beside a refused one is not kept.
+		let both = vec![
+			(record, envelope(RecordKind::AnnualSummary)),
+			(99, envelope(RecordKind::AnnualSummary)),
+		];
+		assert_noop!(
+			TaxRecords::deliver_openings(signed(TAX_AUTHORITY), both.try_into().expect("two")),
+			Error::<Test>::UnknownRecord
+		);
+		let (_, _, amended) = summary(2025, 2);
+		assert_ok!(TaxRecords::amend_record(signed(TAX_AUTHORITY), record, amended));
+		assert_noop!(
+			deliver(TAX_AUTHORITY, record, envelope(RecordKind::AnnualSummary)),
+			Error::<Test>::RecordSuperseded
+		);
+	});
+}

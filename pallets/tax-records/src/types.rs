@@ -185,3 +185,13 @@ pub enum Replacing {
 	Nothing,
 	Current,
 }
+
+/// The envelope that gives an enterprise one of its own records: the record's data key,
+/// sealed to the key the enterprise registered, which it names.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct OwnEnvelope {
+	/// The enterprise's key it was sealed to: after the enterprise registers another, the tax
+	/// authority delivers again.
+	pub key: banktax_primitives::privacy::EncryptionPublicKey,
+	pub envelope: banktax_primitives::privacy::Envelope,
+}

@@ -3,7 +3,7 @@
 
 //! Weights for `pallet_tax_records`, measured with `banktax-node benchmark pallet` (scripts/weights.sh).
 //!
-//! DATE: 2026-11-28, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
+//! DATE: 2026-11-29, STEPS: `50`, REPEAT: `20`, BENCHMARK CLI: 64.0.0
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -24,6 +24,8 @@ pub trait WeightInfo {
 	fn amend_record() -> Weight;
 	fn revoke_record() -> Weight;
 	fn transfer_enterprise() -> Weight;
+	fn register_key() -> Weight;
+	fn deliver_openings(n: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -46,10 +48,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `816`
 		//  Estimated: `3985 + c * (2541 ±0)`
-		// Minimum execution time: 53_189_000 picoseconds.
-		Weight::from_parts(36_714_552, 0)
+		// Minimum execution time: 53_329_000 picoseconds.
+		Weight::from_parts(49_019_397, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(19_317_149, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(25_553_733, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -74,11 +76,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `946 + n * (20 ±0) + o * (77 ±0)`
 		//  Estimated: `3985 + n * (2541 ±0)`
-		// Minimum execution time: 78_426_000 picoseconds.
-		Weight::from_parts(31_517_491, 0)
+		// Minimum execution time: 78_987_000 picoseconds.
+		Weight::from_parts(70_667_103, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_391_002, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(21_192_863, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(4_332_431, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(26_161_051, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -101,10 +103,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `874 + c * (32 ±0)`
 		//  Estimated: `3985`
-		// Minimum execution time: 42_133_000 picoseconds.
-		Weight::from_parts(42_349_504, 0)
+		// Minimum execution time: 42_653_000 picoseconds.
+		Weight::from_parts(58_614_496, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_546_608, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_318_198, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
@@ -129,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 53_319_000 picoseconds.
-		Weight::from_parts(57_104_000, 0)
+		// Minimum execution time: 53_590_000 picoseconds.
+		Weight::from_parts(83_975_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -158,11 +160,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `768 + e * (340 ±0)`
 		//  Estimated: `3985 + c * (2538 ±0) + e * (2811 ±0)`
-		// Minimum execution time: 2_487_383_000 picoseconds.
-		Weight::from_parts(2_533_081_000, 0)
+		// Minimum execution time: 2_662_713_000 picoseconds.
+		Weight::from_parts(377_819_081, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(18_962_034, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(8_712_540, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(28_600_608, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(22_730_474, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(4_895_524, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -193,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1495`
 		//  Estimated: `4653`
-		// Minimum execution time: 59_218_000 picoseconds.
-		Weight::from_parts(63_163_000, 0)
+		// Minimum execution time: 58_497_000 picoseconds.
+		Weight::from_parts(67_590_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -215,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1495`
 		//  Estimated: `4653`
-		// Minimum execution time: 50_054_000 picoseconds.
-		Weight::from_parts(53_129_000, 0)
+		// Minimum execution time: 49_844_000 picoseconds.
+		Weight::from_parts(62_713_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -231,20 +234,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1088`
 		//  Estimated: `3985`
-		// Minimum execution time: 35_052_000 picoseconds.
-		Weight::from_parts(38_157_000, 0)
+		// Minimum execution time: 35_283_000 picoseconds.
+		Weight::from_parts(58_867_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `TaxRecords::ControllerOf` (r:1 w:0)
+	/// Proof: `TaxRecords::ControllerOf` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Enterprises` (r:1 w:0)
+	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::EnterpriseKeys` (r:0 w:1)
+	/// Proof: `TaxRecords::EnterpriseKeys` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	fn register_key() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `624`
+		//  Estimated: `3801`
+		// Minimum execution time: 24_096_000 picoseconds.
+		Weight::from_parts(42_042_000, 0)
+			.saturating_add(Weight::from_parts(0, 3801))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `Institutions::ByGovernance` (r:1 w:0)
+	/// Proof: `Institutions::ByGovernance` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Institutions::Registry` (r:1 w:0)
+	/// Proof: `Institutions::Registry` (`max_values`: None, `max_size`: Some(520), added: 2995, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Records` (r:256 w:0)
+	/// Proof: `TaxRecords::Records` (`max_values`: None, `max_size`: Some(1188), added: 3663, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::Enterprises` (r:256 w:0)
+	/// Proof: `TaxRecords::Enterprises` (`max_values`: None, `max_size`: Some(336), added: 2811, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::EnterpriseKeys` (r:256 w:0)
+	/// Proof: `TaxRecords::EnterpriseKeys` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `TaxRecords::OwnEnvelopes` (r:0 w:256)
+	/// Proof: `TaxRecords::OwnEnvelopes` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 256]`.
+	fn deliver_openings(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `897 + n * (695 ±0)`
+		//  Estimated: `3985 + n * (3663 ±0)`
+		// Minimum execution time: 53_359_000 picoseconds.
+		Weight::from_parts(143_918_851, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(Weight::from_parts(33_736_368, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(36_714_552, 0)
+		Weight::from_parts(49_019_397, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(19_317_149, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(25_553_733, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -252,10 +297,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(c.into()))
 	}
 	fn set_controllers(o: u32, n: u32, ) -> Weight {
-		Weight::from_parts(31_517_491, 0)
+		Weight::from_parts(70_667_103, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(3_391_002, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(21_192_863, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(4_332_431, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(26_161_051, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
@@ -264,24 +309,25 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2541).saturating_mul(n.into()))
 	}
 	fn deregister_enterprise(c: u32, ) -> Weight {
-		Weight::from_parts(42_349_504, 0)
+		Weight::from_parts(58_614_496, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(2_546_608, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_318_198, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	fn attest_record() -> Weight {
-		Weight::from_parts(57_104_000, 0)
+		Weight::from_parts(83_975_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn attest_records(e: u32, c: u32, r: u32, ) -> Weight {
-		Weight::from_parts(2_533_081_000, 0)
+		Weight::from_parts(377_819_081, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
-			.saturating_add(Weight::from_parts(18_962_034, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(8_712_540, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(28_600_608, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(22_730_474, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(4_895_524, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
@@ -293,21 +339,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2811).saturating_mul(e.into()))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(63_163_000, 0)
+		Weight::from_parts(67_590_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn revoke_record() -> Weight {
-		Weight::from_parts(53_129_000, 0)
+		Weight::from_parts(62_713_000, 0)
 			.saturating_add(Weight::from_parts(0, 4653))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn transfer_enterprise() -> Weight {
-		Weight::from_parts(38_157_000, 0)
+		Weight::from_parts(58_867_000, 0)
 			.saturating_add(Weight::from_parts(0, 3985))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn register_key() -> Weight {
+		Weight::from_parts(42_042_000, 0)
+			.saturating_add(Weight::from_parts(0, 3801))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn deliver_openings(n: u32, ) -> Weight {
+		Weight::from_parts(143_918_851, 0)
+			.saturating_add(Weight::from_parts(0, 3985))
+			.saturating_add(Weight::from_parts(33_736_368, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3663).saturating_mul(n.into()))
 	}
 }

@@ -49,7 +49,7 @@ pub use seal::{
 	check_disclosed, check_envelope_form, check_sealed_record_form, envelope_content_len,
 	envelope_len, open_envelope, open_record, opening_len, seal_envelope, seal_record,
 	sealed_record_len, unopenable_envelope, unopenable_sealed_record, unopenable_v1, DataKey,
-	DisclosedField, Disclosure, EncryptionPublicKey, EncryptionSecret, EnvelopeContent,
+	DisclosedField, Disclosure, EncryptionPublicKey, EncryptionSecret, Envelope, EnvelopeContent,
 	FieldOpening, FormError, Opening, PrivacyError, RecordSecret, SealedRecord, FORMAT_V1,
 	FORMAT_VERSION, MAX_ENVELOPE_LEN, MAX_SEALED_RECORD_LEN, MIN_ENVELOPE_LEN,
 	MIN_SEALED_RECORD_LEN,

@@ -180,8 +180,11 @@ fn filler(version: u8, len: usize, body: &[u8]) -> Vec<u8> {
 	core::iter::once(version).chain(body.iter().copied().cycle()).take(len).collect()
 }
 
-/// An institution's public encryption key (X25519).
+/// A public encryption key (X25519): an institution's, or an enterprise's.
 pub type EncryptionPublicKey = [u8; 32];
+
+/// An envelope as the chain stores it: at most [`MAX_ENVELOPE_LEN`] bytes.
+pub type Envelope = sp_runtime::BoundedVec<u8, sp_runtime::traits::ConstU32<MAX_ENVELOPE_LEN>>;
 
 /// Why sealing or opening failed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
