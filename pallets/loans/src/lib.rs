@@ -525,27 +525,24 @@ pub mod pallet {
 
 			let id = NextLoanId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::LoanIdOverflow)?;
-			Self::save(
-				id,
-				None,
-				Loan {
-					enterprise,
-					applicant: who,
-					bank: entry.bank.clone(),
-					product,
-					requested_amount: amount,
-					requested_term_months: term_months,
-					summary,
-					rating,
-					applied_at: frame_system::Pallet::<T>::block_number(),
-					state: LoanState::Applied,
-					decision: None,
-					offer: None,
-					disbursed_at: None,
-					principal_paid: 0,
-					interest_paid: 0,
-				},
-			);
+			let loan = Loan {
+				enterprise,
+				applicant: who,
+				bank: entry.bank.clone(),
+				product,
+				requested_amount: amount,
+				requested_term_months: term_months,
+				summary,
+				rating,
+				applied_at: frame_system::Pallet::<T>::block_number(),
+				state: LoanState::Applied,
+				decision: None,
+				offer: None,
+				disbursed_at: None,
+				principal_paid: 0,
+				interest_paid: 0,
+			};
+			Self::save(id, None, loan.clone());
 			NextLoanId::<T>::put(next);
 			LoansOf::<T>::insert(enterprise, index_key(id), ());
 			LoansByBank::<T>::insert(&entry.bank, index_key(id), ());
@@ -564,7 +561,7 @@ pub mod pallet {
 				});
 				Answers::<T>::insert(id, answers);
 				if let Some(standard) = entry.terms.automatic {
-					Self::decide(id, &entry, standard, consent);
+					Self::decide(id, loan, &entry, standard, consent);
 				}
 			}
 			Ok(())
@@ -858,10 +855,16 @@ pub mod pallet {
 			});
 		}
 
-		/// Approves the just-proven application `id` to `product` on its standard terms, if
-		/// the enterprise's exposure across banks leaves room; otherwise the bank decides.
-		fn decide(id: LoanId, product: &ProductOf<T>, standard: StandardOffer, consent: ConsentId) {
-			let Some(loan) = Loans::<T>::get(id) else { return };
+		/// Approves the just-proven application `id` (stored as `loan`) to `product` on its
+		/// standard terms, if the enterprise's exposure across banks leaves room; otherwise the
+		/// bank decides.
+		fn decide(
+			id: LoanId,
+			loan: LoanOf<T>,
+			product: &ProductOf<T>,
+			standard: StandardOffer,
+			consent: ConsentId,
+		) {
 			let amount = loan.requested_amount;
 			if Self::check_exposure(&loan.enterprise, amount, product.terms.exposure_cap).is_err() {
 				return;
@@ -986,7 +989,7 @@ pub mod pallet {
 		fn check_terms(terms: &ProductTerms) -> Result<(), Error<T>> {
 			let claims = terms.rules.iter().try_fold(0u32, |claims, rule| {
 				rule.check().ok()?;
-				claims.checked_add(rule.months().map_or(1, u32::from))
+				claims.checked_add(rule.claim_count())
 			});
 			ensure!(
 				claims.is_some_and(|claims| claims <= claims::MAX_CLAIMS),

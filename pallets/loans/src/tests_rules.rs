@@ -452,6 +452,15 @@ fn products_state_rules_within_the_vocabulary_and_decide_only_on_rules() {
 			let terms = ProductTerms { rules: rules.try_into().expect("few"), ..terms(false) };
 			assert_noop!(publish(terms), Error::<Test>::InvalidRules);
 		}
+		// Three yearly sums read 36 months but make three claims.
+		let sum = Rule::SumAtLeast {
+			kind: RecordKind::PaymentCertificate,
+			field: FieldKey::TaxPaid,
+			months: 12,
+			threshold: 1,
+		};
+		let sums = vec![sum.clone(), sum.clone(), sum].try_into().expect("three");
+		assert_ok!(publish(ProductTerms { rules: sums, ..terms(false) }));
 		let standard = |rate_bps, valid_days| Some(StandardOffer { rate_bps, valid_days });
 		let without_rules = ProductTerms { rules: Default::default(), ..terms(true) };
 		assert_noop!(publish(without_rules), Error::<Test>::InvalidStandardOffer);

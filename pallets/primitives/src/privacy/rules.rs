@@ -186,6 +186,20 @@ impl Rule {
 		}
 	}
 
+	/// How many records the rule reads: the months it looks back over, or the latest record.
+	pub fn records_read(&self) -> usize {
+		usize::from(self.months().unwrap_or(1))
+	}
+
+	/// How many claims the rule makes: one per month for [`Rule::EachMonthAtLeast`], one for
+	/// every other rule (a sum over months is one claim).
+	pub fn claim_count(&self) -> u32 {
+		match self {
+			Rule::EachMonthAtLeast { months, .. } => u32::from(*months),
+			_ => 1,
+		}
+	}
+
 	/// Checks the rule on its own: figures of its kind, bounds kept. What a product's
 	/// publication is refused for.
 	pub fn check(&self) -> Result<(), RuleError> {
@@ -220,7 +234,7 @@ impl Rule {
 	pub fn claims(&self, records: &[NamedRecord], amount: u64) -> Result<Vec<Claim>, RuleError> {
 		self.check()?;
 		if records.iter().any(|record| record.kind != self.kind())
-			|| records.len() != usize::from(self.months().unwrap_or(1))
+			|| records.len() != self.records_read()
 		{
 			return Err(RuleError::WrongRecords);
 		}
@@ -307,7 +321,7 @@ pub fn records_for(
 		.map(|rule| {
 			let of_kind: Vec<NamedRecord> =
 				named.iter().filter(|record| record.kind == rule.kind()).copied().collect();
-			let wanted = usize::from(rule.months().unwrap_or(1));
+			let wanted = rule.records_read();
 			let first = of_kind.len().checked_sub(wanted).ok_or(RuleError::WrongRecords)?;
 			Ok(of_kind.get(first..).unwrap_or_default().to_vec())
 		})

@@ -114,6 +114,15 @@ fn a_product_whose_every_rule_holds_is_proven_without_the_figures() {
 	let held = all_records(sme(None));
 	let claims = product_claims(&product(), &held, 50_000_000).expect("fit");
 	assert_eq!(claims.len(), 15, "1 + 12 months + 1 + 1");
+	let counted: u32 = product().iter().map(Rule::claim_count).sum();
+	assert_eq!(counted, 15, "what a product's publication counts");
+	let sum = Rule::SumAtLeast {
+		kind: RecordKind::PaymentCertificate,
+		field: FieldKey::TaxPaid,
+		months: 12,
+		threshold: 1,
+	};
+	assert_eq!((sum.records_read(), sum.claim_count()), (12, 1), "a sum is one claim");
 	let proof = claims::prove(BINDING, &claims, &held.points, &held.openings, &mut rng(2))
 		.expect("provable");
 	assert_eq!(proof.0.len(), proof_len(15));
