@@ -58,6 +58,9 @@ pub enum AuthorityCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
+	/// Runs the tax bureau's delivery service: follows finalised blocks and delivers what
+	/// consents and enterprises' keys call for, from the kept records, until stopped.
+	Serve(crate::serve::ServeArgs),
 	/// Delivers kept records to their enterprises, in one transaction: each record's data key
 	/// sealed to the key its enterprise registered (`enterprise register-key`).
 	DeliverOpenings {
@@ -103,6 +106,7 @@ pub async fn run(connection: &Connection, command: AuthorityCommand) -> CliResul
 		AuthorityCommand::Deliver { consent, sealed, signing } => {
 			deliver(&chain, consent, &sealed, &signing).await
 		}
+		AuthorityCommand::Serve(args) => crate::serve::serve(&chain, args).await,
 		AuthorityCommand::DeliverOpenings { sealed, signing } => {
 			deliver_openings(&chain, &sealed, &signing).await
 		}
@@ -289,7 +293,7 @@ async fn deliver(
 }
 
 /// The registered encryption key of the active institution whose account is `bank`.
-async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
+pub async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
 	let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_institutions", ()).await?;
 	institutions

@@ -34,7 +34,7 @@ use std::{
 };
 
 /// Blocks a signed transaction stays valid for after the block its era counts from.
-const MORTALITY: u64 = 64;
+pub(crate) const MORTALITY: u64 = 64;
 
 /// Which node to talk to.
 #[derive(Args, Clone)]
@@ -294,7 +294,7 @@ impl Chain {
 	/// take away (a transaction whose era starts in a block that is reorganised out of the chain
 	/// becomes invalid), unless finality lags so far that the era would be half spent; then the
 	/// best block.
-	async fn era_anchor(&self) -> CliResult<(Hash, u32)> {
+	pub(crate) async fn era_anchor(&self) -> CliResult<(Hash, u32)> {
 		let finalized_hash: Hash = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
 		let finalized: Value = self.rpc("chain_getHeader", rpc_params![finalized_hash]).await?;
 		let finalized_number = block_number(&finalized)?;
@@ -347,6 +347,15 @@ impl Chain {
 		))
 	}
 
+	/// The events of block `hash`, with the phase each was deposited in.
+	pub async fn events(&self, hash: Hash) -> CliResult<Vec<EventRecord<RuntimeEvent, Hash>>> {
+		let key = to_hex(&storage_prefix(b"System", b"Events"));
+		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![key, hash]).await?;
+		let raw = crate::from_hex(raw.as_deref().unwrap_or("0x00"), "the block's events")?;
+		Vec::<EventRecord<RuntimeEvent, Hash>>::decode(&mut &raw[..])
+			.map_err(|e| format!("cannot read the events of block {hash:?}: {e}"))
+	}
+
 	/// What the transaction `encoded` did in block `hash`.
 	async fn outcome(&self, hash: Hash, encoded: &str) -> CliResult<Included> {
 		let block: Value = self.rpc("chain_getBlock", rpc_params![hash]).await?;
@@ -355,11 +364,7 @@ impl Chain {
 			.as_array()
 			.and_then(|all| all.iter().position(|x| x.as_str() == Some(encoded)))
 			.ok_or(format!("the transaction is not in block {hash:?}"))?;
-		let key = to_hex(&storage_prefix(b"System", b"Events"));
-		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![key, hash]).await?;
-		let raw = crate::from_hex(raw.as_deref().unwrap_or("0x00"), "the block's events")?;
-		let records = Vec::<EventRecord<RuntimeEvent, Hash>>::decode(&mut &raw[..])
-			.map_err(|e| format!("cannot read the events of block {hash:?}: {e}"))?;
+		let records = self.events(hash).await?;
 		let phase = Phase::ApplyExtrinsic(index.try_into().unwrap_or(u32::MAX));
 		let events: Vec<RuntimeEvent> =
 			records.into_iter().filter(|r| r.phase == phase).map(|r| r.event).collect();

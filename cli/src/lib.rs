@@ -33,6 +33,7 @@ pub mod load;
 pub mod prove;
 pub mod record;
 pub mod secrets;
+pub mod serve;
 pub mod show;
 pub mod units;
 pub mod validator;

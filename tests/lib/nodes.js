@@ -63,6 +63,28 @@ export function banktaxAsync(args, { timeoutMs = 180_000, cwd } = {}) {
   });
 }
 
+/**
+ * Starts the `banktax` command line as a long-running service (`authority serve`); its stderr,
+ * one JSON line per event, goes to `lines` as they come. Returns the child process.
+ */
+export function banktaxService(args, lines = []) {
+  const child = spawn(releaseBinary('banktax', 'BANKTAX_CLI'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let rest = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop();
+    for (const part of parts) {
+      try {
+        lines.push(JSON.parse(part));
+      } catch {
+        lines.push({ text: part });
+      }
+    }
+  });
+  return child;
+}
+
 /** A fresh directory for one test file's nodes, removed when the process exits. */
 export function workDir(name) {
   mkdirSync(WORK, { recursive: true });
