@@ -50,6 +50,23 @@ for (const r of runs) {
     `${r.cpuCores?.nodes ?? '?'} / ${r.cpuCores?.load ?? '?'}`,
   ]));
 }
+const deliveries = runs.filter((r) => r.delivery);
+if (deliveries.length) {
+  console.log('');
+  console.log(row(['delivery service: grants/s', 'consents', 'delivered', 'lag blocks p50 / p95 / max', 'lag s p50 / p95 / max', 'kept up']));
+  console.log(row(Array(6).fill('---')));
+  for (const r of deliveries) {
+    const d = r.delivery;
+    console.log(row([
+      r.targetRate || 'as fast as taken',
+      d.consents,
+      d.delivered,
+      `${d.lagBlocks.p50} / ${d.lagBlocks.p95} / ${d.lagBlocks.max}`,
+      `${d.lagSeconds.p50} / ${d.lagSeconds.p95} / ${d.lagSeconds.max}`,
+      d.keptUp ? 'yes' : 'no',
+    ]));
+  }
+}
 console.log('');
 console.log(row(['reads', 'enterprises', 'profile p50 / p99 ms', 'profile req/s', 'storage p50 / p99 ms', 'storage req/s', 'errors']));
 console.log(row(Array(7).fill('---')));

@@ -7,7 +7,10 @@
 #   BENCH_SMOKE=1         one node with one-second blocks, a few seconds each and small counts:
 #                         proves the harness works (CI); its figures measure nothing
 #   BENCH_RECORDS_EACH=N  records each generated enterprise has in (c) and (d) (default 1)
-#   BENCH_ONLY=a,b        only these groups of measurements: dev (a), local (b), reads (c, d)
+#   BENCH_ONLY=a,b        only these groups of measurements: dev (a), local (b), reads (c, d),
+#                         delivery (e)
+#   BENCH_DELIVERY_RATES  grants a second for (e), besides the grant workload's rate from (a)
+#                         (default 25,50,100,200)
 #   BENCH_OUT=<file>      where the JSON goes (default $CARGO_TARGET_DIR/bench/latest.json)
 #   BENCH_SKIP_BUILD=1    use the binaries already built
 #
@@ -30,7 +33,8 @@ LARGE=1000000
 # Both sizes get the same records each, so that their profile reads compare.
 SMALL_RECORDS="${BENCH_RECORDS_EACH:-1}"
 LARGE_RECORDS="$SMALL_RECORDS"
-ONLY="${BENCH_ONLY:-dev,local,reads}"
+ONLY="${BENCH_ONLY:-dev,local,reads,delivery}"
+DELIVERY_RATES="${BENCH_DELIVERY_RATES:-25,50,100,200}"
 WRITER_LEAD=20
 BLOCK_MS=""           # the chain's own block time
 SMOKE="${BENCH_SMOKE:-0}"
@@ -46,6 +50,7 @@ if [ "$SMOKE" = 1 ]; then
     LARGE=0
     WRITER_LEAD=3
     BLOCK_MS=1000
+    DELIVERY_RATES=5
 fi
 OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench/latest.json}"
 WORK="$(mktemp -d /tmp/banktax-bench.XXXXXX)"
@@ -74,6 +79,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
 fi
 NODE="$(require_node)"
 LOAD="$CARGO_TARGET_DIR/release/banktax-load"
+CLI="$(cli_binary)"
 
 # Waits until a node answers JSON-RPC on port $1, for at most $2 seconds (60).
 wait_for_rpc() {
@@ -173,6 +179,24 @@ measure_local() {
     results+=("$WORK/$name.json")
 }
 
+# measure_delivery <name> <rate>: the tax bureau's delivery service beside a development node
+# while enterprises grant consents at <rate> a second, each to a kept annual summary: how many
+# blocks and seconds each consent waits for its envelope (banktax-load's "delivery").
+measure_delivery() {
+    local name="$1" rate="$2"
+    echo "==> $name: the delivery service with grants at $rate/s on a development node" >&2
+    fresh_dev
+    local keep="$WORK/$name-kept"
+    "$CLI" authority serve --keep-dir "$keep" --state-dir "$WORK/$name-store" --suri //Alice \
+        --url ws://127.0.0.1:9960 2>"$WORK/$name-service.log" &
+    pids+=($!)
+    track_pid $!
+    "$LOAD" --url ws://127.0.0.1:9960 --workload grant --accounts "$GRANT_ACCOUNTS" \
+        --keep-dir "$keep" --rate "$rate" --seconds "$SECONDS_EACH" --settle "$SETTLE" \
+        --max-transactions "$MAX_TX" --node-pid "$node_pid" >"$WORK/$name.json"
+    results+=("$WORK/$name.json")
+}
+
 # (c) and (d): profile and storage reads of $1 generated enterprises with $2 records each, idle
 # and while remarks load the node; then the node's resident memory and database size. The node
 # builds the genesis, is restarted (so memory is that of a running node, not of building the
@@ -260,6 +284,22 @@ if wanted local && [ "$SMOKE" != 1 ]; then
     fi
     measure_local local-half $((baseline / 2))
     measure_local local-90 $((baseline * 9 / 10))
+fi
+
+# (e) the delivery service at the grant workload's rate from (a) (or BENCH_GRANT_RATE), and at
+# each of BENCH_DELIVERY_RATES.
+if wanted delivery; then
+    rates=()
+    if [ "$SMOKE" != 1 ] && [ -f "$WORK/grant.json" ]; then
+        rates+=("$(node -e "console.log(Math.max(1, Math.floor(JSON.parse(require('fs').readFileSync('$WORK/grant.json')).includedPerSecond)))")")
+    elif [ -n "${BENCH_GRANT_RATE:-}" ]; then
+        rates+=("$BENCH_GRANT_RATE")
+    fi
+    IFS=, read -ra more <<<"$DELIVERY_RATES"
+    rates+=("${more[@]}")
+    for rate in "${rates[@]}"; do
+        measure_delivery "delivery-$rate" "$rate"
+    done
 fi
 
 # (c) and (d) at a province's scale.

@@ -7,7 +7,11 @@ node_binary() {
     echo "${BANKTAX_NODE:-$CARGO_TARGET_DIR/release/banktax-node}"
 }
 
-# Lists process $1, a node just started, in $BANKTAX_PID_FILE when that is set: CI ends what it
+cli_binary() {
+    echo "${BANKTAX_CLI:-$CARGO_TARGET_DIR/release/banktax}"
+}
+
+# Lists process $1, a node or service just started, in $BANKTAX_PID_FILE when that is set: CI ends what it
 # started, by process id, when it finishes (.ci/run).
 track_pid() {
     if [ -n "${BANKTAX_PID_FILE:-}" ]; then

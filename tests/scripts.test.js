@@ -1,6 +1,6 @@
-// The README's scripts: dev.sh serves a development chain on the port it is given, and
-// testnet.sh starts four validators (here on the test local chain, lib/specs.js), prints their
-// endpoints and stops them all on SIGTERM.
+// The README's scripts: dev.sh serves a development chain on the port it is given, with the tax
+// bureau's delivery service beside it, and testnet.sh starts four validators (here on the test
+// local chain, lib/specs.js), prints their endpoints and stops them all on SIGTERM.
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +69,11 @@ describe('scripts', () => {
       throw new Error(`${e.message}\n${run.output.slice(-2000)}`);
     });
     assert.match(run.output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
+    await waitFor('the delivery service to start beside the node', () => run.output.includes('delivery: {"event":"started"'), {
+      timeoutMs: 30_000,
+    }).catch((e) => {
+      throw new Error(`${e.message}\n${run.output.slice(-2000)}`);
+    });
     await terminate(run);
     assert.equal(await answers(port), false, 'the node still answers after dev.sh was stopped');
   });

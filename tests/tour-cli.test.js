@@ -1,12 +1,12 @@
 // The README's tour, steps 5 to 7, exactly as written there: every `$banktax` command of its
-// shell blocks runs, in order, against a fresh development node; then what the tour promises
-// is checked.
+// shell blocks runs, in order, against a fresh development node with the delivery service beside
+// it, as scripts/dev.sh starts them; then what the tour promises is checked.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, banktaxAsync, startDevNode, waitFor, workDir } from './lib/nodes.js';
+import { REPO, banktaxAsync, banktaxService, startDevNode, waitFor, workDir } from './lib/nodes.js';
 import { connect, disconnectAll, finalizedNumber, rpc } from './lib/chain.js';
 
 /** The `$banktax` commands of the tour's shell blocks, continuation lines joined, variables set. */
@@ -30,15 +30,20 @@ function tourCommands() {
 
 describe('the README tour with the command line', () => {
   let node;
+  let service;
   const outputs = [];
 
   before(async () => {
-    node = await startDevNode('tour', workDir('tour-cli'));
+    const dir = workDir('tour-cli');
+    node = await startDevNode('tour', dir);
     const api = await connect(node);
     await waitFor('a finalised block', async () => (await finalizedNumber(api)) >= 1, { nodes: [node] });
+    // Where the tour keeps its records, as dev.sh's service reads them (DEV_KEEP_DIR).
+    service = banktaxService(['authority', 'serve', '--keep-dir', '/tmp/banktax-dev/kept', '--state-dir', join(dir, 'delivery'), '--suri', '//Alice', '--url', node.url]);
   });
 
   after(async () => {
+    service?.kill('SIGKILL');
     await disconnectAll();
     await node?.stop();
   });

@@ -58,7 +58,7 @@ pub enum AuthorityCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
-	/// Runs the tax bureau's delivery service: follows finalised blocks and delivers what
+	/// Runs the tax bureau's delivery service: follows new blocks and delivers what
 	/// consents and enterprises' keys call for, from the kept records, until stopped.
 	Serve(crate::serve::ServeArgs),
 	/// Delivers kept records to their enterprises, in one transaction: each record's data key
@@ -215,7 +215,7 @@ async fn attest_batch(
 }
 
 /// A sealed record as the chain's attestation calls take it.
-fn batched(sealed: &SealedRecord) -> BatchedRecord {
+pub(crate) fn batched(sealed: &SealedRecord) -> BatchedRecord {
 	let header = &sealed.header;
 	BatchedRecord {
 		uscc: *header.enterprise.as_bytes(),
@@ -240,8 +240,11 @@ fn attested(event: &RuntimeEvent) -> Option<banktax_primitives::RecordId> {
 }
 
 /// Writes what only the tax authority may hold, readable by its owner only.
-fn keep_secret(path: &Path, sealed: &Value) -> CliResult<()> {
+pub(crate) fn keep_secret(path: &Path, sealed: &Value) -> CliResult<()> {
 	let text = serde_json::to_string_pretty(sealed).map_err(|e| e.to_string())?;
+	if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+		std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+	}
 	crate::secrets::write_private(path, &text)
 }
 
@@ -293,7 +296,7 @@ async fn deliver(
 }
 
 /// The registered encryption key of the active institution whose account is `bank`.
-pub async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
+async fn bank_key(chain: &Chain, bank: &AccountId) -> CliResult<[u8; 32]> {
 	let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_institutions", ()).await?;
 	institutions

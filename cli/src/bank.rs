@@ -9,16 +9,18 @@ use crate::{
 };
 use banktax_primitives::{
 	privacy::rules::{Rule, MAX_RULES},
-	ConsentId, Purpose, Rating, RecordId,
+	ConsentId, DisclosureLevel, Purpose, Rating, RecordId,
 };
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
-use banktax_runtime_api::{LoanDetail, SealedRecord};
+use banktax_runtime_api::{ConsentDetail, LoanDetail, SealedRecord};
 use clap::{Args, Subcommand};
-use pallet_consent::Delivery;
+use pallet_consent::{ConsentState, Delivery};
 use pallet_loans::{
 	LoanId, ProductRules, ProductTerms, RejectionReason, RepaymentStyle, StandardOffer,
 };
+use pallet_tax_records::RecordStatus;
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 #[derive(Subcommand)]
 pub enum BankCommand {
@@ -31,6 +33,19 @@ pub enum BankCommand {
 		record: RecordId,
 		#[command(flatten)]
 		secret: SecretSource,
+		/// Seconds to wait for the tax bureau's delivery service when the consent calls for
+		/// an envelope not delivered yet (e.g. right after the grant).
+		#[arg(long, default_value_t = 30)]
+		wait_seconds: u64,
+	},
+	/// Publishes a new encryption key for the bank (e.g. from `keys generate --out`): envelopes
+	/// are sealed to it from then on, and the tax bureau's delivery service seals again to it
+	/// what the bank holds under its consents in force.
+	RotateKey {
+		#[command(flatten)]
+		secret: SecretSource,
+		#[command(flatten)]
+		signing: Signing,
 	},
 	/// Records a use of consented data in the consent's access log.
 	RecordAccess {
@@ -164,8 +179,13 @@ pub struct ProductArgs {
 pub async fn run(connection: &Connection, command: BankCommand) -> CliResult<Value> {
 	let chain = Chain::connect(connection).await?;
 	let (signing, call, extract): (Signing, RuntimeCall, Extract) = match command {
-		BankCommand::Open { consent, record, secret } => {
-			return open(&chain, consent, record, &secret).await
+		BankCommand::Open { consent, record, secret, wait_seconds } => {
+			return open(&chain, consent, record, &secret, wait_seconds).await
+		}
+		BankCommand::RotateKey { secret, signing } => {
+			let key = secret.load()?.public();
+			let call = pallet_institutions::Call::rotate_encryption_key { key };
+			(signing, RuntimeCall::Institutions(call), rotated_key)
 		}
 		BankCommand::RecordAccess { consent, record, purpose, signing } => {
 			let purpose: Purpose = parse_name(&purpose, "purpose")?;
@@ -230,6 +250,16 @@ type Extract = fn(&RuntimeEvent) -> Option<Value>;
 
 fn nothing(_: &RuntimeEvent) -> Option<Value> {
 	None
+}
+
+fn rotated_key(event: &RuntimeEvent) -> Option<Value> {
+	match event {
+		RuntimeEvent::Institutions(pallet_institutions::Event::EncryptionKeyRotated {
+			key,
+			..
+		}) => Some(json!({ "key": crate::to_hex(key) })),
+		_ => None,
+	}
 }
 
 fn access_number(event: &RuntimeEvent) -> Option<Value> {
@@ -317,21 +347,56 @@ async fn next_instalments(chain: &Chain, loan: LoanId, count: u32) -> CliResult<
 	Ok(due)
 }
 
+/// The envelope for `sealed` under `consent`, waiting up to `wait` for it while the consent
+/// calls for one: in force, to figures, over the record, which is current.
+async fn delivery(
+	chain: &Chain,
+	consent: ConsentId,
+	sealed: &SealedRecord<AccountId, BlockNumber>,
+	wait: Duration,
+) -> CliResult<Delivery<AccountId, BlockNumber>> {
+	let record = sealed.meta.id;
+	let started = Instant::now();
+	let mut told = false;
+	loop {
+		let delivery: Option<Delivery<AccountId, BlockNumber>> =
+			chain.runtime_call("BankTaxApi_envelope", (consent, record)).await?;
+		if let Some(delivery) = delivery {
+			return Ok(delivery);
+		}
+		let detail: Option<ConsentDetail<AccountId, BlockNumber>> =
+			chain.runtime_call("BankTaxApi_consent", consent).await?;
+		let due = detail.is_some_and(|d| {
+			d.view.state == ConsentState::Active
+				&& d.view.consent.disclosure != DisclosureLevel::RuleAnswersOnly
+				&& d.view.consent.scope.covers(sealed.meta.kind, &sealed.meta.period)
+				&& sealed.meta.status == RecordStatus::Current
+		});
+		if !due || started.elapsed() >= wait {
+			return Err(format!(
+				"no envelope for record {record} under consent {consent}: not delivered, or the consent is not in force"
+			));
+		}
+		if !told {
+			eprintln!("… waiting for the tax bureau to deliver the envelope");
+			told = true;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+}
+
 async fn open(
 	chain: &Chain,
 	consent: ConsentId,
 	record: RecordId,
 	secret: &SecretSource,
+	wait_seconds: u64,
 ) -> CliResult<Value> {
 	let secret = secret.load()?;
-	let delivery: Option<Delivery<AccountId, BlockNumber>> =
-		chain.runtime_call("BankTaxApi_envelope", (consent, record)).await?;
-	let delivery = delivery.ok_or(format!(
-		"no envelope for record {record} under consent {consent}: not delivered, or the consent is not in force"
-	))?;
 	let sealed: Option<SealedRecord<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_sealed_record", record).await?;
 	let sealed = sealed.ok_or(format!("there is no record {record}"))?;
+	let delivery = delivery(chain, consent, &sealed, Duration::from_secs(wait_seconds)).await?;
 	let header = header_of(&sealed);
 	let mut opened = open_checked(
 		&secret,

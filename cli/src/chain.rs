@@ -186,7 +186,17 @@ impl Chain {
 
 	/// The value stored under `key` at the best block, decoded; `None` if there is none.
 	pub async fn storage<T: Decode>(&self, key: Vec<u8>) -> CliResult<Option<T>> {
-		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![to_hex(&key)]).await?;
+		self.storage_at(key, None).await
+	}
+
+	/// The value stored under `key` at block `at` (the best block if `None`), decoded.
+	pub async fn storage_at<T: Decode>(
+		&self,
+		key: Vec<u8>,
+		at: Option<Hash>,
+	) -> CliResult<Option<T>> {
+		let raw: Option<String> =
+			self.rpc("state_getStorage", rpc_params![to_hex(&key), at]).await?;
 		raw.map(|raw| {
 			let bytes = crate::from_hex(&raw, "a stored value")?;
 			T::decode(&mut &bytes[..]).map_err(|e| format!("cannot read a stored value: {e}"))
@@ -201,6 +211,12 @@ impl Chain {
 		let bytes = crate::from_hex(&bytes, "the runtime's answer")?;
 		R::decode(&mut &bytes[..])
 			.map_err(|e| format!("cannot read the runtime's answer to {function}: {e}"))
+	}
+
+	/// When block `hash` was made, in milliseconds since the epoch (its timestamp).
+	pub async fn moment(&self, hash: Hash) -> CliResult<u64> {
+		let key = pallet_timestamp::Now::<banktax_runtime::Runtime>::hashed_key().to_vec();
+		Ok(self.storage_at(key, Some(hash)).await?.unwrap_or_default())
 	}
 
 	/// The number of the best block.

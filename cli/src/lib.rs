@@ -8,9 +8,10 @@
 //! banktax keys generate | public | account          encryption keys; a signing key's account
 //! banktax record seal | open                        seal a tax record offline, open one
 //! banktax envelope seal | open                      key envelopes, offline
-//! banktax authority register-enterprise | attest | deliver
-//! banktax enterprise grant | revoke | apply | accept | decline
-//! banktax bank open | record-access | publish-product | approve | reject | disburse | repay
+//! banktax authority register-enterprise | attest | attest-batch | deliver | deliver-openings
+//!                   | serve                           the delivery service, until stopped
+//! banktax enterprise grant | revoke | register-key | prove | apply | accept | decline
+//! banktax bank open | rotate-key | record-access | publish-product | approve | reject | disburse | repay
 //!              | declare-default | write-off
 //! banktax council propose <decision> | vote | close | motions
 //! banktax validator rotate-keys                     new session keys, made by one's own node

@@ -53,6 +53,11 @@ mod limits {
 	use banktax_runtime::Runtime;
 	use sp_runtime::traits::Get;
 
+	/// Records one attestation may carry.
+	pub fn records_per_batch() -> u32 {
+		<Runtime as pallet_tax_records::Config>::MaxRecordsPerBatch::get()
+	}
+
 	/// Controllers an enterprise may have.
 	pub fn controllers_per_enterprise() -> u32 {
 		<Runtime as pallet_tax_records::Config>::MaxControllers::get()
@@ -139,6 +144,12 @@ pub struct LoadArgs {
 	/// of many enterprises, 12 for each enterprise's year of them.
 	#[arg(long, default_value_t = 1)]
 	pub runs_of: u32,
+	/// For the grant workload: before it, attest a sealed 2024 annual summary of each
+	/// enterprise, kept in this directory as `authority attest --keep` keeps it, so that the
+	/// tax bureau's delivery service (`authority serve --keep-dir`) has an envelope to deliver
+	/// under each consent.
+	#[arg(long)]
+	pub keep_dir: Option<std::path::PathBuf>,
 }
 
 /// What happened to one transaction.
@@ -169,6 +180,7 @@ pub async fn run(args: LoadArgs) -> CliResult<Value> {
 	let watcher =
 		tokio::spawn(watch(first.clone(), ledger.clone(), permits.clone(), args.rate == 0));
 
+	let first_block = chain.best_number().await?;
 	let cpu_before = CpuTimes::now(&args.node_pids);
 	let started = Instant::now();
 	let rejected = send(&args, transactions, ledger.clone(), permits).await?;
@@ -183,7 +195,76 @@ pub async fn run(args: LoadArgs) -> CliResult<Value> {
 
 	let mut report = report(&args, &ledger, started, sending, rejected);
 	report["cpuCores"] = cpu;
+	if args.workload == Workload::Grant && args.keep_dir.is_some() {
+		report["delivery"] = delivery_lag(&chain, first_block, args.settle).await?;
+	}
 	Ok(report)
+}
+
+/// How long the consents granted from block `from` on waited for their envelopes, which the tax
+/// bureau's delivery service beside the load delivers: in blocks, and in seconds by the blocks'
+/// timestamps, from the grant's block to the first delivery's. Waits up to `settle` seconds for
+/// the last envelopes. The service kept up if every consent got its envelope and 95 % of them
+/// within 2 blocks.
+async fn delivery_lag(chain: &Chain, from: u32, settle: u64) -> CliResult<Value> {
+	let deadline = Instant::now() + Duration::from_secs(settle);
+	let mut granted: HashMap<ConsentId, (u32, u64)> = HashMap::new();
+	let mut delivered: HashMap<ConsentId, (u32, u64)> = HashMap::new();
+	let mut next = from;
+	loop {
+		let best = chain.best_number().await?;
+		while next <= best {
+			let hash: Hash = chain.rpc("chain_getBlockHash", rpc_params![next]).await?;
+			let moment = chain.moment(hash).await?;
+			for record in chain.events(hash).await? {
+				match record.event {
+					RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted {
+						consent,
+						..
+					}) => {
+						granted.insert(consent, (next, moment));
+					}
+					RuntimeEvent::Consent(pallet_consent::Event::EnvelopeDelivered {
+						consent,
+						..
+					}) => {
+						delivered.entry(consent).or_insert((next, moment));
+					}
+					_ => {}
+				}
+			}
+			next = next.saturating_add(1);
+		}
+		let all = granted.keys().all(|consent| delivered.contains_key(consent));
+		if (all && !granted.is_empty()) || Instant::now() >= deadline {
+			break;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	let (mut blocks, mut seconds) = (Vec::new(), Vec::new());
+	for (consent, (block, moment)) in &granted {
+		if let Some((at, when)) = delivered.get(consent) {
+			blocks.push(f64::from(at.saturating_sub(*block)));
+			seconds.push(when.saturating_sub(*moment) as f64 / 1000.0);
+		}
+	}
+	blocks.sort_by(f64::total_cmp);
+	seconds.sort_by(f64::total_cmp);
+	let spread = |values: &[f64]| {
+		json!({
+			"p50": percentile(values, 50.0),
+			"p95": percentile(values, 95.0),
+			"max": percentile(values, 100.0),
+		})
+	};
+	let kept_up = blocks.len() == granted.len() && percentile(&blocks, 95.0) <= 2.0;
+	Ok(json!({
+		"consents": granted.len(),
+		"delivered": blocks.len(),
+		"lagBlocks": spread(&blocks),
+		"lagSeconds": spread(&seconds),
+		"keptUp": kept_up,
+	}))
 }
 
 /// Whether every transaction sent is in a finalised block.
@@ -251,7 +332,11 @@ async fn signed_load(
 		}
 		Workload::Grant => {
 			let signers = load_signers("//load//grant", args.accounts)?;
-			register(chain, authority, &accounts_of(&signers), 1, Series::Grant).await?;
+			let usccs =
+				register(chain, authority, &accounts_of(&signers), 1, Series::Grant).await?;
+			if let Some(dir) = &args.keep_dir {
+				attest_kept_summaries(chain, authority, &usccs, dir).await?;
+			}
 			let banks = bank_accounts(args)?;
 			let expires_at = chain.end_of_span(Some(30), None, "consent").await?;
 			let most = (signers.len() * banks.len()) as u32 * limits::consents_per_bank();
@@ -616,6 +701,48 @@ async fn register(
 	load.send_and_wait().await?;
 	eprintln!("… {} enterprises registered for {} accounts", usccs.len(), accounts.len());
 	Ok(usccs)
+}
+
+/// Attests a sealed 2024 annual summary of each of `usccs`, keeping each in `dir` as
+/// `authority attest --keep` would.
+async fn attest_kept_summaries(
+	chain: &Chain,
+	authority: &Signer,
+	usccs: &[Uscc],
+	dir: &std::path::Path,
+) -> CliResult<()> {
+	use privacy::{Field, FieldKey, RecordHeader, TaxRecord};
+	let mut load = Presigned::new(chain);
+	for batch in usccs.chunks(limits::records_per_batch() as usize) {
+		let mut records = Vec::new();
+		for uscc in batch {
+			let kind = RecordKind::AnnualSummary;
+			let header = RecordHeader {
+				schema_version: privacy::SCHEMA_VERSION,
+				enterprise: *uscc,
+				period: Period::Year(2024),
+				kind,
+				rating: Some(Rating::A),
+			};
+			let fields = FieldKey::catalogue(kind)
+				.iter()
+				.map(|key| Field { key: *key, value: u128::from(key.max_value()).min(1_000_000) })
+				.collect();
+			let record = TaxRecord::new(header, fields)
+				.map_err(|e| format!("cannot make a summary: {e:?}"))?;
+			let sealed = privacy::seal_record(record, &mut rand_core::OsRng)
+				.map_err(|e| format!("cannot seal: {e:?}"))?;
+			let name = format!("{}-2024.sealed.json", String::from_utf8_lossy(uscc.as_bytes()));
+			crate::authority::keep_secret(&dir.join(name), &crate::record::sealed_json(&sealed))?;
+			records.push(crate::authority::batched(&sealed));
+		}
+		let records = records.try_into().map_err(|_| "a batch larger than the chain takes")?;
+		let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records { records });
+		load.sign(authority, call).await?;
+	}
+	load.send_and_wait().await?;
+	eprintln!("… {} summaries attested and kept in {}", usccs.len(), dir.display());
+	Ok(())
 }
 
 /// The reads workload: asks for profiles and account storage over every connection for

@@ -1,6 +1,6 @@
 //! `banktax authority serve`: the tax bureau's delivery service.
 //!
-//! It follows finalised blocks and delivers, without anyone acting:
+//! It follows the chain's blocks and delivers, without anyone acting:
 //!
 //! - to a bank, under each consent in force to whole records or chosen fields, an envelope for
 //!   every current record in the consent's scope that the bank lacks, or holds sealed to a key
@@ -10,15 +10,16 @@
 //!   in one transaction (`taxRecords.deliverOpenings`).
 //!
 //! What to deliver is read from the chain each time (the stored deliveries name the key they
-//! were sealed to), so a restart neither misses nor repeats a delivery. The one window is a
-//! batch sent and not yet final when the service stops: before sending, it writes the batch's
-//! nonces to its store, and after a restart it waits until the chain has taken them (or the
-//! pool has dropped them) before it looks again. The store holds the next block to process and
-//! that batch, in a file readable by the service's user only.
+//! were sealed to), so acting twice on a block sends nothing twice. The service acts on a block
+//! as soon as it is in the best chain, which is what keeps a bank's wait to about a block, and
+//! acts again on a block a reorganisation replaced; its store records progress only as blocks
+//! become final. The one window is a batch sent and not yet final when the service stops:
+//! before sending, it writes the batch's nonces to its store, and after a restart it waits until
+//! the finalised chain has taken them (or the pool has dropped them) before it looks again. The
+//! store is a file readable by the service's user only.
 
 use crate::{
-	authority::bank_key,
-	chain::{storage_prefix, Chain, Signer, Signing},
+	chain::{Chain, Signer, Signing},
 	envelope::{read_sealed, SealedFile},
 	secrets::write_private,
 	CliResult,
@@ -28,7 +29,10 @@ use banktax_runtime::{AccountId, BlockNumber, Hash, Runtime, RuntimeCall, Runtim
 use banktax_runtime_api::{ConsentDetail, ConsentView, InstitutionView, Paged, RecordMeta};
 use clap::Args;
 use codec::{Decode, Encode};
-use jsonrpsee::core::rpc_params;
+use jsonrpsee::core::{
+	client::{Subscription, SubscriptionClientT},
+	rpc_params,
+};
 use pallet_consent::{ConsentState, Delivery};
 use pallet_tax_records::{OwnEnvelope, RecordStatus};
 use serde::{Deserialize, Serialize};
@@ -37,7 +41,7 @@ use sp_runtime::generic::Era;
 use std::{
 	collections::{BTreeMap, BTreeSet},
 	path::{Path, PathBuf},
-	time::{Duration, Instant},
+	time::Duration,
 };
 
 #[derive(Args)]
@@ -50,7 +54,7 @@ pub struct ServeArgs {
 	/// readable by the service's user only.
 	#[arg(long)]
 	state_dir: PathBuf,
-	/// On a first start, the first block to process; later starts go on from the store.
+	/// On a first start, the first block to act on; later starts go on from the store.
 	#[arg(long, default_value_t = 1)]
 	from_block: BlockNumber,
 	/// Serve Prometheus metrics on this loopback port (`/metrics`).
@@ -61,12 +65,14 @@ pub struct ServeArgs {
 }
 
 /// What the service keeps between runs.
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct State {
-	/// The next finalised block whose events to act on.
+	/// The chain the store belongs to: a store follows one chain only.
+	genesis: Hash,
+	/// The first block not final when last looked at: a restart acts on it and those after.
 	next_block: BlockNumber,
-	/// A batch sent whose transactions may not be final yet.
+	/// The batches sent whose transactions may not be final yet (consecutive nonces).
 	pending: Option<Pending>,
 }
 
@@ -79,35 +85,52 @@ struct Pending {
 	count: u32,
 }
 
-/// The store's file.
-struct Store(PathBuf);
+impl Pending {
+	/// The nonce after the batch's last transaction.
+	fn end(&self) -> u32 {
+		self.first_nonce.saturating_add(self.count)
+	}
+}
+
+/// The store: its file, and what it holds.
+struct Store {
+	path: PathBuf,
+	state: State,
+}
 
 impl Store {
-	fn open(dir: &Path) -> CliResult<Self> {
+	/// The store in `dir` for the chain with `genesis`, made with `next_block` if there is none.
+	fn open(dir: &Path, genesis: Hash, next_block: BlockNumber) -> CliResult<Self> {
 		std::fs::create_dir_all(dir)
 			.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 		set_private(dir, 0o700)?;
-		Ok(Self(dir.join("state.json")))
-	}
-
-	fn load(&self) -> CliResult<Option<State>> {
-		match std::fs::read_to_string(&self.0) {
-			Ok(text) => serde_json::from_str(&text)
-				.map(Some)
-				.map_err(|e| format!("{} is not the service's store: {e}", self.0.display())),
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-			Err(e) => Err(format!("cannot read {}: {e}", self.0.display())),
+		let path = dir.join("state.json");
+		let state = match std::fs::read_to_string(&path) {
+			Ok(text) => serde_json::from_str::<State>(&text)
+				.map_err(|e| format!("{} is not the service's store: {e}", path.display()))?,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+				State { genesis, next_block, pending: None }
+			}
+			Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+		};
+		if state.genesis != genesis {
+			return Err(format!(
+				"the store in {} follows the chain with genesis {:?}, not this one ({genesis:?}): give a store of this chain's",
+				dir.display(),
+				state.genesis,
+			));
 		}
+		Ok(Self { path, state })
 	}
 
 	/// Replaces the file whole: a crash leaves the old state or the new one, never half.
-	fn save(&self, state: &State) -> CliResult<()> {
-		let text = serde_json::to_string(state).map_err(|e| e.to_string())?;
-		let fresh = self.0.with_extension("json.new");
+	fn save(&self) -> CliResult<()> {
+		let text = serde_json::to_string(&self.state).map_err(|e| e.to_string())?;
+		let fresh = self.path.with_extension("json.new");
 		let _ = std::fs::remove_file(&fresh);
 		write_private(&fresh, &text)?;
-		std::fs::rename(&fresh, &self.0)
-			.map_err(|e| format!("cannot replace {}: {e}", self.0.display()))
+		std::fs::rename(&fresh, &self.path)
+			.map_err(|e| format!("cannot replace {}: {e}", self.path.display()))
 	}
 }
 
@@ -121,9 +144,15 @@ fn set_private(path: &Path, mode: u32) -> CliResult<()> {
 struct Kept {
 	dir: PathBuf,
 	by_commitment: BTreeMap<[u8; 32], PathBuf>,
+	/// Every file looked at, so that a new scan reads only new files.
+	seen: BTreeSet<PathBuf>,
 }
 
 impl Kept {
+	fn new(dir: PathBuf) -> Self {
+		Self { dir, by_commitment: BTreeMap::new(), seen: BTreeSet::new() }
+	}
+
 	/// The kept file of the record attested with `commitment`, looking for new files when it
 	/// is not known yet.
 	fn find(&mut self, commitment: &[u8; 32]) -> Option<SealedFile> {
@@ -138,10 +167,14 @@ impl Kept {
 		for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
 			if path.is_dir() {
 				self.scan(&path);
-			} else if path.extension().is_some_and(|ext| ext == "json") {
+			} else if path.extension().is_some_and(|ext| ext == "json")
+				&& !self.seen.contains(&path)
+			{
+				// A file still being written is read again on the next scan.
 				if let Some(commitment) = read_sealed(&path).ok().and_then(|k| k.commitment().ok())
 				{
-					self.by_commitment.insert(commitment, path);
+					self.by_commitment.insert(commitment, path.clone());
+					self.seen.insert(path);
 				}
 			}
 		}
@@ -157,11 +190,12 @@ struct Work {
 }
 
 impl Work {
-	fn of(events: &[RuntimeEvent]) -> Self {
+	/// Adds what `events` ask for.
+	fn add(&mut self, events: impl IntoIterator<Item = RuntimeEvent>) {
 		use pallet_tax_records::Event as Records;
-		let mut work = Work::default();
+		let work = self;
 		for event in events {
-			match event {
+			match &event {
 				RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted {
 					consent, ..
 				}) => {
@@ -183,7 +217,6 @@ impl Work {
 				_ => {}
 			}
 		}
-		work
 	}
 
 	fn is_empty(&self) -> bool {
@@ -194,9 +227,9 @@ impl Work {
 /// What the service reports to Prometheus.
 #[derive(Default)]
 struct Metrics {
-	/// The next block to process, and the chain's finalised head when last looked at.
-	next_block: BlockNumber,
-	finalized: BlockNumber,
+	/// The best block, and the last block acted on, when last looked at.
+	best: BlockNumber,
+	acted: BlockNumber,
 	transactions: u64,
 	refused: u64,
 	lag_blocks: u32,
@@ -205,13 +238,13 @@ struct Metrics {
 
 impl Metrics {
 	fn text(&self) -> String {
-		let behind = self.finalized.saturating_add(1).saturating_sub(self.next_block);
+		let behind = self.best.saturating_sub(self.acted);
 		[
-			("banktax_delivery_blocks_behind", "Finalised blocks not yet processed.", "gauge", f64::from(behind)),
+			("banktax_delivery_blocks_behind", "Blocks of the best chain not acted on yet.", "gauge", f64::from(behind)),
 			("banktax_delivery_transactions_total", "Delivery transactions sent.", "counter", self.transactions as f64),
 			("banktax_delivery_refused_total", "Deliveries refused, with the reason in the log.", "counter", self.refused as f64),
-			("banktax_delivery_lag_blocks", "Blocks from the block calling for the last deliveries to the finalised block holding them.", "gauge", f64::from(self.lag_blocks)),
-			("banktax_delivery_lag_seconds", "Seconds from sending the last deliveries to their finality.", "gauge", self.lag_seconds),
+			("banktax_delivery_lag_blocks", "Blocks from the block calling for the last deliveries to the block holding them.", "gauge", f64::from(self.lag_blocks)),
+			("banktax_delivery_lag_seconds", "Seconds from the block calling for the last deliveries to the block holding them, by their timestamps.", "gauge", self.lag_seconds),
 		]
 		.iter()
 		.map(|(name, help, kind, value)| format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"))
@@ -249,61 +282,110 @@ async fn serve_metrics(port: u16, metrics: Shared) -> CliResult<()> {
 }
 
 /// Runs the service until it fails; a stopped service resumes from its store.
+///
+/// Each round acts on the blocks of the best chain it has not acted on yet (at their hash:
+/// a block replaced by a reorganisation is acted on again), reads the chain's state once for
+/// all of them and sends one batch; the next round starts when the batch is in the best chain,
+/// so that it sees what the batch delivered. Acting on the best block rather than the finalised
+/// one saves the blocks finality takes; the store moves on only with finality.
 pub async fn serve(chain: &Chain, args: ServeArgs) -> CliResult<Value> {
 	let metrics = Shared::default();
 	if let Some(port) = args.metrics_port {
 		serve_metrics(port, metrics.clone()).await?;
 	}
 	let signer = Signer::load(&args.signing)?;
-	let store = Store::open(&args.state_dir)?;
-	let mut state = store.load()?.unwrap_or(State { next_block: args.from_block, pending: None });
-	let mut kept = Kept { dir: args.keep_dir.clone(), by_commitment: BTreeMap::new() };
+	let mut store = Store::open(&args.state_dir, chain.genesis(), args.from_block)?;
+	let mut kept = Kept::new(args.keep_dir.clone());
 	log(
-		json!({ "event": "started", "nextBlock": state.next_block, "account": signer.account().to_string() }),
+		json!({ "event": "started", "nextBlock": store.state.next_block, "account": signer.account().to_string() }),
 	);
-	if let Some(pending) = state.pending {
-		settle(chain, &signer, pending).await?;
-		state.pending = None;
-		store.save(&state)?;
+	if let Some(pending) = store.state.pending {
+		// What the chain took of a batch sent before the stop must be final before the chain is
+		// read again, or it would be sent twice.
+		settle(chain, &signer, pending, Head::Finalized).await?;
+		store.state.pending = None;
+		store.save()?;
 	}
+	let mut heads: Subscription<Value> = chain
+		.client()
+		.subscribe("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
+		.await
+		.map_err(|e| format!("cannot follow the node's new blocks: {e}"))?;
+	// The blocks above the finalised head acted on, by number, at the hash they were acted on.
+	let mut acted: BTreeMap<BlockNumber, Hash> = BTreeMap::new();
 	loop {
-		let (finalized, _) = finalized_head(chain).await?;
-		update(&metrics, |m| (m.finalized, m.next_block) = (finalized, state.next_block));
-		while state.next_block <= finalized {
-			let number = state.next_block;
+		let (finalized, _) = head(chain, Head::Finalized).await?;
+		let (best, _) = head(chain, Head::Best).await?;
+		let last = best.min(store.state.next_block.saturating_add(BLOCKS_A_ROUND - 1));
+		let mut due = Vec::new();
+		let mut work = Work::default();
+		for number in store.state.next_block..=last {
 			let hash: Hash = chain.rpc("chain_getBlockHash", rpc_params![number]).await?;
-			let events: Vec<RuntimeEvent> =
-				chain.events(hash).await?.into_iter().map(|record| record.event).collect();
-			let work = Work::of(&events);
-			if !work.is_empty() {
-				let (calls, refused) = plan(chain, &work, &mut kept).await?;
-				update(&metrics, |m| m.refused = m.refused.saturating_add(refused));
-				if !calls.is_empty() {
-					let started = Instant::now();
-					let pending = send(chain, &signer, &store, &mut state, calls).await?;
-					let (final_at, _) = settle(chain, &signer, pending).await?;
-					state.pending = None;
-					update(&metrics, |m| {
-						m.transactions = m.transactions.saturating_add(pending.count.into());
-						m.lag_blocks = final_at.saturating_sub(number);
-						m.lag_seconds = started.elapsed().as_secs_f64();
-					});
-					log(json!({
-						"event": "delivered",
-						"block": number,
-						"transactions": pending.count,
-						"finalisedBy": final_at,
-						"lagBlocks": final_at.saturating_sub(number),
-						"secondsToFinal": started.elapsed().as_secs_f64(),
-					}));
-				}
+			if acted.get(&number) != Some(&hash) {
+				let events = chain.events(hash).await?;
+				work.add(events.into_iter().map(|record| record.event));
+				due.push((number, hash));
 			}
-			state.next_block = number.saturating_add(1);
-			store.save(&state)?;
-			update(&metrics, |m| m.next_block = state.next_block);
 		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
+		if !work.is_empty() {
+			act(chain, &signer, &mut store, &mut kept, &metrics, work, due[0]).await?;
+		}
+		acted.extend(due);
+		store.state.next_block = store.state.next_block.max(finalized.min(last).saturating_add(1));
+		if let Some(pending) = store.state.pending {
+			if nonce_at(chain, &signer.account(), Head::Finalized).await? >= pending.end() {
+				store.state.pending = None;
+			}
+		}
+		store.save()?;
+		acted.retain(|number, _| *number >= store.state.next_block);
+		update(&metrics, |m| (m.best, m.acted) = (best, last));
+		if last == best {
+			match tokio::time::timeout(Duration::from_secs(2), heads.next()).await {
+				Ok(Some(Ok(_))) | Err(_) => {}
+				Ok(_) => return Err("the node stopped reporting new blocks".into()),
+			}
+		}
 	}
+}
+
+/// Blocks read in one round at most, so that a service far behind saves its progress often.
+const BLOCKS_A_ROUND: BlockNumber = 256;
+
+/// Plans and sends what `work` calls for, and waits until the batch is in the best chain;
+/// `first` is the earliest block that called for it.
+async fn act(
+	chain: &Chain,
+	signer: &Signer,
+	store: &mut Store,
+	kept: &mut Kept,
+	metrics: &Shared,
+	work: Work,
+	first: (BlockNumber, Hash),
+) -> CliResult<()> {
+	let (calls, refused) = plan(chain, &work, kept).await?;
+	update(metrics, |m| m.refused = m.refused.saturating_add(refused));
+	if calls.is_empty() {
+		return Ok(());
+	}
+	let batch = send(chain, signer, store, calls).await?;
+	let (included, hash) = settle(chain, signer, batch, Head::Best).await?;
+	let blocks = included.saturating_sub(first.0);
+	let millis = chain.moment(hash).await?.saturating_sub(chain.moment(first.1).await?);
+	let seconds = millis as f64 / 1000.0;
+	update(metrics, |m| {
+		m.transactions = m.transactions.saturating_add(batch.count.into());
+		(m.lag_blocks, m.lag_seconds) = (blocks, seconds);
+	});
+	log(json!({
+		"event": "delivered",
+		"block": first.0,
+		"transactions": batch.count,
+		"inBlock": included,
+		"lagBlocks": blocks,
+		"lagSeconds": seconds,
+	}));
+	Ok(())
 }
 
 fn log(line: Value) {
@@ -316,10 +398,30 @@ fn refuse(refused: &mut u64, line: Value) {
 	log(line);
 }
 
-async fn finalized_head(chain: &Chain) -> CliResult<(BlockNumber, Hash)> {
-	let hash: Hash = chain.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+/// Which head of the chain to read at.
+#[derive(Clone, Copy)]
+enum Head {
+	Best,
+	Finalized,
+}
+
+/// The number and hash of the chain's best or finalised head.
+async fn head(chain: &Chain, which: Head) -> CliResult<(BlockNumber, Hash)> {
+	let hash: Hash = match which {
+		Head::Best => chain.rpc("chain_getBlockHash", rpc_params![]).await?,
+		Head::Finalized => chain.rpc("chain_getFinalizedHead", rpc_params![]).await?,
+	};
 	let header: Value = chain.rpc("chain_getHeader", rpc_params![hash]).await?;
 	Ok((crate::chain::block_number(&header)?, hash))
+}
+
+/// `account`'s next nonce by the chain at `which` head, not counting the pool.
+async fn nonce_at(chain: &Chain, account: &AccountId, which: Head) -> CliResult<u32> {
+	let (_, hash) = head(chain, which).await?;
+	let key = frame_system::Account::<Runtime>::hashed_key_for(account);
+	let info: Option<frame_system::AccountInfo<u32, ()>> =
+		chain.storage_at(key, Some(hash)).await?;
+	Ok(info.map(|info| info.nonce).unwrap_or_default())
 }
 
 /// Every transaction `work` calls for, as the chain stands now, and how many deliveries were
@@ -341,9 +443,9 @@ async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<Run
 		);
 		own.extend(own_deliveries(chain, *enterprise, kept, &mut refused).await?);
 	}
+	let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
+		chain.runtime_call("BankTaxApi_institutions", ()).await?;
 	if !work.banks.is_empty() {
-		let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
-			chain.runtime_call("BankTaxApi_institutions", ()).await?;
 		for bank in institutions.iter().filter(|i| work.banks.contains(&i.id)) {
 			let held = paged::<ConsentView<AccountId, BlockNumber>>(
 				chain,
@@ -355,8 +457,13 @@ async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<Run
 		}
 	}
 	let mut calls = Vec::new();
+	let keys: BTreeMap<&AccountId, [u8; 32]> = institutions
+		.iter()
+		.filter(|i| i.institution.status == pallet_institutions::Status::Active)
+		.map(|i| (&i.institution.governance, i.institution.encryption_key))
+		.collect();
 	for consent in consents {
-		calls.extend(bank_deliveries(chain, consent, kept, &mut refused).await?);
+		calls.extend(bank_deliveries(chain, consent, &keys, kept, &mut refused).await?);
 	}
 	for chunk in own.chunks(256) {
 		let deliveries = chunk.to_vec().try_into().map_err(|_| "too many deliveries")?;
@@ -400,6 +507,7 @@ async fn current_records(
 async fn bank_deliveries(
 	chain: &Chain,
 	id: ConsentId,
+	keys: &BTreeMap<&AccountId, [u8; 32]>,
 	kept: &mut Kept,
 	refused: &mut u64,
 ) -> CliResult<Vec<RuntimeCall>> {
@@ -420,7 +528,13 @@ async fn bank_deliveries(
 			return Ok(Vec::new());
 		}
 	};
-	let key = bank_key(chain, &consent.bank).await?;
+	let Some(key) = keys.get(&consent.bank).copied() else {
+		refuse(
+			refused,
+			json!({ "event": "refused", "consent": id, "why": "the bank is not an active institution" }),
+		);
+		return Ok(Vec::new());
+	};
 	let mut calls = Vec::new();
 	for record in current_records(chain, consent.enterprise).await? {
 		if !consent.scope.covers(record.kind, &record.period) {
@@ -485,19 +599,26 @@ async fn own_deliveries(
 	Ok(deliveries)
 }
 
-/// Signs `calls` with consecutive nonces, writes them to the store as pending, and sends them.
+/// Signs `calls` with consecutive nonces, writes them to the store as pending, and sends them;
+/// the batch.
 async fn send(
 	chain: &Chain,
 	signer: &Signer,
-	store: &Store,
-	state: &mut State,
+	store: &mut Store,
 	calls: Vec<RuntimeCall>,
 ) -> CliResult<Pending> {
 	let first_nonce = chain.next_nonce(&signer.account()).await?;
 	let count = u32::try_from(calls.len()).map_err(|_| "too many transactions")?;
-	let pending = Pending { first_nonce, count };
-	state.pending = Some(pending);
-	store.save(state)?;
+	let batch = Pending { first_nonce, count };
+	// Batches in the best chain and not yet final stay in the store with the new one.
+	store.state.pending = Some(match store.state.pending {
+		Some(earlier) => Pending {
+			first_nonce: earlier.first_nonce,
+			count: batch.end().saturating_sub(earlier.first_nonce),
+		},
+		None => batch,
+	});
+	store.save()?;
 	let (era_start, number) = chain.era_anchor().await?;
 	let era = Era::mortal(crate::chain::MORTALITY, number.into());
 	log(json!({ "event": "sending", "transactions": count, "firstNonce": first_nonce }));
@@ -510,44 +631,32 @@ async fn send(
 			log(json!({ "event": "refused", "nonce": nonce, "why": e }));
 		}
 	}
-	Ok(pending)
+	Ok(batch)
 }
 
-/// Waits until the chain has taken the nonces of `pending` in a finalised block, or nothing of
-/// ours is left in the pool or in blocks not yet final (what was never sent, or was dropped,
-/// never comes); the finalised block then.
+/// Waits until the chain at `which` head has taken the nonces of `pending`, or nothing of
+/// ours is left in the pool or the best chain (what was never sent, or was dropped, never
+/// comes); that head's number and hash then.
 async fn settle(
 	chain: &Chain,
 	signer: &Signer,
 	pending: Pending,
+	which: Head,
 ) -> CliResult<(BlockNumber, Hash)> {
-	let end = pending.first_nonce.saturating_add(pending.count);
 	let account = signer.account();
-	let key = [
-		storage_prefix(b"System", b"Account"),
-		sp_crypto_hashing::blake2_128(&account.encode()).to_vec(),
-		account.encode(),
-	]
-	.concat();
 	loop {
-		let (number, hash) = finalized_head(chain).await?;
-		let raw: Option<String> =
-			chain.rpc("state_getStorage", rpc_params![crate::to_hex(&key), hash]).await?;
-		let nonce = raw
-			.map(|raw| crate::from_hex(&raw, "an account"))
-			.transpose()?
-			.and_then(|bytes| u32::decode(&mut &bytes[..]).ok())
-			.unwrap_or_default();
-		if nonce >= end {
+		let (number, hash) = head(chain, which).await?;
+		let nonce = nonce_at(chain, &account, which).await?;
+		if nonce >= pending.end() {
 			return Ok((number, hash));
 		}
 		// The pool's next nonce counts the best chain and the pool: no higher, nothing is coming.
-		if chain.next_nonce(&account).await? <= nonce {
+		if chain.next_nonce(&account).await? <= nonce_at(chain, &account, Head::Best).await? {
 			log(
 				json!({ "event": "refused", "why": "transactions not in the pool", "firstNonce": nonce }),
 			);
 			return Ok((number, hash));
 		}
-		tokio::time::sleep(Duration::from_millis(250)).await;
+		tokio::time::sleep(Duration::from_millis(100)).await;
 	}
 }

@@ -69,6 +69,7 @@ export function banktaxAsync(args, { timeoutMs = 180_000, cwd } = {}) {
  */
 export function banktaxService(args, lines = []) {
   const child = spawn(releaseBinary('banktax', 'BANKTAX_CLI'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (process.env.BANKTAX_PID_FILE) appendFileSync(process.env.BANKTAX_PID_FILE, `${child.pid}\n`);
   let rest = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
