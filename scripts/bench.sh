@@ -8,8 +8,8 @@
 #                         proves the harness works (CI); its figures measure nothing
 #   BENCH_RECORDS_EACH=N  records each generated enterprise has in (c) and (d) (default 1)
 #   BENCH_ONLY=a,b        only these groups of measurements: dev (a), local (b), reads (c, d),
-#                         delivery (e)
-#   BENCH_DELIVERY_RATES  grants a second for (e), besides the grant workload's rate from (a)
+#                         delivery (f)
+#   BENCH_DELIVERY_RATES  grants a second for (f), besides the grant workload's rate from (a)
 #                         (default 25,50,100,200)
 #   BENCH_OUT=<file>      where the JSON goes (default $CARGO_TARGET_DIR/bench/latest.json)
 #   BENCH_SKIP_BUILD=1    use the binaries already built
@@ -194,6 +194,9 @@ measure_delivery() {
     "$LOAD" --url ws://127.0.0.1:9960 --workload grant --accounts "$GRANT_ACCOUNTS" \
         --keep-dir "$keep" --rate "$rate" --seconds "$SECONDS_EACH" --settle "$SETTLE" \
         --max-transactions "$MAX_TX" --node-pid "$node_pid" >"$WORK/$name.json"
+    # The service's log (a line per round: what it planned, sent and when it was in a block)
+    # stays beside the results.
+    cp "$WORK/$name-service.log" "$(dirname "$OUT")/$name-service.log"
     results+=("$WORK/$name.json")
 }
 
@@ -286,7 +289,7 @@ if wanted local && [ "$SMOKE" != 1 ]; then
     measure_local local-90 $((baseline * 9 / 10))
 fi
 
-# (e) the delivery service at the grant workload's rate from (a) (or BENCH_GRANT_RATE), and at
+# (f) the delivery service at the grant workload's rate from (a) (or BENCH_GRANT_RATE), and at
 # each of BENCH_DELIVERY_RATES.
 if wanted delivery; then
     rates=()

@@ -69,7 +69,7 @@ describe('scripts', () => {
       throw new Error(`${e.message}\n${run.output.slice(-2000)}`);
     });
     assert.match(run.output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
-    await waitFor('the delivery service to start beside the node', () => run.output.includes('delivery: {"event":"started"'), {
+    await waitFor('the delivery service to start beside the node', () => /delivery: \{.*"event":"started"/.test(run.output), {
       timeoutMs: 30_000,
     }).catch((e) => {
       throw new Error(`${e.message}\n${run.output.slice(-2000)}`);

@@ -24,7 +24,7 @@ use crate::{
 	secrets::write_private,
 	CliResult,
 };
-use banktax_primitives::{ConsentId, DisclosureLevel, Page, RecordId, Uscc};
+use banktax_primitives::{privacy::FieldKey, ConsentId, DisclosureLevel, Page, RecordId, Uscc};
 use banktax_runtime::{AccountId, BlockNumber, Hash, Runtime, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::{ConsentDetail, ConsentView, InstitutionView, Paged, RecordMeta};
 use clap::Args;
@@ -83,6 +83,20 @@ struct Pending {
 	first_nonce: u32,
 	/// How many transactions, with consecutive nonces.
 	count: u32,
+}
+
+impl State {
+	/// Records `batch` as sent: batches in the best chain and not yet final stay pending with
+	/// it, as one range of nonces.
+	fn sending(&mut self, batch: Pending) {
+		self.pending = Some(match self.pending {
+			Some(earlier) => Pending {
+				first_nonce: earlier.first_nonce,
+				count: batch.end().saturating_sub(earlier.first_nonce),
+			},
+			None => batch,
+		});
+	}
 }
 
 impl Pending {
@@ -260,7 +274,8 @@ fn update(metrics: &Shared, change: impl FnOnce(&mut Metrics)) {
 	}
 }
 
-/// Answers every HTTP request on `port` (loopback) with the metrics.
+/// Answers every HTTP request on `port` (loopback) with the metrics, to any origin: they are
+/// counts, and the bureau's portal page reads them from the browser.
 async fn serve_metrics(port: u16, metrics: Shared) -> CliResult<()> {
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 	let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -272,7 +287,7 @@ async fn serve_metrics(port: u16, metrics: Shared) -> CliResult<()> {
 			let _ = socket.read(&mut request).await;
 			let body = metrics.lock().map(|m| m.text()).unwrap_or_default();
 			let response = format!(
-				"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+				"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
 				body.len()
 			);
 			let _ = socket.write_all(response.as_bytes()).await;
@@ -333,7 +348,8 @@ pub async fn serve(chain: &Chain, args: ServeArgs) -> CliResult<Value> {
 		acted.extend(due);
 		store.state.next_block = store.state.next_block.max(finalized.min(last).saturating_add(1));
 		if let Some(pending) = store.state.pending {
-			if nonce_at(chain, &signer.account(), Head::Finalized).await? >= pending.end() {
+			let (_, hash) = head(chain, Head::Finalized).await?;
+			if nonce_at(chain, &signer.account(), hash).await? >= pending.end() {
 				store.state.pending = None;
 			}
 		}
@@ -363,7 +379,18 @@ async fn act(
 	work: Work,
 	first: (BlockNumber, Hash),
 ) -> CliResult<()> {
+	let planning = std::time::Instant::now();
 	let (calls, refused) = plan(chain, &work, kept).await?;
+	log(json!({
+		"event": "planned",
+		"from": first.0,
+		"consents": work.consents.len(),
+		"enterprises": work.enterprises.len(),
+		"banks": work.banks.len(),
+		"transactions": calls.len(),
+		"refused": refused,
+		"seconds": planning.elapsed().as_secs_f64(),
+	}));
 	update(metrics, |m| m.refused = m.refused.saturating_add(refused));
 	if calls.is_empty() {
 		return Ok(());
@@ -415,55 +442,95 @@ async fn head(chain: &Chain, which: Head) -> CliResult<(BlockNumber, Hash)> {
 	Ok((crate::chain::block_number(&header)?, hash))
 }
 
-/// `account`'s next nonce by the chain at `which` head, not counting the pool.
-async fn nonce_at(chain: &Chain, account: &AccountId, which: Head) -> CliResult<u32> {
-	let (_, hash) = head(chain, which).await?;
+/// `account`'s next nonce by the chain at block `hash`, not counting the pool.
+async fn nonce_at(chain: &Chain, account: &AccountId, hash: Hash) -> CliResult<u32> {
 	let key = frame_system::Account::<Runtime>::hashed_key_for(account);
 	let info: Option<frame_system::AccountInfo<u32, ()>> =
 		chain.storage_at(key, Some(hash)).await?;
 	Ok(info.map(|info| info.nonce).unwrap_or_default())
 }
 
+/// A delivery the chain calls for, found by reading it, before anything is sealed.
+enum Due {
+	/// An envelope for `record` to `bank` under `consent`: the data key, or only `fields`.
+	ToBank {
+		consent: ConsentId,
+		bank: AccountId,
+		fields: Option<Vec<FieldKey>>,
+		record: RecordId,
+		commitment: [u8; 32],
+		key: [u8; 32],
+	},
+	/// `record`'s opening to its enterprise, sealed to the enterprise's `key`.
+	ToEnterprise { record: RecordId, commitment: [u8; 32], key: [u8; 32] },
+	/// Nothing to deliver, and why.
+	Refused(Value),
+}
+
 /// Every transaction `work` calls for, as the chain stands now, and how many deliveries were
 /// refused.
 async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<RuntimeCall>, u64)> {
-	let mut refused = 0;
-	let mut consents = work.consents.clone();
-	let mut own = Vec::new();
-	for enterprise in &work.enterprises {
-		consents.extend(
-			paged::<ConsentView<AccountId, BlockNumber>>(
-				chain,
-				"BankTaxApi_consents_of",
-				*enterprise,
-			)
-			.await?
-			.into_iter()
-			.map(|c| c.id),
-		);
-		own.extend(own_deliveries(chain, *enterprise, kept, &mut refused).await?);
-	}
 	let institutions: Vec<InstitutionView<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_institutions", ()).await?;
-	if !work.banks.is_empty() {
-		for bank in institutions.iter().filter(|i| work.banks.contains(&i.id)) {
-			let held = paged::<ConsentView<AccountId, BlockNumber>>(
-				chain,
-				"BankTaxApi_consents_held",
-				bank.institution.governance.clone(),
-			)
-			.await?;
-			consents.extend(held.into_iter().map(|c| c.id));
-		}
+	// One read at a time: the node answers runtime calls made at once more slowly than in turn.
+	let mut consents = work.consents.clone();
+	for enterprise in &work.enterprises {
+		let granted: Vec<ConsentView<AccountId, BlockNumber>> =
+			paged(chain, "BankTaxApi_consents_of", *enterprise).await?;
+		consents.extend(granted.into_iter().map(|c| c.id));
 	}
-	let mut calls = Vec::new();
+	for bank in institutions.iter().filter(|i| work.banks.contains(&i.id)) {
+		let held: Vec<ConsentView<AccountId, BlockNumber>> =
+			paged(chain, "BankTaxApi_consents_held", bank.institution.governance.clone()).await?;
+		consents.extend(held.into_iter().map(|c| c.id));
+	}
 	let keys: BTreeMap<&AccountId, [u8; 32]> = institutions
 		.iter()
 		.filter(|i| i.institution.status == pallet_institutions::Status::Active)
 		.map(|i| (&i.institution.governance, i.institution.encryption_key))
 		.collect();
+	let mut dues = Vec::new();
 	for consent in consents {
-		calls.extend(bank_deliveries(chain, consent, &keys, kept, &mut refused).await?);
+		dues.extend(due_to_bank(chain, consent, &keys).await?);
+	}
+	for enterprise in &work.enterprises {
+		dues.extend(due_to_enterprise(chain, *enterprise).await?);
+	}
+	let mut refused = 0;
+	let mut calls = Vec::new();
+	let mut own = Vec::new();
+	for due in dues {
+		let (record, commitment) = match &due {
+			Due::ToBank { record, commitment, .. }
+			| Due::ToEnterprise { record, commitment, .. } => (*record, *commitment),
+			Due::Refused(why) => {
+				refuse(&mut refused, why.clone());
+				continue;
+			}
+		};
+		let Some(file) = kept.find(&commitment) else {
+			refuse(
+				&mut refused,
+				json!({ "event": "refused", "record": record, "why": "no kept opening for the record" }),
+			);
+			continue;
+		};
+		match due {
+			Due::ToBank { consent, bank, fields, key, .. } => {
+				let (_, envelope) = file.seal_for(&key, fields.as_deref())?;
+				calls.push(RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
+					consent,
+					bank,
+					record,
+					envelope,
+				}));
+			}
+			Due::ToEnterprise { key, .. } => {
+				let (_, envelope) = file.seal_for(&key, None)?;
+				own.push((record, envelope.try_into().map_err(|_| "the envelope is too long")?));
+			}
+			Due::Refused(_) => {}
+		}
 	}
 	for chunk in own.chunks(256) {
 		let deliveries = chunk.to_vec().try_into().map_err(|_| "too many deliveries")?;
@@ -503,14 +570,13 @@ async fn current_records(
 	Ok(records.into_iter().filter(|r| r.status == RecordStatus::Current).collect())
 }
 
-/// The envelope deliveries consent `id` lacks.
-async fn bank_deliveries(
+/// The envelopes consent `id` lacks: for every current record in its scope that its bank does
+/// not hold sealed to its key now.
+async fn due_to_bank(
 	chain: &Chain,
 	id: ConsentId,
 	keys: &BTreeMap<&AccountId, [u8; 32]>,
-	kept: &mut Kept,
-	refused: &mut u64,
-) -> CliResult<Vec<RuntimeCall>> {
+) -> CliResult<Vec<Due>> {
 	let detail: Option<ConsentDetail<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_consent", id).await?;
 	let Some(detail) = detail.filter(|d| d.view.state == ConsentState::Active) else {
@@ -521,21 +587,17 @@ async fn bank_deliveries(
 		DisclosureLevel::WholeRecords => None,
 		DisclosureLevel::ChosenFields(keys) => Some(keys.to_vec()),
 		DisclosureLevel::RuleAnswersOnly => {
-			refuse(
-				refused,
+			return Ok(vec![Due::Refused(
 				json!({ "event": "refused", "consent": id, "why": "rule answers only: no figures to deliver" }),
-			);
-			return Ok(Vec::new());
+			)]);
 		}
 	};
 	let Some(key) = keys.get(&consent.bank).copied() else {
-		refuse(
-			refused,
+		return Ok(vec![Due::Refused(
 			json!({ "event": "refused", "consent": id, "why": "the bank is not an active institution" }),
-		);
-		return Ok(Vec::new());
+		)]);
 	};
-	let mut calls = Vec::new();
+	let mut dues = Vec::new();
 	for record in current_records(chain, consent.enterprise).await? {
 		if !consent.scope.covers(record.kind, &record.period) {
 			continue;
@@ -545,36 +607,25 @@ async fn bank_deliveries(
 		if held.is_some_and(|d| d.recipient_key == key) {
 			continue;
 		}
-		let Some(file) = kept.find(&record.commitment) else {
-			refuse(
-				refused,
-				json!({ "event": "refused", "consent": id, "record": record.id, "why": "no kept opening for the record" }),
-			);
-			continue;
-		};
-		let (_, envelope) = file.seal_for(&key, fields.as_deref())?;
-		calls.push(RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
+		dues.push(Due::ToBank {
 			consent: id,
 			bank: consent.bank.clone(),
+			fields: fields.clone(),
 			record: record.id,
-			envelope,
-		}));
+			commitment: record.commitment,
+			key,
+		});
 	}
-	Ok(calls)
+	Ok(dues)
 }
 
-/// The own-record deliveries `enterprise` lacks, if it registered a key.
-async fn own_deliveries(
-	chain: &Chain,
-	enterprise: Uscc,
-	kept: &mut Kept,
-	refused: &mut u64,
-) -> CliResult<Vec<(RecordId, banktax_primitives::privacy::Envelope)>> {
+/// The own records `enterprise` lacks sealed to its key, if it registered one.
+async fn due_to_enterprise(chain: &Chain, enterprise: Uscc) -> CliResult<Vec<Due>> {
 	let key: Option<[u8; 32]> = chain
 		.storage(pallet_tax_records::EnterpriseKeys::<Runtime>::hashed_key_for(enterprise))
 		.await?;
 	let Some(key) = key else { return Ok(Vec::new()) };
-	let mut deliveries = Vec::new();
+	let mut dues = Vec::new();
 	for record in current_records(chain, enterprise).await? {
 		if record.schema_version != banktax_primitives::privacy::SCHEMA_VERSION {
 			continue;
@@ -585,18 +636,9 @@ async fn own_deliveries(
 		if held.is_some_and(|own| own.key == key) {
 			continue;
 		}
-		let Some(file) = kept.find(&record.commitment) else {
-			refuse(
-				refused,
-				json!({ "event": "refused", "record": record.id, "why": "no kept opening for the record" }),
-			);
-			continue;
-		};
-		let (_, envelope) = file.seal_for(&key, None)?;
-		let envelope = envelope.try_into().map_err(|_| "the envelope is too long")?;
-		deliveries.push((record.id, envelope));
+		dues.push(Due::ToEnterprise { record: record.id, commitment: record.commitment, key });
 	}
-	Ok(deliveries)
+	Ok(dues)
 }
 
 /// Signs `calls` with consecutive nonces, writes them to the store as pending, and sends them;
@@ -610,24 +652,21 @@ async fn send(
 	let first_nonce = chain.next_nonce(&signer.account()).await?;
 	let count = u32::try_from(calls.len()).map_err(|_| "too many transactions")?;
 	let batch = Pending { first_nonce, count };
-	// Batches in the best chain and not yet final stay in the store with the new one.
-	store.state.pending = Some(match store.state.pending {
-		Some(earlier) => Pending {
-			first_nonce: earlier.first_nonce,
-			count: batch.end().saturating_sub(earlier.first_nonce),
-		},
-		None => batch,
-	});
+	store.state.sending(batch);
 	store.save()?;
 	let (era_start, number) = chain.era_anchor().await?;
 	let era = Era::mortal(crate::chain::MORTALITY, number.into());
 	log(json!({ "event": "sending", "transactions": count, "firstNonce": first_nonce }));
+	let mut signed = Vec::new();
 	for (nonce, call) in (first_nonce..).zip(calls) {
-		let extrinsic = chain.sign_with(signer, call, nonce, era, era_start)?;
-		let sent: CliResult<Hash> = chain
-			.rpc("author_submitExtrinsic", rpc_params![crate::to_hex(&extrinsic.encode())])
-			.await;
-		if let Err(e) = sent {
+		signed.push((nonce, chain.sign_with(signer, call, nonce, era, era_start)?));
+	}
+	// In nonce order: a transaction that comes before its predecessor waits in the pool's
+	// future queue and is validated again when it is promoted.
+	for (nonce, extrinsic) in signed {
+		let hex = crate::to_hex(&extrinsic.encode());
+		let answer: CliResult<Hash> = chain.rpc("author_submitExtrinsic", rpc_params![hex]).await;
+		if let Err(e) = answer {
 			log(json!({ "event": "refused", "nonce": nonce, "why": e }));
 		}
 	}
@@ -646,17 +685,110 @@ async fn settle(
 	let account = signer.account();
 	loop {
 		let (number, hash) = head(chain, which).await?;
-		let nonce = nonce_at(chain, &account, which).await?;
+		let nonce = nonce_at(chain, &account, hash).await?;
 		if nonce >= pending.end() {
 			return Ok((number, hash));
 		}
 		// The pool's next nonce counts the best chain and the pool: no higher, nothing is coming.
-		if chain.next_nonce(&account).await? <= nonce_at(chain, &account, Head::Best).await? {
+		let (_, best) = head(chain, Head::Best).await?;
+		if chain.next_nonce(&account).await? <= nonce_at(chain, &account, best).await? {
 			log(
 				json!({ "event": "refused", "why": "transactions not in the pool", "firstNonce": nonce }),
 			);
 			return Ok((number, hash));
 		}
 		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn scratch(name: &str) -> PathBuf {
+		let dir = std::env::temp_dir().join(format!("banktax-serve-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		dir
+	}
+
+	#[test]
+	fn the_store_keeps_its_state_for_its_own_user_and_its_own_chain() {
+		use std::os::unix::fs::PermissionsExt;
+		let dir = scratch("store");
+		let genesis = Hash::repeat_byte(7);
+		let mut store = Store::open(&dir, genesis, 5).expect("a new store");
+		assert_eq!(store.state.next_block, 5);
+		store.state.next_block = 42;
+		store.state.sending(Pending { first_nonce: 10, count: 3 });
+		store.save().expect("saved");
+		let mode =
+			|path: &Path| std::fs::metadata(path).expect("there").permissions().mode() & 0o777;
+		assert_eq!(mode(&dir), 0o700);
+		assert_eq!(mode(&dir.join("state.json")), 0o600);
+
+		let again = Store::open(&dir, genesis, 1).expect("the store again");
+		assert_eq!(again.state.next_block, 42, "a restart goes on from the store");
+		assert_eq!(again.state.pending.map(|p| (p.first_nonce, p.end())), Some((10, 13)));
+		let other = Store::open(&dir, Hash::repeat_byte(8), 1).err().expect("another chain");
+		assert!(other.contains("follows the chain with genesis"), "{other}");
+		let _ = std::fs::remove_dir_all(&dir);
+	}
+
+	#[test]
+	fn batches_not_yet_final_stay_pending_as_one_range() {
+		let mut state = State { genesis: Hash::zero(), next_block: 1, pending: None };
+		state.sending(Pending { first_nonce: 4, count: 2 });
+		state.sending(Pending { first_nonce: 6, count: 5 });
+		assert_eq!(state.pending.map(|p| (p.first_nonce, p.end())), Some((4, 11)));
+	}
+
+	#[test]
+	fn a_blocks_events_name_the_consents_enterprises_and_banks_to_look_at() {
+		use pallet_tax_records::Event as Records;
+		let enterprise = Uscc::parse(b"91350100M000100Y43").expect("a valid code");
+		let bank = AccountId::new([2; 32]);
+		let mut work = Work::default();
+		assert!(work.is_empty());
+		work.add([
+			RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted {
+				consent: 3,
+				enterprise,
+				bank: bank.clone(),
+				purpose: banktax_primitives::Purpose::CreditAssessment,
+				expires_at: 100,
+			}),
+			RuntimeEvent::TaxRecords(Records::EnterpriseKeyRegistered { enterprise, key: [1; 32] }),
+			RuntimeEvent::Institutions(pallet_institutions::Event::EncryptionKeyRotated {
+				id: 1,
+				key: [3; 32],
+			}),
+			RuntimeEvent::Consent(pallet_consent::Event::ConsentExpired { consent: 9 }),
+		]);
+		assert_eq!(work.consents, BTreeSet::from([3]));
+		assert_eq!(work.enterprises, BTreeSet::from([enterprise]));
+		assert_eq!(work.banks, BTreeSet::from([1]));
+	}
+
+	#[test]
+	fn metrics_read_as_prometheus_text() {
+		let metrics = Metrics {
+			best: 20,
+			acted: 18,
+			transactions: 7,
+			refused: 1,
+			lag_blocks: 1,
+			lag_seconds: 3.0,
+		};
+		let text = metrics.text();
+		for line in [
+			"banktax_delivery_blocks_behind 2",
+			"banktax_delivery_transactions_total 7",
+			"banktax_delivery_refused_total 1",
+			"banktax_delivery_lag_blocks 1",
+			"banktax_delivery_lag_seconds 3",
+			"# TYPE banktax_delivery_transactions_total counter",
+		] {
+			assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+		}
 	}
 }
