@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs a development chain: one validator (Alice), blocks every 3 s, finality right behind,
-# RPC (WebSocket and HTTP) on ws://127.0.0.1:9944; and beside it the tax bureau's delivery
-# service (Alice is the development chain's tax authority), which delivers what consents call
-# for from the records kept in DEV_KEEP_DIR (default /tmp/banktax-dev/kept: give `authority
-# attest --keep` a file there). The chain starts from genesis on every run unless a base path is
-# given (DEV_BASE_PATH; the service's store is then kept below it too). Extra arguments go to
-# banktax-node. Ctrl-C or SIGTERM stops both.
+# RPC (WebSocket and HTTP) on ws://127.0.0.1:9944 (DEV_RPC_PORT); beside it the tax bureau's
+# delivery service (Alice is the development chain's tax authority), which delivers what
+# consents call for from the records kept in DEV_KEEP_DIR (default /tmp/banktax-dev/kept: give
+# `authority attest --keep` a file there), its metrics on 127.0.0.1:9616
+# (DEV_DELIVERY_METRICS_PORT); and the web portal (web/dist) on http://127.0.0.1:8080/
+# (DEV_PORTAL_PORT), whose address it prints. The chain starts from genesis on every run unless
+# a base path is given (DEV_BASE_PATH; the service's store is then kept below it too). Extra
+# arguments go to banktax-node. Ctrl-C or SIGTERM stops them all.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,14 +57,23 @@ for _ in $(seq 1 120); do
 done
 
 echo "delivery service: kept records in $KEEP, its store in $STORE; its log lines start with 'delivery:'"
-metrics=()
-if [ -n "${DEV_DELIVERY_METRICS_PORT:-}" ]; then
-    metrics=(--metrics-port "$DEV_DELIVERY_METRICS_PORT")
-fi
+METRICS_PORT="${DEV_DELIVERY_METRICS_PORT:-9616}"
 "$CLI" authority serve --keep-dir "$KEEP" --state-dir "$STORE" --suri //Alice \
-    --url "ws://127.0.0.1:$PORT" "${metrics[@]}" 2> >(sed -u 's/^/delivery: /' >&2) &
+    --url "ws://127.0.0.1:$PORT" --metrics-port "$METRICS_PORT" \
+    2> >(sed -u 's/^/delivery: /' >&2) &
 pids+=("$!")
 track_pid "$!"
+
+PORTAL_PORT="${DEV_PORTAL_PORT:-8080}"
+if [ -f "$ROOT/web/dist/index.html" ]; then
+    node "$ROOT/scripts/serve-portal.mjs" "$PORTAL_PORT" "$ROOT/web/dist" >/dev/null &
+    pids+=("$!")
+    track_pid "$!"
+    query="?rpc=ws%3A%2F%2F127.0.0.1%3A$PORT&delivery=http%3A%2F%2F127.0.0.1%3A$METRICS_PORT%2Fmetrics"
+    echo "portal: http://127.0.0.1:$PORTAL_PORT/$query"
+else
+    echo "no portal bundle (web/dist): ./scripts/setup.sh builds it" >&2
+fi
 
 # The chain is what this script is for: it ends when the node does.
 wait "$node_pid"

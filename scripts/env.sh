@@ -29,6 +29,13 @@ build_binaries() {
     BANKTAX_TRY_RUNTIME=1 cargo build --locked --release --workspace
 }
 
+# Builds the web portal's production bundle (web/dist): the privacy codec to wasm, then the
+# TypeScript checked and bundled.
+build_portal() {
+    "$(dirname "${BASH_SOURCE[0]}")/build-wasm.sh"
+    (cd "$(dirname "${BASH_SOURCE[0]}")/../web" && npm run --silent build)
+}
+
 # The node binary, or a clear message and exit status 1 when it has not been built.
 require_node() {
     local node

@@ -14,7 +14,8 @@ as_root() {
 }
 
 install_apt_packages() {
-    local wanted=(clang libclang-dev protobuf-compiler curl)
+    # chromium and fonts-noto-cjk: the portal's browser tests, and its Chinese on screen.
+    local wanted=(clang libclang-dev protobuf-compiler curl chromium fonts-noto-cjk)
     local missing=()
     for pkg in "${wanted[@]}"; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -58,11 +59,15 @@ install_node_modules() {
     fi
     log "installing end-to-end test dependencies (tests/)"
     (cd "$ROOT/tests" && npm ci --no-audit --no-fund --loglevel=error)
+    log "installing the portal's dependencies (web/)"
+    (cd "$ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 build_node() {
     log "building banktax-node and banktax (release) into $CARGO_TARGET_DIR"
     (cd "$ROOT" && build_binaries)
+    log "building the portal (web/dist)"
+    build_portal
 }
 
 install_apt_packages

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, the Rust unit tests of the whole workspace, the pallets'
-# benchmarks against their mocks, and the end-to-end tests, which start real banktax-node
-# processes and drive them with @polkadot/api and the banktax command line.
+# benchmarks against their mocks, the portal's component tests (Vitest), and the end-to-end
+# tests, which start real banktax-node processes and drive them with @polkadot/api, the banktax
+# command line and, for the portal, a real browser.
 #
 # The end-to-end tests spend most of their time waiting for blocks, so the Rust half compiles
 # and runs beside them, at a lower CPU priority: the nodes keep their slots, and the whole takes
@@ -37,7 +38,10 @@ rust_tests() {
     step "benchmarks of ${BENCHMARKED_PALLETS[*]}, once each against their mocks"
     local packages=()
     for pallet in "${BENCHMARKED_PALLETS[@]}"; do packages+=(-p "$pallet"); done
-    cargo test --locked --release "${packages[@]}" --features runtime-benchmarks --lib -- benchmarking
+    cargo test --locked --release "${packages[@]}" --features runtime-benchmarks --lib -- benchmarking || return
+
+    step "the portal's component tests"
+    (cd web && npx vitest run)
 }
 
 e2e_tests() {
@@ -48,8 +52,9 @@ e2e_tests() {
 }
 
 build() {
-    step "building banktax-node and the banktax command line"
+    step "building banktax-node, the banktax command line and the portal"
     build_binaries
+    build_portal
 }
 
 if [ "$only" != e2e ]; then

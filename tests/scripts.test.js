@@ -1,6 +1,7 @@
 // The README's scripts: dev.sh serves a development chain on the port it is given, with the tax
-// bureau's delivery service beside it, and testnet.sh starts four validators (here on the test
-// local chain, lib/specs.js), prints their endpoints and stops them all on SIGTERM.
+// bureau's delivery service and the portal beside it, and testnet.sh starts four validators
+// (here on the test local chain, lib/specs.js), prints their endpoints and stops them all on
+// SIGTERM.
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,8 +62,8 @@ describe('scripts', () => {
   );
 
   test('dev.sh runs a development chain on DEV_RPC_PORT', async () => {
-    const port = await freePort();
-    const run = runScript('dev.sh', { DEV_RPC_PORT: `${port}` });
+    const [port, portalPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const run = runScript('dev.sh', { DEV_RPC_PORT: `${port}`, DEV_PORTAL_PORT: `${portalPort}`, DEV_DELIVERY_METRICS_PORT: `${metricsPort}` });
     await waitFor('dev.sh to serve RPC and author 2 blocks', async () => (await bestNumber(port)) >= 2, {
       timeoutMs: 60_000,
     }).catch((e) => {
@@ -74,6 +75,11 @@ describe('scripts', () => {
     }).catch((e) => {
       throw new Error(`${e.message}\n${run.output.slice(-2000)}`);
     });
+    // The portal: its address printed, pointing at this node, and served.
+    const portal = run.output.match(/portal: (http:\/\/127\.0\.0\.1:\d+\/\S*)/)?.[1];
+    assert.ok(portal?.includes(`127.0.0.1%3A${port}`), `the portal's address, for this node: ${portal}`);
+    assert.match(await (await fetch(portal)).text(), /<div id="root">/);
+    assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /banktax_delivery_blocks_behind/);
     await terminate(run);
     assert.equal(await answers(port), false, 'the node still answers after dev.sh was stopped');
   });

@@ -1,0 +1,56 @@
+// The portal's codec is the chain's Rust code compiled to wasm: what the command line seals, the
+// browser opens and checks against the commitment; a tampered envelope does not open.
+
+import { beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { developmentSecret, encryptionPublic, initSync, openDelivered } from '../src/wasm/banktax_wasm';
+
+const REPO = join(__dirname, '..', '..');
+const CLI = process.env.BANKTAX_CLI ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'banktax', 'target'), 'release', 'banktax');
+const banktax = (args: string[]) => JSON.parse(execFileSync(CLI, args, { encoding: 'utf8' }));
+
+describe('the privacy codec in the browser', () => {
+  let sealedFile: string;
+  let sealed: Record<string, unknown>;
+  let bob: string;
+  const example = JSON.parse(readFileSync(join(REPO, 'docs', 'examples', 'annual-summary-2025.json'), 'utf8'));
+
+  beforeAll(() => {
+    initSync({ module: readFileSync(join(__dirname, '..', 'src', 'wasm', 'banktax_wasm_bg.wasm')) });
+    const dir = mkdtempSync(join(tmpdir(), 'banktax-wasm-'));
+    sealed = banktax(['record', 'seal', join(REPO, 'docs', 'examples', 'annual-summary-2025.json')]);
+    sealedFile = join(dir, 'sealed.json');
+    writeFileSync(sealedFile, JSON.stringify(sealed));
+    bob = developmentSecret('//Bob');
+  });
+
+  test('development keys are the command line\'s', () => {
+    expect(encryptionPublic(bob)).toBe(banktax(['keys', 'public', '--dev', '//Bob']).public);
+  });
+
+  test('a whole record opens, every figure checked against the commitment', () => {
+    const { envelope } = banktax(['envelope', 'seal', '--sealed', sealedFile, '--to', encryptionPublic(bob)]);
+    const opened = JSON.parse(openDelivered(bob, envelope, JSON.stringify(sealed)));
+    expect(opened.content).toBe('dataKey');
+    expect(opened.verified).toBe(true);
+    for (const [name, value] of Object.entries(example.fields)) expect(opened.fields[name]).toBe(String(value));
+  });
+
+  test('chosen fields open alone', () => {
+    const { envelope } = banktax(['envelope', 'seal', '--sealed', sealedFile, '--to', encryptionPublic(bob), '--fields', 'taxPaid']);
+    const opened = JSON.parse(openDelivered(bob, envelope, JSON.stringify(sealed)));
+    expect(opened).toEqual({ content: 'fields', verified: true, fields: { taxPaid: String(example.fields.taxPaid) } });
+  });
+
+  test('a tampered envelope, another bank\'s key or another record does not open', () => {
+    const { envelope } = banktax(['envelope', 'seal', '--sealed', sealedFile, '--to', encryptionPublic(bob)]);
+    const flipped = envelope.slice(0, 100) + (envelope[100] === '0' ? '1' : '0') + envelope.slice(101);
+    expect(() => openDelivered(bob, flipped, JSON.stringify(sealed))).toThrow(/does not open/);
+    expect(() => openDelivered(developmentSecret('//Charlie'), envelope, JSON.stringify(sealed))).toThrow(/does not open/);
+    const other = { ...sealed, commitment: `0x${'11'.repeat(32)}` };
+    expect(() => openDelivered(bob, envelope, JSON.stringify(other))).toThrow();
+  });
+});
