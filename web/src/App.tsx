@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { ChainProvider, useChainState } from './chain/ChainProvider';
 import { I18nProvider, useI18n } from './i18n';
 import { AccountProvider } from './keys/AccountProvider';
+import { TxTrayProvider } from './components/TxTray';
 import { AccountPicker } from './keys/AccountPicker';
 import { EnterprisePage } from './pages/Enterprise';
 import { BankPage } from './pages/Bank';
@@ -40,6 +41,7 @@ function Shell() {
       {state.status === 'failed' && <p className="status error">{t('chain.failed', { url: state.url, error: state.error })}</p>}
       {state.status === 'ready' && (
         <AccountProvider>
+          <TxTrayProvider>
           <p className="status" data-testid="chain-status">
             {t('chain.status', { name: state.chain.name, best: state.chain.best.number, finalized: state.chain.finalized })}
           </p>
@@ -54,6 +56,7 @@ function Shell() {
           <main>
             <Page />
           </main>
+          </TxTrayProvider>
         </AccountProvider>
       )}
     </div>

@@ -1,12 +1,13 @@
-// A button that sends one transaction and shows where it is: signing, waiting for a block, in a
-// block, final; or the failure by the pallet's error name, in the person's language.
+// A button that sends one transaction and shows where it is, beside it and in the session's
+// tray: signing, waiting for a block, in a block, final; or the failure by the pallet's error
+// name, in the person's language.
 
 import { useState } from 'react';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { useChain } from '../chain/ChainProvider';
 import { send, type Included, type Progress } from '../chain/tx';
-import { has, useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
+import { useStageText, useTrack } from './TxTray';
 
 export function TxButton({
   label,
@@ -24,11 +25,17 @@ export function TxButton({
 }) {
   const { api } = useChain();
   const { account } = useAccount();
-  const { t, language } = useI18n();
-  const [progress, setProgress] = useState<Progress | undefined>();
+  const track = useTrack();
+  const stageText = useStageText();
+  const [progress, setShown] = useState<Progress | undefined>();
   const busy = progress !== undefined && progress.stage !== 'finalized' && progress.stage !== 'failed';
   const click = () => {
     if (!account) return;
+    const tracked = track(label);
+    const setProgress = (next: Progress) => {
+      setShown(next);
+      tracked(next);
+    };
     let tx: ReturnType<typeof build>;
     try {
       tx = build();
@@ -41,8 +48,6 @@ export function TxButton({
     }
     send(api, tx, account, setProgress).then(onDone, () => undefined);
   };
-  const failure = (p: Progress) =>
-    p.errorKey && has(language, p.errorKey) ? `${t(p.errorKey)} (${p.error})` : p.error ?? '';
   return (
     <span className="tx">
       <button type="button" onClick={click} disabled={disabled || busy || !account} data-testid={testId}>
@@ -50,9 +55,7 @@ export function TxButton({
       </button>
       {progress && (
         <span className={`tx-stage tx-${progress.stage}`} data-testid={testId && `${testId}-stage`} data-stage={progress.stage}>
-          {progress.stage === 'failed'
-            ? t('stage.failed', { error: failure(progress) })
-            : t(`stage.${progress.stage}`, { block: progress.block ?? '' })}
+          {stageText(progress)}
         </span>
       )}
     </span>

@@ -5,7 +5,7 @@
 
 import { useState } from 'react';
 import { useChain } from '../chain/ChainProvider';
-import { blocksOfDays, blockTime, dateText, fenOf, yuan } from '../chain/format';
+import { blocksOfDays, fenOf, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
 import { periodText, variant, type ConsentView, type InstitutionView, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
@@ -209,7 +209,7 @@ function Application({ view, language }: { view: LoanView; language: 'zh' | 'en'
 
 function Portfolio({ bank }: { bank: string }) {
   const { t, language } = useI18n();
-  const { api, best, blockMs } = useChain();
+  const { api } = useChain();
   const loans = useLive((api) => readAll<LoanView>(api, 'loansOfBank', bank), [bank]);
   const booked = (loans.value ?? []).filter((l) => ['accepted', 'disbursed', 'overdue', 'defaulted'].includes(variant(l.state)));
   const exposure = booked.reduce((sum, l) => sum + BigInt(l.outstanding), 0n);
@@ -244,7 +244,7 @@ function Portfolio({ bank }: { bank: string }) {
           ))}
         </tbody>
       </table>
-      <Alerts loans={loans.value ?? []} since={dateText(blockTime(0, best, blockMs), language)} />
+      <Alerts bank={bank} loans={loans.value ?? []} />
     </section>
   );
 }
@@ -269,14 +269,29 @@ function Repay({ loan }: { loan: LoanView }) {
   );
 }
 
-/** What a lender watches: overdue loans, and the enterprises' records amended or revoked. */
-function Alerts({ loans }: { loans: LoanView[]; since: string }) {
+/** What a lender watches: overdue loans; a borrower's rating downgraded, or its records amended
+ * or revoked; consents withdrawn. */
+function Alerts({ bank, loans }: { bank: string; loans: LoanView[] }) {
   const { t } = useI18n();
   const lentTo = [...new Set(loans.filter((l) => ['disbursed', 'overdue', 'defaulted'].includes(variant(l.state))).map((l) => l.loan.enterprise))];
   const records = useLive((api) => Promise.all(lentTo.map((uscc) => readAll<RecordMeta>(api, 'recordsOf', uscc))), [lentTo.join(',')]);
+  const profiles = useLive(
+    (api) => Promise.all(lentTo.map((uscc) => read<{ uscc: string; ratings: { year: number; rating: string }[] } | null>(api, 'enterpriseProfile', [uscc]))),
+    [lentTo.join(',')],
+  );
+  const consents = useLive((api) => readAll<ConsentView>(api, 'consentsHeld', bank), [bank]);
+  const worse = (before: string, after: string) => RATING_ORDER.indexOf(after) > RATING_ORDER.indexOf(before);
   const alerts = [
     ...loans.filter((l) => l.daysPastDue > 0).map((l) => t('alert.overdue', { id: l.id, days: l.daysPastDue })),
+    ...(profiles.value ?? []).flatMap((p) => {
+      const ratings = p?.ratings ?? [];
+      const [before, after] = ratings.slice(-2);
+      return before && after && worse(before.rating, after.rating)
+        ? [t('alert.downgrade', { uscc: p?.uscc ?? '', before: before.rating, after: after.rating, year: after.year })]
+        : [];
+    }),
     ...(records.value ?? []).flat().filter((r) => variant(r.status) !== 'current').map((r) => t('alert.record', { kind: t(`kind.${r.kind}`), period: periodText(r.period), status: t(`recordStatus.${variant(r.status)}`) })),
+    ...(consents.value ?? []).filter((c) => variant(c.state) === 'withdrawn').map((c) => t('alert.withdrawn', { id: c.id, uscc: c.consent.enterprise })),
   ];
   return (
     <div data-testid="alerts">
@@ -285,3 +300,6 @@ function Alerts({ loans }: { loans: LoanView[]; since: string }) {
     </div>
   );
 }
+
+/** Tax credit ratings, best first. */
+const RATING_ORDER = ['A', 'B', 'M', 'C', 'D'];
