@@ -12,12 +12,22 @@ function sources(dir: string): string[] {
   });
 }
 
-/** The keys the portal asks for literally: t('…') and translate(…, '…'). */
+/** The dictionaries' namespaces: `consent` of `consent.bank`. */
+const NAMESPACES = new Set(Object.keys(dictionaries.zh).map((key) => key.split('.')[0]));
+
+/**
+ * The keys the portal names literally: every quoted `namespace.name` in its source whose
+ * namespace is one of the dictionaries' (t('…'), column lists, …); the keys it builds from the
+ * chain's names (`kind.${…}`) are checked against the chain in the browser test.
+ */
 function keysUsed(): Set<string> {
   const keys = new Set<string>();
   for (const file of sources(join(__dirname, '..', 'src'))) {
+    if (file.includes(`${join('src', 'i18n')}`)) continue;
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) keys.add(match[1]);
+    for (const match of text.matchAll(/'([a-z][a-zA-Z]*\.[a-zA-Z0-9_.]+)'/g)) {
+      if (NAMESPACES.has(match[1].split('.')[0])) keys.add(match[1]);
+    }
   }
   return keys;
 }
@@ -29,7 +39,7 @@ describe('the dictionaries', () => {
 
   test('every key the portal asks for is in both', () => {
     const used = keysUsed();
-    expect(used.size).toBeGreaterThan(10);
+    expect(used.size).toBeGreaterThan(100);
     for (const key of used) {
       expect(dictionaries.zh[key], `zh: ${key}`).toBeDefined();
       expect(dictionaries.en[key], `en: ${key}`).toBeDefined();

@@ -9,6 +9,7 @@ import { blocksOfDays, fenOf, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
 import { periodText, variant, type ConsentView, type InstitutionView, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
+import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
 import { developmentKey, openEnvelope, publicKeyOf, secretOfKeyFile, type Opened } from '../privacy';
@@ -218,16 +219,7 @@ function Portfolio({ bank }: { bank: string }) {
       <h3>{t('bank.portfolio')}</h3>
       <p data-testid="exposure">{t('bank.exposure', { amount: yuan(exposure, language) })}</p>
       <table data-testid="portfolio">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t('bank.enterprise')}</th>
-            <th>{t('loan.state')}</th>
-            <th>{t('loan.outstanding')}</th>
-            <th>{t('bank.daysPastDue')}</th>
-            <th />
-          </tr>
-        </thead>
+        <Head columns={['#', 'bank.enterprise', 'loan.state', 'loan.outstanding', 'bank.daysPastDue', '']} />
         <tbody>
           {booked.map((l) => (
             <tr key={l.id} data-testid={`booked-${l.id}`}>

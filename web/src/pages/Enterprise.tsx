@@ -8,6 +8,7 @@ import { blocksOfDays, blockTime, dateText, shortAddress, yuan } from '../chain/
 import { read, readAll, useLive } from '../chain/reads';
 import { periodText, variant, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
+import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
 
@@ -43,15 +44,7 @@ function Records({ uscc }: { uscc: string }) {
     <section>
       <h3>{t('enterprise.records')}</h3>
       <table data-testid="records">
-        <thead>
-          <tr>
-            <th>{t('record.kind')}</th>
-            <th>{t('record.period')}</th>
-            <th>{t('record.rating')}</th>
-            <th>{t('record.status')}</th>
-            <th>{t('record.attestedAt')}</th>
-          </tr>
-        </thead>
+        <Head columns={['record.kind', 'record.period', 'record.rating', 'record.status', 'record.attestedAt']} />
         <tbody>
           {(records.value ?? []).map((r) => (
             <tr key={r.id}>
@@ -82,19 +75,7 @@ function Consents({ uscc }: { uscc: string }) {
       <h3>{t('enterprise.consents')}</h3>
       <GrantForm banks={(banks.value ?? []).filter((b) => b.role === 'Bank' && b.status === 'active')} />
       <table data-testid="consents">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t('consent.bank')}</th>
-            <th>{t('consent.purpose')}</th>
-            <th>{t('consent.scope')}</th>
-            <th>{t('consent.level')}</th>
-            <th>{t('consent.until')}</th>
-            <th>{t('consent.state')}</th>
-            <th>{t('consent.uses')}</th>
-            <th />
-          </tr>
-        </thead>
+        <Head columns={['#', 'consent.bank', 'consent.purpose', 'consent.scope', 'consent.level', 'consent.until', 'consent.state', 'consent.uses', '']} />
         <tbody>
           {(consents.value ?? []).map(({ id, state, consent }) => (
             <tr key={id} data-testid={`consent-${id}`}>
@@ -220,14 +201,7 @@ function AccessLog({ consents, bankName }: { consents: ConsentView[]; bankName: 
     <div>
       <h4>{t('enterprise.whoRead')}</h4>
       <table data-testid="access-log">
-        <thead>
-          <tr>
-            <th>{t('access.when')}</th>
-            <th>{t('consent.bank')}</th>
-            <th>{t('access.record')}</th>
-            <th>{t('consent.purpose')}</th>
-          </tr>
-        </thead>
+        <Head columns={['access.when', 'consent.bank', 'access.record', 'consent.purpose']} />
         <tbody>
           {rows.map(({ access, bank, consent }) => (
             <tr key={`${consent}-${access.number}`}>
@@ -255,16 +229,7 @@ function Loans({ uscc }: { uscc: string }) {
     <section>
       <h3>{t('enterprise.loans')}</h3>
       <table data-testid="loans">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t('loan.amount')}</th>
-            <th>{t('loan.term')}</th>
-            <th>{t('loan.state')}</th>
-            <th>{t('loan.outstanding')}</th>
-            <th />
-          </tr>
-        </thead>
+        <Head columns={['#', 'loan.amount', 'loan.term', 'loan.state', 'loan.outstanding', '']} />
         <tbody>
           {(loans.value ?? []).map(({ id, state, loan, outstanding }) => (
             <tr key={id} data-testid={`loan-${id}`}>
@@ -288,14 +253,7 @@ function Loans({ uscc }: { uscc: string }) {
       </table>
       {detail.value && (
         <table data-testid="schedule">
-          <thead>
-            <tr>
-              <th>{t('loan.due')}</th>
-              <th>{t('loan.principal')}</th>
-              <th>{t('loan.interest')}</th>
-              <th>{t('loan.paid')}</th>
-            </tr>
-          </thead>
+          <Head columns={['loan.due', 'loan.principal', 'loan.interest', 'loan.paid']} />
           <tbody>
             {detail.value.schedule.map((i) => (
               <tr key={i.due}>

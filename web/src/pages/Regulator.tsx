@@ -5,6 +5,7 @@
 import { yuan } from '../chain/format';
 import { read, useLive } from '../chain/reads';
 import type { InstitutionView } from '../chain/types';
+import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 
 interface Overview {
@@ -36,14 +37,7 @@ export function RegulatorPage() {
           </ul>
           <h3>{t('regulator.byRating')}</h3>
           <table data-testid="loans-by-rating">
-            <thead>
-              <tr>
-                <th>{t('record.rating')}</th>
-                <th>{t('loan.state')}</th>
-                <th>{t('regulator.loans')}</th>
-                <th>{t('loan.outstanding')}</th>
-              </tr>
-            </thead>
+            <Head columns={['record.rating', 'loan.state', 'regulator.loans', 'loan.outstanding']} />
             <tbody>
               {o.loans.map((row) => (
                 <tr key={`${row.rating}-${row.stage}`}>
@@ -57,14 +51,7 @@ export function RegulatorPage() {
           </table>
           <h3>{t('regulator.byBank')}</h3>
           <table data-testid="banks">
-            <thead>
-              <tr>
-                <th>{t('consent.bank')}</th>
-                <th>{t('loan.outstanding')}</th>
-                <th>{t('regulator.consentsInForceShort')}</th>
-                <th>{t('regulator.accesses')}</th>
-              </tr>
-            </thead>
+            <Head columns={['consent.bank', 'loan.outstanding', 'regulator.consentsInForceShort', 'regulator.accesses']} />
             <tbody>
               {o.banks.map((b) => (
                 <tr key={b.institution}>
