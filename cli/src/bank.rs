@@ -3,22 +3,21 @@
 
 use crate::{
 	chain::{Chain, Connection, Signing},
-	envelope::{header_of, open_checked},
+	envelope::{calls_for_envelope, header_of, open_checked},
 	keys::SecretSource,
 	parse_name, units, CliResult,
 };
 use banktax_primitives::{
 	privacy::rules::{Rule, MAX_RULES},
-	ConsentId, DisclosureLevel, Purpose, Rating, RecordId,
+	ConsentId, Purpose, Rating, RecordId,
 };
 use banktax_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use banktax_runtime_api::{ConsentDetail, LoanDetail, SealedRecord};
 use clap::{Args, Subcommand};
-use pallet_consent::{ConsentState, Delivery};
+use pallet_consent::Delivery;
 use pallet_loans::{
 	LoanId, ProductRules, ProductTerms, RejectionReason, RepaymentStyle, StandardOffer,
 };
-use pallet_tax_records::RecordStatus;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -366,12 +365,7 @@ async fn delivery(
 		}
 		let detail: Option<ConsentDetail<AccountId, BlockNumber>> =
 			chain.runtime_call("BankTaxApi_consent", consent).await?;
-		let due = detail.is_some_and(|d| {
-			d.view.state == ConsentState::Active
-				&& d.view.consent.disclosure != DisclosureLevel::RuleAnswersOnly
-				&& d.view.consent.scope.covers(sealed.meta.kind, &sealed.meta.period)
-				&& sealed.meta.status == RecordStatus::Current
-		});
+		let due = detail.is_some_and(|d| calls_for_envelope(&d.view, &sealed.meta));
 		if !due || started.elapsed() >= wait {
 			return Err(format!(
 				"no envelope for record {record} under consent {consent}: not delivered, or the consent is not in force"

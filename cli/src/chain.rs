@@ -33,6 +33,13 @@ use std::{
 	time::Duration,
 };
 
+/// Which head of the chain to read at.
+#[derive(Clone, Copy)]
+pub(crate) enum Head {
+	Best,
+	Finalized,
+}
+
 /// Blocks a signed transaction stays valid for after the block its era counts from.
 pub(crate) const MORTALITY: u64 = 64;
 
@@ -311,15 +318,22 @@ impl Chain {
 	/// becomes invalid), unless finality lags so far that the era would be half spent; then the
 	/// best block.
 	pub(crate) async fn era_anchor(&self) -> CliResult<(Hash, u32)> {
-		let finalized_hash: Hash = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
-		let finalized: Value = self.rpc("chain_getHeader", rpc_params![finalized_hash]).await?;
-		let finalized_number = block_number(&finalized)?;
-		let best_number = self.best_number().await?;
+		let (finalized_number, finalized_hash) = self.head(Head::Finalized).await?;
+		let (best_number, best_hash) = self.head(Head::Best).await?;
 		if u64::from(best_number.saturating_sub(finalized_number)) < MORTALITY / 2 {
 			return Ok((finalized_hash, finalized_number));
 		}
-		let best_hash: Hash = self.rpc("chain_getBlockHash", rpc_params![best_number]).await?;
 		Ok((best_hash, best_number))
+	}
+
+	/// The number and hash of the chain's best or finalised head.
+	pub(crate) async fn head(&self, which: Head) -> CliResult<(u32, Hash)> {
+		let hash: Hash = match which {
+			Head::Best => self.rpc("chain_getBlockHash", rpc_params![]).await?,
+			Head::Finalized => self.rpc("chain_getFinalizedHead", rpc_params![]).await?,
+		};
+		let header: Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
+		Ok((block_number(&header)?, hash))
 	}
 
 	/// The next nonce of `account`, counting its transactions in the pool.
@@ -365,11 +379,8 @@ impl Chain {
 
 	/// The events of block `hash`, with the phase each was deposited in.
 	pub async fn events(&self, hash: Hash) -> CliResult<Vec<EventRecord<RuntimeEvent, Hash>>> {
-		let key = to_hex(&storage_prefix(b"System", b"Events"));
-		let raw: Option<String> = self.rpc("state_getStorage", rpc_params![key, hash]).await?;
-		let raw = crate::from_hex(raw.as_deref().unwrap_or("0x00"), "the block's events")?;
-		Vec::<EventRecord<RuntimeEvent, Hash>>::decode(&mut &raw[..])
-			.map_err(|e| format!("cannot read the events of block {hash:?}: {e}"))
+		let key = storage_prefix(b"System", b"Events");
+		Ok(self.storage_at(key, Some(hash)).await?.unwrap_or_default())
 	}
 
 	/// What the transaction `encoded` did in block `hash`.

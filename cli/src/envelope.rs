@@ -25,6 +25,7 @@ use banktax_primitives::{
 	},
 	Period, Rating, RecordKind,
 };
+use banktax_runtime::{AccountId, BlockNumber};
 use clap::{Args, Subcommand};
 use rand_core::OsRng;
 use serde::Deserialize;
@@ -225,6 +226,18 @@ pub fn header_of<A, B>(sealed: &banktax_runtime_api::SealedRecord<A, B>) -> Reco
 		kind: sealed.meta.kind,
 		rating: sealed.meta.rating,
 	}
+}
+
+/// Whether consent `view` calls for an envelope of `record`: in force, to figures, over the
+/// record's kind and period, and the record current (what `consent.deliverEnvelope` takes).
+pub fn calls_for_envelope(
+	view: &banktax_runtime_api::ConsentView<AccountId, BlockNumber>,
+	record: &banktax_runtime_api::RecordMeta<AccountId, BlockNumber>,
+) -> bool {
+	view.state == pallet_consent::ConsentState::Active
+		&& view.consent.disclosure != banktax_primitives::DisclosureLevel::RuleAnswersOnly
+		&& view.consent.scope.covers(record.kind, &record.period)
+		&& record.status == pallet_tax_records::RecordStatus::Current
 }
 
 /// Opens `envelope` with the bank's `secret` and checks what it holds against the record's

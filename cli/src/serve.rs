@@ -19,8 +19,8 @@
 //! store is a file readable by the service's user only.
 
 use crate::{
-	chain::{Chain, Signer, Signing},
-	envelope::{read_sealed, SealedFile},
+	chain::{Chain, Head, Signer, Signing},
+	envelope::{calls_for_envelope, read_sealed, SealedFile},
 	secrets::write_private,
 	CliResult,
 };
@@ -37,7 +37,7 @@ use pallet_consent::{ConsentState, Delivery};
 use pallet_tax_records::{OwnEnvelope, RecordStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sp_runtime::generic::Era;
+use sp_runtime::{generic::Era, traits::Get};
 use std::{
 	collections::{BTreeMap, BTreeSet},
 	path::{Path, PathBuf},
@@ -329,8 +329,8 @@ pub async fn serve(chain: &Chain, args: ServeArgs) -> CliResult<Value> {
 	// The blocks above the finalised head acted on, by number, at the hash they were acted on.
 	let mut acted: BTreeMap<BlockNumber, Hash> = BTreeMap::new();
 	loop {
-		let (finalized, _) = head(chain, Head::Finalized).await?;
-		let (best, _) = head(chain, Head::Best).await?;
+		let (finalized, _) = chain.head(Head::Finalized).await?;
+		let (best, _) = chain.head(Head::Best).await?;
 		let last = best.min(store.state.next_block.saturating_add(BLOCKS_A_ROUND - 1));
 		let mut due = Vec::new();
 		let mut work = Work::default();
@@ -348,7 +348,7 @@ pub async fn serve(chain: &Chain, args: ServeArgs) -> CliResult<Value> {
 		acted.extend(due);
 		store.state.next_block = store.state.next_block.max(finalized.min(last).saturating_add(1));
 		if let Some(pending) = store.state.pending {
-			let (_, hash) = head(chain, Head::Finalized).await?;
+			let (_, hash) = chain.head(Head::Finalized).await?;
 			if nonce_at(chain, &signer.account(), hash).await? >= pending.end() {
 				store.state.pending = None;
 			}
@@ -425,46 +425,31 @@ fn refuse(refused: &mut u64, line: Value) {
 	log(line);
 }
 
-/// Which head of the chain to read at.
-#[derive(Clone, Copy)]
-enum Head {
-	Best,
-	Finalized,
-}
-
-/// The number and hash of the chain's best or finalised head.
-async fn head(chain: &Chain, which: Head) -> CliResult<(BlockNumber, Hash)> {
-	let hash: Hash = match which {
-		Head::Best => chain.rpc("chain_getBlockHash", rpc_params![]).await?,
-		Head::Finalized => chain.rpc("chain_getFinalizedHead", rpc_params![]).await?,
-	};
-	let header: Value = chain.rpc("chain_getHeader", rpc_params![hash]).await?;
-	Ok((crate::chain::block_number(&header)?, hash))
-}
-
 /// `account`'s next nonce by the chain at block `hash`, not counting the pool.
 async fn nonce_at(chain: &Chain, account: &AccountId, hash: Hash) -> CliResult<u32> {
 	let key = frame_system::Account::<Runtime>::hashed_key_for(account);
-	let info: Option<frame_system::AccountInfo<u32, ()>> =
-		chain.storage_at(key, Some(hash)).await?;
+	type Info = frame_system::AccountInfo<
+		<Runtime as frame_system::Config>::Nonce,
+		<Runtime as frame_system::Config>::AccountData,
+	>;
+	let info: Option<Info> = chain.storage_at(key, Some(hash)).await?;
 	Ok(info.map(|info| info.nonce).unwrap_or_default())
 }
 
 /// A delivery the chain calls for, found by reading it, before anything is sealed.
-enum Due {
-	/// An envelope for `record` to `bank` under `consent`: the data key, or only `fields`.
-	ToBank {
-		consent: ConsentId,
-		bank: AccountId,
-		fields: Option<Vec<FieldKey>>,
-		record: RecordId,
-		commitment: [u8; 32],
-		key: [u8; 32],
-	},
-	/// `record`'s opening to its enterprise, sealed to the enterprise's `key`.
-	ToEnterprise { record: RecordId, commitment: [u8; 32], key: [u8; 32] },
-	/// Nothing to deliver, and why.
-	Refused(Value),
+struct Due {
+	record: RecordId,
+	commitment: [u8; 32],
+	/// The key to seal to.
+	key: [u8; 32],
+	to: Recipient,
+}
+
+enum Recipient {
+	/// The bank holding `consent`: the data key, or only `fields`.
+	Bank { consent: ConsentId, bank: AccountId, fields: Option<Vec<FieldKey>> },
+	/// The record's own enterprise.
+	Enterprise,
 }
 
 /// Every transaction `work` calls for, as the chain stands now, and how many deliveries were
@@ -489,50 +474,44 @@ async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<Run
 		.filter(|i| i.institution.status == pallet_institutions::Status::Active)
 		.map(|i| (&i.institution.governance, i.institution.encryption_key))
 		.collect();
+	let mut refused = 0;
 	let mut dues = Vec::new();
 	for consent in consents {
-		dues.extend(due_to_bank(chain, consent, &keys).await?);
+		dues.extend(due_to_bank(chain, consent, &keys, &mut refused).await?);
 	}
 	for enterprise in &work.enterprises {
 		dues.extend(due_to_enterprise(chain, *enterprise).await?);
 	}
-	let mut refused = 0;
 	let mut calls = Vec::new();
 	let mut own = Vec::new();
 	for due in dues {
-		let (record, commitment) = match &due {
-			Due::ToBank { record, commitment, .. }
-			| Due::ToEnterprise { record, commitment, .. } => (*record, *commitment),
-			Due::Refused(why) => {
-				refuse(&mut refused, why.clone());
-				continue;
-			}
-		};
-		let Some(file) = kept.find(&commitment) else {
+		let Some(file) = kept.find(&due.commitment) else {
 			refuse(
 				&mut refused,
-				json!({ "event": "refused", "record": record, "why": "no kept opening for the record" }),
+				json!({ "event": "refused", "record": due.record, "why": "no kept opening for the record" }),
 			);
 			continue;
 		};
-		match due {
-			Due::ToBank { consent, bank, fields, key, .. } => {
-				let (_, envelope) = file.seal_for(&key, fields.as_deref())?;
+		match due.to {
+			Recipient::Bank { consent, bank, fields } => {
+				let (_, envelope) = file.seal_for(&due.key, fields.as_deref())?;
 				calls.push(RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
 					consent,
 					bank,
-					record,
+					record: due.record,
 					envelope,
 				}));
 			}
-			Due::ToEnterprise { key, .. } => {
-				let (_, envelope) = file.seal_for(&key, None)?;
-				own.push((record, envelope.try_into().map_err(|_| "the envelope is too long")?));
+			Recipient::Enterprise => {
+				let (_, envelope) = file.seal_for(&due.key, None)?;
+				let envelope = envelope.try_into().map_err(|_| "the envelope is too long")?;
+				own.push((due.record, envelope));
 			}
-			Due::Refused(_) => {}
 		}
 	}
-	for chunk in own.chunks(256) {
+	let per_transaction =
+		<<Runtime as pallet_tax_records::Config>::MaxRecordsPerBatch as Get<u32>>::get() as usize;
+	for chunk in own.chunks(per_transaction) {
 		let deliveries = chunk.to_vec().try_into().map_err(|_| "too many deliveries")?;
 		calls.push(RuntimeCall::TaxRecords(pallet_tax_records::Call::deliver_openings {
 			deliveries,
@@ -576,30 +555,35 @@ async fn due_to_bank(
 	chain: &Chain,
 	id: ConsentId,
 	keys: &BTreeMap<&AccountId, [u8; 32]>,
+	refused: &mut u64,
 ) -> CliResult<Vec<Due>> {
 	let detail: Option<ConsentDetail<AccountId, BlockNumber>> =
 		chain.runtime_call("BankTaxApi_consent", id).await?;
-	let Some(detail) = detail.filter(|d| d.view.state == ConsentState::Active) else {
+	let Some(view) = detail.map(|d| d.view).filter(|v| v.state == ConsentState::Active) else {
 		return Ok(Vec::new());
 	};
-	let consent = detail.view.consent;
+	let consent = &view.consent;
 	let fields = match &consent.disclosure {
 		DisclosureLevel::WholeRecords => None,
 		DisclosureLevel::ChosenFields(keys) => Some(keys.to_vec()),
 		DisclosureLevel::RuleAnswersOnly => {
-			return Ok(vec![Due::Refused(
+			refuse(
+				refused,
 				json!({ "event": "refused", "consent": id, "why": "rule answers only: no figures to deliver" }),
-			)]);
+			);
+			return Ok(Vec::new());
 		}
 	};
 	let Some(key) = keys.get(&consent.bank).copied() else {
-		return Ok(vec![Due::Refused(
+		refuse(
+			refused,
 			json!({ "event": "refused", "consent": id, "why": "the bank is not an active institution" }),
-		)]);
+		);
+		return Ok(Vec::new());
 	};
 	let mut dues = Vec::new();
 	for record in current_records(chain, consent.enterprise).await? {
-		if !consent.scope.covers(record.kind, &record.period) {
+		if !calls_for_envelope(&view, &record) {
 			continue;
 		}
 		let held: Option<Delivery<AccountId, BlockNumber>> =
@@ -607,13 +591,11 @@ async fn due_to_bank(
 		if held.is_some_and(|d| d.recipient_key == key) {
 			continue;
 		}
-		dues.push(Due::ToBank {
-			consent: id,
-			bank: consent.bank.clone(),
-			fields: fields.clone(),
+		dues.push(Due {
 			record: record.id,
 			commitment: record.commitment,
 			key,
+			to: Recipient::Bank { consent: id, bank: consent.bank.clone(), fields: fields.clone() },
 		});
 	}
 	Ok(dues)
@@ -636,7 +618,12 @@ async fn due_to_enterprise(chain: &Chain, enterprise: Uscc) -> CliResult<Vec<Due
 		if held.is_some_and(|own| own.key == key) {
 			continue;
 		}
-		dues.push(Due::ToEnterprise { record: record.id, commitment: record.commitment, key });
+		dues.push(Due {
+			record: record.id,
+			commitment: record.commitment,
+			key,
+			to: Recipient::Enterprise,
+		});
 	}
 	Ok(dues)
 }
@@ -684,13 +671,13 @@ async fn settle(
 ) -> CliResult<(BlockNumber, Hash)> {
 	let account = signer.account();
 	loop {
-		let (number, hash) = head(chain, which).await?;
+		let (number, hash) = chain.head(which).await?;
 		let nonce = nonce_at(chain, &account, hash).await?;
 		if nonce >= pending.end() {
 			return Ok((number, hash));
 		}
 		// The pool's next nonce counts the best chain and the pool: no higher, nothing is coming.
-		let (_, best) = head(chain, Head::Best).await?;
+		let (_, best) = chain.head(Head::Best).await?;
 		if chain.next_nonce(&account).await? <= nonce_at(chain, &account, best).await? {
 			log(
 				json!({ "event": "refused", "why": "transactions not in the pool", "firstNonce": nonce }),

@@ -93,6 +93,12 @@ export function variant(value: string | Record<string, unknown>): string {
   return typeof value === 'string' ? value : Object.keys(value)[0] ?? '';
 }
 
+/** A JSON enum name (`creditAssessment`) as the metadata names the variant (`CreditAssessment`),
+ * for building a transaction. */
+export function variantOf(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 export function periodText(period: Period): string {
   if (period.month) return `${period.year}-${String(period.month).padStart(2, '0')}`;
   if (period.quarter) return `${period.year} Q${period.quarter}`;

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useChain } from '../chain/ChainProvider';
 import { blocksOfDays, fenOf, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
-import { periodText, variant, type ConsentView, type InstitutionView, type LoanView, type RecordMeta } from '../chain/types';
+import { periodText, variant, variantOf, type ConsentView, type InstitutionView, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
@@ -15,7 +15,6 @@ import { useAccount } from '../keys/AccountProvider';
 import { developmentKey, openEnvelope, publicKeyOf, secretOfKeyFile, type Opened } from '../privacy';
 
 const REASONS = ['insufficientTaxBase', 'complianceRecord', 'excessiveExposure', 'shortHistory', 'incompleteData', 'outsidePolicy'];
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 export function BankPage() {
   const { t } = useI18n();
@@ -203,7 +202,7 @@ function Application({ view, language }: { view: LoanView; language: 'zh' | 'en'
           <option key={r} value={r}>{t(`reason.${r}`)}</option>
         ))}
       </select>
-      <TxButton label={t('bank.reject')} testId={`reject-${view.id}`} build={() => api.tx.loans.rejectLoan(view.id, pascal(reason))} />
+      <TxButton label={t('bank.reject')} testId={`reject-${view.id}`} build={() => api.tx.loans.rejectLoan(view.id, variantOf(reason))} />
     </div>
   );
 }

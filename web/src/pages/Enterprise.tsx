@@ -6,14 +6,13 @@ import { blake2AsU8a } from '@polkadot/util-crypto';
 import { useChain } from '../chain/ChainProvider';
 import { blocksOfDays, blockTime, dateText, shortAddress, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
-import { periodText, variant, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
+import { periodText, variant, variantOf, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
 
 const KINDS = ['annualSummary', 'vatReturn', 'incomeTaxReturn', 'paymentCertificate', 'filingCompliance'];
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 export function EnterprisePage() {
   const { t } = useI18n();
@@ -122,12 +121,12 @@ function GrantForm({ banks }: { banks: InstitutionView[] }) {
     if (!chosen) return t('consent.noBank');
     if (kinds.length === 0) return t('consent.noKinds');
     const disclosure =
-      level === 'chosenFields' ? { ChosenFields: fields.split(/[,，\s]+/).filter(Boolean).map(pascal) } : pascal(level);
+      level === 'chosenFields' ? { ChosenFields: fields.split(/[,，\s]+/).filter(Boolean).map(variantOf) } : variantOf(level);
     const notice = blake2AsU8a(t('consent.notice', { bank: chosen, days }), 256);
     return api.tx.consent.grantConsent(
       chosen,
-      pascal(purpose),
-      { kinds: kinds.map(pascal), firstYear, lastYear },
+      variantOf(purpose),
+      { kinds: kinds.map(variantOf), firstYear, lastYear },
       disclosure,
       best.number + blocksOfDays(days, blockMs),
       notice,
