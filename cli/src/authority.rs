@@ -3,7 +3,7 @@
 
 use crate::{
 	chain::{parse_account, Chain, Connection, Signing},
-	envelope::read_sealed,
+	envelope::{enterprise_of, read_sealed, seal_for},
 	record::FormatArg,
 	to_hex, CliResult,
 };
@@ -122,7 +122,7 @@ async fn deliver_openings(
 	for path in sealed {
 		let kept = read_sealed(path)?;
 		let commitment = kept.commitment()?;
-		let enterprise = kept.enterprise()?;
+		let enterprise = enterprise_of(&kept)?;
 		let record = current_record(chain, &commitment, enterprise)
 			.await
 			.map_err(|e| format!("{}: {e}", path.display()))?;
@@ -130,7 +130,7 @@ async fn deliver_openings(
 			.storage(pallet_tax_records::EnterpriseKeys::<Runtime>::hashed_key_for(enterprise))
 			.await?
 			.ok_or(format!("{enterprise} has registered no encryption key"))?;
-		let (_, envelope) = kept.seal_for(&key, None)?;
+		let (_, envelope) = seal_for(&kept, &key, None)?;
 		let envelope = envelope.try_into().map_err(|_| "the envelope is too long")?;
 		deliveries.push((record.id, envelope));
 	}
@@ -282,7 +282,7 @@ async fn deliver(
 				path.display()
 			));
 		}
-		let (content, envelope) = kept.seal_for(&key, fields.as_deref())?;
+		let (content, envelope) = seal_for(&kept, &key, fields.as_deref())?;
 		let call = RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
 			consent: id,
 			bank: consent.bank.clone(),

@@ -15,13 +15,13 @@
 use crate::{
 	from_hex, hex32,
 	keys::SecretSource,
-	record::{json_name, RecordFile},
+	record::{json_name, KeptRecord, RecordFile},
 	to_hex, CliResult,
 };
 use banktax_primitives::{
 	privacy::{
-		open_envelope, open_record, seal_envelope, DataKey, EnvelopeContent, FieldKey, Opening,
-		RecordHeader, RecordSecret, RecordSeed, SCHEMA_V1,
+		files::kept_records, open_envelope, open_record, seal_envelope, DataKey, EnvelopeContent,
+		FieldKey, RecordHeader, SCHEMA_V1,
 	},
 	Period, Rating, RecordKind,
 };
@@ -70,20 +70,6 @@ pub struct OpenArgs {
 	record: PathBuf,
 }
 
-/// What `banktax record seal` prints, as far as envelopes need it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SealedFile {
-	schema_version: u16,
-	commitment: String,
-	data_key: String,
-	/// Format 2.
-	seed: Option<String>,
-	/// Format 1.
-	salts: Option<Vec<String>>,
-	record: RecordFile,
-}
-
 /// A record as the chain holds it: its public header, commitment and ciphertext.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -112,71 +98,53 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> CliResu
 	serde_json::from_str(&text).map_err(|e| format!("{} is not {what}: {e}", path.display()))
 }
 
-/// Reads what `banktax record seal` printed and the tax authority kept.
-pub fn read_sealed(path: &Path) -> CliResult<SealedFile> {
-	read_json(path, "what `banktax record seal` printed")
+/// Reads the one record a kept file holds (what `banktax record seal` printed and the tax
+/// authority kept).
+pub fn read_sealed(path: &Path) -> CliResult<KeptRecord> {
+	let mut kept = read_kept(path)?;
+	match (kept.pop(), kept.is_empty()) {
+		(Some(one), true) => Ok(one),
+		_ => Err(format!("{} holds more than one record: give one record's file", path.display())),
+	}
 }
 
-impl SealedFile {
-	/// The commitment the sealed record was attested with.
-	pub fn commitment(&self) -> CliResult<[u8; 32]> {
-		hex32(&self.commitment, "the commitment")
-	}
+/// Every record a kept file holds: one, or a list (what the portal saves for a batch).
+pub fn read_kept(path: &Path) -> CliResult<Vec<KeptRecord>> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+	kept_records(&text)
+		.map_err(|e| format!("{} is not what `banktax record seal` printed: {e}", path.display()))
+}
 
-	/// The enterprise the record is about.
-	pub fn enterprise(&self) -> CliResult<banktax_primitives::Uscc> {
-		Ok(self.record.clone().into_record(self.schema_version)?.header.enterprise)
-	}
+/// The enterprise a kept record is about.
+pub fn enterprise_of(kept: &KeptRecord) -> CliResult<banktax_primitives::Uscc> {
+	Ok(kept.record.clone().into_record(kept.schema_version)?.header.enterprise)
+}
 
-	/// The record's data key, or only `fields` with what proves them, sealed to `recipient`:
-	/// what the envelope holds (`dataKey` or `fields`) and the envelope.
-	pub fn seal_for(
-		&self,
-		recipient: &[u8; 32],
-		fields: Option<&[FieldKey]>,
-	) -> CliResult<(&'static str, Vec<u8>)> {
-		let commitment = self.commitment()?;
-		let opening = self.opening(&commitment)?;
-		let (content, kind) = match fields {
-			None => {
-				let key = hex32(&self.data_key, "the data key")?;
-				(EnvelopeContent::DataKey(DataKey(key)), "dataKey")
+/// The record's data key, or only `fields` with what proves them, sealed to `recipient`:
+/// what the envelope holds (`dataKey` or `fields`) and the envelope.
+pub fn seal_for(
+	kept: &KeptRecord,
+	recipient: &[u8; 32],
+	fields: Option<&[FieldKey]>,
+) -> CliResult<(&'static str, Vec<u8>)> {
+	let commitment = kept.commitment()?;
+	let opening = kept.opening()?;
+	let (content, kind) = match fields {
+		None => (EnvelopeContent::DataKey(DataKey(kept.data_key()?)), "dataKey"),
+		Some(keys) => {
+			if let Some(absent) = keys.iter().find(|key| opening.record.value(**key).is_none()) {
+				return Err(format!("the record has no {}", json_name(absent)));
 			}
-			Some(keys) => {
-				if let Some(absent) = keys.iter().find(|key| opening.record.value(**key).is_none())
-				{
-					return Err(format!("the record has no {}", json_name(absent)));
-				}
-				let disclosure = opening
-					.disclose(keys)
-					.map_err(|e| format!("cannot disclose {keys:?}: {e:?}"))?;
-				(EnvelopeContent::Fields(disclosure), "fields")
-			}
-		};
-		let header = &opening.record.header;
-		let envelope = seal_envelope(recipient, header, &commitment, &content, &mut OsRng)
-			.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
-		Ok((kind, envelope))
-	}
-
-	/// The record with its seed (format 2) or salts (format 1), checked against `commitment`.
-	pub fn opening(&self, commitment: &[u8; 32]) -> CliResult<Opening> {
-		let secret = match (&self.seed, &self.salts) {
-			(Some(seed), None) => RecordSecret::Seed(RecordSeed(hex32(seed, "the seed")?)),
-			(None, Some(salts)) => RecordSecret::Salts(
-				salts.iter().map(|salt| hex32(salt, "a salt")).collect::<CliResult<Vec<_>>>()?,
-			),
-			_ => {
-				return Err("the sealed file must hold a seed (format 2) or salts (format 1)".into())
-			}
-		};
-		let opening =
-			Opening { record: self.record.clone().into_record(self.schema_version)?, secret };
-		if opening.commitment().ok() != Some(*commitment) {
-			return Err("the record and its secret do not match the commitment".into());
+			let disclosure =
+				opening.disclose(keys).map_err(|e| format!("cannot disclose {keys:?}: {e:?}"))?;
+			(EnvelopeContent::Fields(disclosure), "fields")
 		}
-		Ok(opening)
-	}
+	};
+	let header = &opening.record.header;
+	let envelope = seal_envelope(recipient, header, &commitment, &content, &mut OsRng)
+		.map_err(|e| format!("cannot seal the envelope: {e:?}"))?;
+	Ok((kind, envelope))
 }
 
 fn seal(args: &SealArgs) -> CliResult<Value> {
@@ -194,7 +162,7 @@ fn seal(args: &SealArgs) -> CliResult<Value> {
 				.collect::<CliResult<Vec<_>>>()?,
 		),
 	};
-	let (kind, envelope) = sealed.seal_for(&recipient, fields.as_deref())?;
+	let (kind, envelope) = seal_for(&sealed, &recipient, fields.as_deref())?;
 	Ok(json!({ "content": kind, "envelope": to_hex(&envelope) }))
 }
 

@@ -16,6 +16,7 @@ use crate::{
 	keys::SecretSource,
 	to_hex, units, CliResult,
 };
+use banktax_primitives::loan::{ApplicationBinding, ProductId};
 use banktax_primitives::{
 	privacy::{
 		open_envelope, open_record,
@@ -27,7 +28,7 @@ use banktax_primitives::{
 use banktax_runtime::{AccountId, BlockNumber, Runtime};
 use banktax_runtime_api::SealedRecord;
 use clap::Args;
-use pallet_loans::{ApplicationBinding, ProductId, ProductOf, RuleEvidence};
+use pallet_loans::{ProductOf, RuleEvidence};
 use pallet_tax_records::{OwnEnvelope, RecordStatus};
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
@@ -147,7 +148,7 @@ pub async fn prove(chain: &Chain, args: ProveArgs) -> CliResult<Value> {
 	for path in &args.sealed {
 		let kept = read_sealed(path)?;
 		let commitment = kept.commitment()?;
-		let opening = kept.opening(&commitment).map_err(|e| format!("{}: {e}", path.display()))?;
+		let opening = kept.opening().map_err(|e| format!("{}: {e}", path.display()))?;
 		let record = current_record(chain, &commitment, opening.record.header.enterprise)
 			.await
 			.map_err(|e| format!("{}: {e}", path.display()))?;

@@ -20,7 +20,8 @@
 
 use crate::{
 	chain::{Chain, Head, Signer, Signing},
-	envelope::{calls_for_envelope, read_sealed, SealedFile},
+	envelope::{calls_for_envelope, read_kept, seal_for},
+	record::KeptRecord,
 	secrets::write_private,
 	CliResult,
 };
@@ -157,7 +158,8 @@ fn set_private(path: &Path, mode: u32) -> CliResult<()> {
 /// The kept files under the keep directory, by the commitment of their record.
 struct Kept {
 	dir: PathBuf,
-	by_commitment: BTreeMap<[u8; 32], PathBuf>,
+	/// Each record's file, and its place in the file (a file may hold a list).
+	by_commitment: BTreeMap<[u8; 32], (PathBuf, usize)>,
 	/// Every file looked at, so that a new scan reads only new files.
 	seen: BTreeSet<PathBuf>,
 }
@@ -169,11 +171,12 @@ impl Kept {
 
 	/// The kept file of the record attested with `commitment`, looking for new files when it
 	/// is not known yet.
-	fn find(&mut self, commitment: &[u8; 32]) -> Option<SealedFile> {
+	fn find(&mut self, commitment: &[u8; 32]) -> Option<KeptRecord> {
 		if !self.by_commitment.contains_key(commitment) {
 			self.scan(&self.dir.clone());
 		}
-		self.by_commitment.get(commitment).and_then(|path| read_sealed(path).ok())
+		let (path, index) = self.by_commitment.get(commitment)?;
+		read_kept(path).ok()?.into_iter().nth(*index)
 	}
 
 	fn scan(&mut self, dir: &Path) {
@@ -185,9 +188,12 @@ impl Kept {
 				&& !self.seen.contains(&path)
 			{
 				// A file still being written is read again on the next scan.
-				if let Some(commitment) = read_sealed(&path).ok().and_then(|k| k.commitment().ok())
-				{
-					self.by_commitment.insert(commitment, path.clone());
+				if let Ok(records) = read_kept(&path) {
+					for (index, kept) in records.iter().enumerate() {
+						if let Ok(commitment) = kept.commitment() {
+							self.by_commitment.insert(commitment, (path.clone(), index));
+						}
+					}
 					self.seen.insert(path);
 				}
 			}
@@ -494,7 +500,7 @@ async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<Run
 		};
 		match due.to {
 			Recipient::Bank { consent, bank, fields } => {
-				let (_, envelope) = file.seal_for(&due.key, fields.as_deref())?;
+				let (_, envelope) = seal_for(&file, &due.key, fields.as_deref())?;
 				calls.push(RuntimeCall::Consent(pallet_consent::Call::deliver_envelope {
 					consent,
 					bank,
@@ -503,7 +509,7 @@ async fn plan(chain: &Chain, work: &Work, kept: &mut Kept) -> CliResult<(Vec<Run
 				}));
 			}
 			Recipient::Enterprise => {
-				let (_, envelope) = file.seal_for(&due.key, None)?;
+				let (_, envelope) = seal_for(&file, &due.key, None)?;
 				let envelope = envelope.try_into().map_err(|_| "the envelope is too long")?;
 				own.push((due.record, envelope));
 			}

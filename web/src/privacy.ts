@@ -1,14 +1,14 @@
 // The privacy codec, in this page: the chain's own Rust code compiled to wasm
 // (web/wasm, built by scripts/build-wasm.sh into src/wasm). Loaded the first time it is needed.
 
-import init, { developmentSecret, encryptionPublic, openDelivered } from './wasm/banktax_wasm';
+import init, { amountFields, developmentSecret, encodeRules, encryptionPublic, openDelivered, proveApplication, rulesOf, sealRecords } from './wasm/banktax_wasm';
 
 let ready: Promise<unknown> | undefined;
 
 async function codec() {
   ready ??= init();
   await ready;
-  return { developmentSecret, encryptionPublic, openDelivered };
+  return { amountFields, developmentSecret, encodeRules, encryptionPublic, openDelivered, proveApplication, rulesOf, sealRecords };
 }
 
 export interface Opened {
@@ -48,4 +48,80 @@ export function secretOfKeyFile(text: string): string {
   }
   if (/^(0x)?[0-9a-fA-F]{64}$/.test(trimmed)) return trimmed.startsWith('0x') ? trimmed : `0x${trimmed}`;
   throw new Error('not an encryption key file');
+}
+
+/** A rule of a product, as the chain's JSON names it (docs/privacy.md lists the vocabulary). */
+export type Rule = Record<string, { kind: string; field?: string; threshold?: number | string; months?: number; multiple?: number; weights?: { field: string; weight: number }[] }>;
+
+/** Rules written as JSON, checked as the chain checks them, SCALE-encoded (hex) for the call. */
+export async function encodedRules(json: string): Promise<string> {
+  return (await codec()).encodeRules(json);
+}
+
+/** A product's rules as the chain keeps them (SCALE hex), to show. */
+export async function decodedRules(hex: string): Promise<Rule[]> {
+  return JSON.parse((await codec()).rulesOf(hex)) as Rule[];
+}
+
+/** The figures that are amounts in fen, by name (the others are counts and the score). */
+export async function amountFieldNames(): Promise<Set<string>> {
+  return new Set(JSON.parse((await codec()).amountFields()) as string[]);
+}
+
+/** 32 random bytes from the page's cryptographic generator, as hex. */
+function randomSeed(): string {
+  const seed = new Uint8Array(32);
+  crypto.getRandomValues(seed);
+  return `0x${Array.from(seed, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** What the tax bureau keeps of a sealed record (`docs/record-format.md`). */
+export interface KeptRecord {
+  enterprise: string;
+  period: { year: number; month?: number; quarter?: number };
+  kind: string;
+  schemaVersion: number;
+  rating: string | null;
+  commitment: string;
+  ciphertext: string;
+}
+
+/** Seals the records of an uploaded file (JSON record files, or a CSV sheet) in this page. */
+export async function sealedRecords(text: string, csv: boolean): Promise<KeptRecord[]> {
+  return JSON.parse((await codec()).sealRecords(text, csv, randomSeed())) as KeptRecord[];
+}
+
+export interface Evidence {
+  records: number[];
+  points: string[];
+  nonce: number;
+  proof: string;
+}
+
+export interface OwnRecord {
+  id: number;
+  /** As `banktax_sealedRecord` answers it. */
+  record: unknown;
+  /** The envelope the tax bureau delivered to the enterprise's key. */
+  envelope: string;
+}
+
+export type Proven = { evidence: Evidence } | { fails: number } | { tooLarge: number };
+
+/**
+ * Proves a product's rules on the enterprise's own records, in this page: the figures never
+ * leave it, only the points (which hide them) and the proof.
+ */
+export async function proveRules(application: {
+  genesis: string;
+  product: number;
+  rules: string;
+  bank: string;
+  nonce: number;
+  amount: string;
+  termMonths: number;
+  secret: string;
+  records: OwnRecord[];
+}): Promise<Proven> {
+  return JSON.parse((await codec()).proveApplication(JSON.stringify({ ...application, seed: randomSeed() }))) as Proven;
 }

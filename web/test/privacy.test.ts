@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { developmentSecret, encryptionPublic, initSync, openDelivered } from '../src/wasm/banktax_wasm';
+import { developmentSecret, encryptionPublic, initSync, openDelivered, sealRecords } from '../src/wasm/banktax_wasm';
 
 const REPO = join(__dirname, '..', '..');
 const CLI = process.env.BANKTAX_CLI ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'banktax', 'target'), 'release', 'banktax');
@@ -16,11 +16,12 @@ describe('the privacy codec in the browser', () => {
   let sealedFile: string;
   let sealed: Record<string, unknown>;
   let bob: string;
+  let dir: string;
   const example = JSON.parse(readFileSync(join(REPO, 'docs', 'examples', 'annual-summary-2025.json'), 'utf8'));
 
   beforeAll(() => {
     initSync({ module: readFileSync(join(__dirname, '..', 'src', 'wasm', 'banktax_wasm_bg.wasm')) });
-    const dir = mkdtempSync(join(tmpdir(), 'banktax-wasm-'));
+    dir = mkdtempSync(join(tmpdir(), 'banktax-wasm-'));
     sealed = banktax(['record', 'seal', join(REPO, 'docs', 'examples', 'annual-summary-2025.json')]);
     sealedFile = join(dir, 'sealed.json');
     writeFileSync(sealedFile, JSON.stringify(sealed));
@@ -52,5 +53,21 @@ describe('the privacy codec in the browser', () => {
     expect(() => openDelivered(developmentSecret('//Charlie'), envelope, JSON.stringify(sealed))).toThrow(/does not open/);
     const other = { ...sealed, commitment: `0x${'11'.repeat(32)}` };
     expect(() => openDelivered(bob, envelope, JSON.stringify(other))).toThrow();
+  });
+
+  test('records sealed in the page from a sheet are kept as the command line keeps them', () => {
+    const names = Object.keys(example.fields);
+    const sheet = `enterprise,kind,year,rating,${names.join(',')}\n${example.enterprise},annualSummary,2025,A,${names.map((n) => example.fields[n]).join(',')}\n`;
+    const kept = JSON.parse(sealRecords(sheet, true, `0x${'05'.repeat(32)}`));
+    expect(kept).toHaveLength(1);
+    expect(kept[0].record).toEqual(example);
+    // The command line delivers from the page's kept file, and the delivery opens to the figures.
+    const file = join(dir, 'from-page.json');
+    writeFileSync(file, JSON.stringify(kept));
+    const { envelope } = banktax(['envelope', 'seal', '--sealed', file, '--to', encryptionPublic(bob)]);
+    const opened = JSON.parse(openDelivered(bob, envelope, JSON.stringify(kept[0])));
+    expect(opened.fields.taxPaid).toBe(String(example.fields.taxPaid));
+    expect(() => sealRecords(sheet.replace(',A,', ',Z,'), true, `0x${'05'.repeat(32)}`)).toThrow(/Z is not a rating/);
+    expect(() => sealRecords('{"enterprise": "x"}', false, `0x${'05'.repeat(32)}`)).toThrow(/not a record file/);
   });
 });

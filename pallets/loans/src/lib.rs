@@ -987,14 +987,7 @@ pub mod pallet {
 		}
 
 		fn check_terms(terms: &ProductTerms) -> Result<(), Error<T>> {
-			let claims = terms.rules.iter().try_fold(0u32, |claims, rule| {
-				rule.check().ok()?;
-				claims.checked_add(rule.claim_count())
-			});
-			ensure!(
-				claims.is_some_and(|claims| claims <= claims::MAX_CLAIMS),
-				Error::<T>::InvalidRules
-			);
+			ensure!(rules::check_rule_set(&terms.rules).is_ok(), Error::<T>::InvalidRules);
 			if let Some(standard) = terms.automatic {
 				let validity = BlocksPerDay::<T>::get().saturating_mul(standard.valid_days.into());
 				ensure!(

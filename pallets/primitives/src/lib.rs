@@ -19,6 +19,7 @@
 //!   cheap ([`index_key`]).
 //! - [`sweep`]: how block-start hooks work through queues keyed by block number, bounded.
 //! - [`text`]: how byte fields read in JSON.
+//! - [`loan`]: amounts, product numbers and what an application's rule proof is bound to.
 //! - [`privacy`]: the privacy codec: the canonical record schema, commitments with per-field
 //!   disclosure proofs, sealed records and per-recipient key envelopes.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -27,6 +28,7 @@ extern crate alloc;
 
 mod consent;
 mod institution;
+pub mod loan;
 mod paging;
 pub mod privacy;
 mod queue;

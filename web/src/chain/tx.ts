@@ -6,7 +6,8 @@ import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { DispatchError, EventRecord } from '@polkadot/types/interfaces';
 import type { Account } from '../keys/accounts';
 
-export type Stage = 'signing' | 'pool' | 'inBlock' | 'finalized' | 'failed';
+/** `preparing`: the page builds the transaction (e.g. proves a product's rules) before signing. */
+export type Stage = 'preparing' | 'signing' | 'pool' | 'inBlock' | 'finalized' | 'failed';
 
 export interface Progress {
   stage: Stage;

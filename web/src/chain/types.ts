@@ -104,3 +104,6 @@ export function periodText(period: Period): string {
   if (period.quarter) return `${period.year} Q${period.quarter}`;
   return `${period.year}`;
 }
+
+/** A storage `Option` as @polkadot/api gives it. */
+export type Maybe<T> = { isSome: boolean; unwrap: () => T };

@@ -9,6 +9,8 @@ import { send, type Included, type Progress } from '../chain/tx';
 import { useAccount } from '../keys/AccountProvider';
 import { useStageText, useTrack } from './TxTray';
 
+type Built = SubmittableExtrinsic<'promise'> | string;
+
 export function TxButton({
   label,
   build,
@@ -17,8 +19,11 @@ export function TxButton({
   testId,
 }: {
   label: string;
-  /** The transaction, or a message why it cannot be built from what was typed. */
-  build: () => SubmittableExtrinsic<'promise'> | string;
+  /**
+   * The transaction, or a message why it cannot be built from what was typed; a promise of
+   * either when building takes work (a rule proof made in the page).
+   */
+  build: () => Built | Promise<Built>;
   onDone?: (included: Included) => void;
   disabled?: boolean;
   testId?: string;
@@ -36,17 +41,22 @@ export function TxButton({
       setShown(next);
       tracked(next);
     };
-    let tx: ReturnType<typeof build>;
+    const failed = (error: unknown) => setProgress({ stage: 'failed', error: error instanceof Error ? error.message : String(error) });
+    let built: Built | Promise<Built>;
     try {
-      tx = build();
+      built = build();
     } catch (error) {
-      tx = error instanceof Error ? error.message : String(error);
-    }
-    if (typeof tx === 'string') {
-      setProgress({ stage: 'failed', error: tx });
+      failed(error);
       return;
     }
-    send(api, tx, account, setProgress).then(onDone, () => undefined);
+    if (built instanceof Promise) setProgress({ stage: 'preparing' });
+    Promise.resolve(built).then((tx) => {
+      if (typeof tx === 'string') {
+        failed(tx);
+        return;
+      }
+      send(api, tx, account, setProgress).then(onDone, () => undefined);
+    }, failed);
   };
   return (
     <span className="tx">

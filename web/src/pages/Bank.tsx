@@ -12,7 +12,10 @@ import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
-import { developmentKey, openEnvelope, publicKeyOf, secretOfKeyFile, type Opened } from '../privacy';
+import { openEnvelope, type Opened } from '../privacy';
+import { EncryptionKey } from '../components/EncryptionKey';
+import { figureText, useAmountFields } from '../components/Rules';
+import { Products } from './BankProducts';
 
 const REASONS = ['insufficientTaxBase', 'complianceRecord', 'excessiveExposure', 'shortHistory', 'incompleteData', 'outsidePolicy'];
 
@@ -24,49 +27,19 @@ export function BankPage() {
   return (
     <div className="page bank">
       <h2>{identity.institution.legalName}</h2>
-      <EncryptionKey bank={account.address} devName={account.source === 'development' ? account.name : undefined} secret={secret} setSecret={setSecret} />
+      <BankKey bank={account.address} devName={account.source === 'development' ? account.name : undefined} secret={secret} setSecret={setSecret} />
       <HeldConsents bank={account.address} secret={secret} />
+      <Products bank={account.address} />
       <Applications bank={account.address} />
       <Portfolio bank={account.address} />
     </div>
   );
 }
 
-function EncryptionKey({ bank, devName, secret, setSecret }: { bank: string; devName?: string; secret?: string; setSecret: (s: string) => void }) {
+function BankKey({ bank, devName, secret, setSecret }: { bank: string; devName?: string; secret?: string; setSecret: (s: string) => void }) {
   const { t } = useI18n();
-  const { development } = useChain();
   const registered = useLive(async (api) => (await read<InstitutionView[]>(api, 'institutions')).find((i) => i.governance === bank)?.encryptionKey, [bank]);
-  const [mine, setMine] = useState<string | undefined>();
-  const [problem, setProblem] = useState('');
-  const take = async (next: string) => {
-    setMine(await publicKeyOf(next));
-    setSecret(next);
-    setProblem('');
-  };
-  const fromFile = async (file: File | undefined) => {
-    if (!file) return;
-    try {
-      await take(secretOfKeyFile(await file.text()));
-    } catch {
-      setProblem(t('bank.notKeyFile'));
-    }
-  };
-  const matches = mine !== undefined && mine === registered.value;
-  return (
-    <section>
-      <h3>{t('bank.key')}</h3>
-      <label>
-        {t('bank.keyFile')} <input type="file" onChange={(e) => void fromFile(e.target.files?.[0])} data-testid="bank-key-file" />
-      </label>
-      {development && devName && (
-        <button type="button" onClick={() => void developmentKey(`//${devName}`).then(take)} data-testid="bank-dev-key">
-          {t('bank.devKey', { name: devName })}
-        </button>
-      )}
-      {problem && <span className="error">{problem}</span>}
-      {secret && <p data-testid="bank-key-state">{matches ? t('bank.keyMatches') : t('bank.keyDiffers')}</p>}
-    </section>
-  );
+  return <EncryptionKey title={t('bank.key')} registered={registered.value} devName={devName} secret={secret} setSecret={setSecret} testId="bank-key" />;
 }
 
 function HeldConsents({ bank, secret }: { bank: string; secret?: string }) {
@@ -123,7 +96,7 @@ function DeliveredRecord({ consent, record, secret }: { consent: number; record:
       setFailed(error instanceof Error ? error.message : String(error));
     }
   };
-  const money = (name: string) => !['invoicesIssued', 'creditScore', 'filingsDue', 'filingsOnTime'].includes(name);
+  const amountFields = useAmountFields();
   return (
     <div className="record" data-testid={`record-${consent}-${record.id}`}>
       <span>{`${t(`kind.${record.kind}`)} ${periodText(record.period)}`}</span>{' '}
@@ -136,7 +109,7 @@ function DeliveredRecord({ consent, record, secret }: { consent: number; record:
             {Object.entries(opened.fields).map(([name, value]) => (
               <tr key={name}>
                 <td>{t(`field.${name}`)}</td>
-                <td>{money(name) ? yuan(value, language) : value}</td>
+                <td>{figureText(name, value, amountFields, language)}</td>
                 <td className="verified" data-testid="verified">✓ {t('bank.verified')}</td>
               </tr>
             ))}

@@ -1,9 +1,14 @@
-// The tax bureau's page: register an enterprise with its controller, and watch the delivery
-// service (`banktax authority serve --metrics-port`): how far behind it is, what it delivered
+// The tax bureau's page: register an enterprise with its controller, attest records from a JSON
+// or CSV file (sealed in this page; what deliveries need is saved for the delivery service
+// before anything is sent), and watch the delivery service (`banktax authority serve --metrics-port`): how far behind it is, what it delivered
 // and refused, and its last lag.
 
 import { useEffect, useState } from 'react';
 import { useChain } from '../chain/ChainProvider';
+import { useLive } from '../chain/reads';
+import { periodText, variantOf } from '../chain/types';
+import { Head } from '../components/Head';
+import { sealedRecords, type KeptRecord } from '../privacy';
 import { TxButton } from '../components/TxButton';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
@@ -28,6 +33,7 @@ export function BureauPage() {
     <div className="page bureau">
       <h2>{identity.institution.legalName}</h2>
       <Register />
+      <Attest />
       <DeliveryService />
     </div>
   );
@@ -52,6 +58,83 @@ function Register() {
         testId="register"
         build={() => (uscc.length === 18 ? api.tx.taxRecords.registerEnterprise(uscc, [controller]) : t('bureau.badUscc'))}
       />
+    </section>
+  );
+}
+
+/** A record's period as the call takes it. */
+function periodArg(period: KeptRecord['period']) {
+  if (period.month) return { Month: { year: period.year, month: period.month } };
+  if (period.quarter) return { Quarter: { year: period.year, quarter: period.quarter } };
+  return { Year: period.year };
+}
+
+function Attest() {
+  const { t } = useI18n();
+  const { api } = useChain();
+  const most = useLive(async (api) => Number(api.consts.taxRecords.maxRecordsPerBatch.toString()), []);
+  const [kept, setKept] = useState<KeptRecord[] | undefined>();
+  const [problem, setProblem] = useState('');
+  const [saved, setSaved] = useState(false);
+  const choose = async (file: File | undefined) => {
+    setKept(undefined);
+    setSaved(false);
+    if (!file) return;
+    try {
+      setKept(await sealedRecords(await file.text(), file.name.toLowerCase().endsWith('.csv')));
+      setProblem('');
+    } catch (error) {
+      setProblem(t('bureau.badFile', { why: error instanceof Error ? error.message : String(error) }));
+    }
+  };
+  // Saved before sending: a record on chain whose key was lost could never be delivered.
+  const save = () => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(kept, null, 2)], { type: 'application/json' }));
+    link.download = `kept-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+    setSaved(true);
+  };
+  const build = () => {
+    if (!kept?.length) return t('bureau.noRecords');
+    if (most.value !== undefined && kept.length > most.value) return t('bureau.tooMany', { count: kept.length, most: most.value });
+    return api.tx.taxRecords.attestRecords(
+      kept.map((k) => ({
+        uscc: k.enterprise,
+        period: periodArg(k.period),
+        kind: variantOf(k.kind),
+        attestation: { schemaVersion: k.schemaVersion, rating: k.rating, commitment: k.commitment, ciphertext: k.ciphertext },
+      })),
+    );
+  };
+  return (
+    <section>
+      <h3>{t('bureau.attest')}</h3>
+      <label>
+        {t('bureau.attestFile')} <input type="file" accept=".json,.csv,application/json,text/csv" onChange={(e) => void choose(e.target.files?.[0])} data-testid="attest-file" />
+      </label>
+      {problem && <p className="error" data-testid="attest-problem">{problem}</p>}
+      {kept && (
+        <>
+          <table data-testid="attest-preview">
+            <Head columns={['bureau.enterprise', 'record.kind', 'record.period', 'record.rating']} />
+            <tbody>
+              {kept.map((k) => (
+                <tr key={k.commitment}>
+                  <td>{k.enterprise}</td>
+                  <td>{t(`kind.${k.kind}`)}</td>
+                  <td>{periodText(k.period)}</td>
+                  <td>{k.rating ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="hint">{t('bureau.keepHint')}</p>
+          <button type="button" onClick={save} data-testid="attest-save">{t('bureau.save', { count: kept.length })}</button>{' '}
+          <TxButton label={t('bureau.attestButton', { count: kept.length })} testId="attest" disabled={!saved} build={build} />
+        </>
+      )}
     </section>
   );
 }

@@ -1,22 +1,27 @@
 // The enterprise's page: its records, the consents it granted (grant in one form, revoke in
-// one click), who read its data, and its loans with offers to accept or decline and schedules.
+// one click), who read its data, its encryption key, the products it may apply to (a product's
+// rules proven in this page on its own sealed records), and its loans with offers to accept or
+// decline and schedules.
 
 import { useState } from 'react';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { useChain } from '../chain/ChainProvider';
 import { blocksOfDays, blockTime, dateText, shortAddress, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
-import { periodText, variant, variantOf, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
+import { periodText, variant, variantOf, type Maybe, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
+import { EncryptionKey } from '../components/EncryptionKey';
+import { Apply } from './EnterpriseApply';
 
 const KINDS = ['annualSummary', 'vatReturn', 'incomeTaxReturn', 'paymentCertificate', 'filingCompliance'];
 
 export function EnterprisePage() {
   const { t } = useI18n();
-  const { identity } = useAccount();
+  const { account, identity } = useAccount();
+  const [secret, setSecret] = useState<string | undefined>();
   const uscc = identity.enterprise;
   if (!uscc) return <p className="hint">{t('account.notRole', { role: t('role.enterprise') })}</p>;
   return (
@@ -24,6 +29,8 @@ export function EnterprisePage() {
       <h2>{t('enterprise.title', { uscc })}</h2>
       <Records uscc={uscc} />
       <Consents uscc={uscc} />
+      <OwnKey uscc={uscc} devName={account?.source === 'development' ? account.name : undefined} secret={secret} setSecret={setSecret} />
+      <Apply uscc={uscc} secret={secret} />
       <Loans uscc={uscc} />
     </div>
   );
@@ -244,7 +251,7 @@ function Loans({ uscc }: { uscc: string }) {
                     <TxButton label={t('loan.decline')} testId={`decline-${id}`} build={() => api.tx.loans.withdrawApplication(id)} />
                   </>
                 )}
-                <button type="button" onClick={() => setOpen(open === id ? undefined : id)}>{t('loan.schedule')}</button>
+                <button type="button" onClick={() => setOpen(open === id ? undefined : id)} data-testid={`schedule-${id}`}>{t('loan.schedule')}</button>
               </td>
             </tr>
           ))}
@@ -266,5 +273,25 @@ function Loans({ uscc }: { uscc: string }) {
         </table>
       )}
     </section>
+  );
+}
+
+function OwnKey({ uscc, devName, secret, setSecret }: { uscc: string; devName?: string; secret?: string; setSecret: (s: string) => void }) {
+  const { t } = useI18n();
+  const { api } = useChain();
+  const registered = useLive(async (api) => {
+    const key = (await api.query.taxRecords.enterpriseKeys(uscc)) as unknown as Maybe<{ toHex: () => string }>;
+    return key.isSome ? key.unwrap().toHex() : null;
+  }, [uscc]);
+  return (
+    <EncryptionKey
+      title={t('enterprise.key')}
+      registered={registered.value}
+      devName={devName}
+      secret={secret}
+      setSecret={setSecret}
+      register={(key) => api.tx.taxRecords.registerKey(key)}
+      testId="enterprise-key"
+    />
   );
 }

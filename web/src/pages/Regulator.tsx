@@ -1,9 +1,13 @@
-// The regulator's page: the institutions and the council's open motions, and the market as the
+// The regulator's page: the institutions and the council's open motions (what each decides, who
+// voted which way, the threshold and the deadline), and the market as the
 // chain tallies it, without any enterprise's figure (`banktax_overview`): loans by rating and
 // stage, defaults, exposure across banks, consents in force and accesses per bank.
 
-import { yuan } from '../chain/format';
+import type { ApiPromise } from '@polkadot/api';
+import { useChain } from '../chain/ChainProvider';
+import { blockTime, dateText, shortAddress, yuan } from '../chain/format';
 import { read, useLive } from '../chain/reads';
+import type { Maybe } from '../chain/types';
 import type { InstitutionView } from '../chain/types';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
@@ -21,7 +25,6 @@ export function RegulatorPage() {
   const { t, language } = useI18n();
   const overview = useLive((api) => read<Overview>(api, 'overview'), []);
   const institutions = useLive((api) => read<InstitutionView[]>(api, 'institutions'), []);
-  const motions = useLive(async (api) => ((await api.query.council.proposals()).toJSON() as unknown[]).length, []);
   const name = (id: number) => institutions.value?.find((i) => i.id === id)?.legalName ?? `#${id}`;
   const o = overview.value;
   return (
@@ -79,8 +82,66 @@ export function RegulatorPage() {
             ))}
           </tbody>
         </table>
-        <p data-testid="motions">{t('regulator.motions', { count: motions.value ?? 0 })}</p>
       </section>
+      <Motions institutions={institutions.value ?? []} />
     </div>
+  );
+}
+
+interface Motion {
+  hash: string;
+  index: number;
+  call: string;
+  args: string;
+  ayes: string[];
+  nays: string[];
+  threshold: number;
+  end: number;
+}
+
+/** The council's open motions, each with what it would do and its votes. */
+async function openMotions(api: ApiPromise): Promise<Motion[]> {
+  const hashes = (await api.query.council.proposals()).toJSON() as string[];
+  const motions = await Promise.all(
+    hashes.map(async (hash) => {
+      const [proposal, voting] = await Promise.all([api.query.council.proposalOf(hash), api.query.council.voting(hash)]);
+      const call = proposal as unknown as Maybe<{ section: string; method: string; args: { toHuman: () => unknown }[] }>;
+      const votes = (voting as unknown as Maybe<{ toJSON: () => unknown }>);
+      if (!call.isSome || !votes.isSome) return undefined;
+      const { section, method, args } = call.unwrap();
+      const v = votes.unwrap().toJSON() as { index: number; threshold: number; ayes: string[]; nays: string[]; end: number };
+      return { hash, index: v.index, call: `${section}.${method}`, args: JSON.stringify(args.map((a) => a.toHuman())), ayes: v.ayes, nays: v.nays, threshold: v.threshold, end: v.end };
+    }),
+  );
+  return motions.filter((m): m is Motion => m !== undefined).sort((a, b) => a.index - b.index);
+}
+
+function Motions({ institutions }: { institutions: InstitutionView[] }) {
+  const { t, language } = useI18n();
+  const { best, blockMs } = useChain();
+  const motions = useLive(openMotions, []);
+  const who = (address: string) => institutions.find((i) => i.governance === address)?.legalName ?? shortAddress(address);
+  const list = motions.value ?? [];
+  return (
+    <section>
+      <h3>{t('regulator.motions', { count: list.length })}</h3>
+      <table data-testid="motions">
+        <Head columns={['#', 'motion.call', 'motion.ayes', 'motion.nays', 'motion.threshold', 'motion.end']} />
+        <tbody>
+          {list.map((m) => (
+            <tr key={m.hash} data-testid={`motion-${m.index}`}>
+              <td>{m.index}</td>
+              <td>
+                <code>{m.call}</code> <small>{m.args}</small>
+              </td>
+              <td>{m.ayes.map(who).join('、') || '—'}</td>
+              <td>{m.nays.map(who).join('、') || '—'}</td>
+              <td>{t('motion.of', { votes: m.ayes.length, threshold: m.threshold })}</td>
+              <td>{dateText(blockTime(m.end, best, blockMs), language, true)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

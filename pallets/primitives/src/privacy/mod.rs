@@ -30,6 +30,8 @@
 
 pub mod claims;
 mod commitment;
+#[cfg(feature = "files")]
+pub mod files;
 pub mod host;
 pub mod pedersen;
 pub mod rules;

@@ -282,6 +282,23 @@ impl Rule {
 	}
 }
 
+/// Checks a product's rules as a whole: at most [`MAX_RULES`], each within the vocabulary's
+/// bounds, making at most [`MAX_CLAIMS`] claims in all, which it returns.
+pub fn check_rule_set(rules: &[Rule]) -> Result<u32, RuleError> {
+	if rules.len() > MAX_RULES as usize {
+		return Err(RuleError::OutOfBounds);
+	}
+	let mut claims = 0u32;
+	for rule in rules {
+		rule.check()?;
+		claims = claims.checked_add(rule.claim_count()).ok_or(RuleError::TooManyClaims)?;
+	}
+	if claims > MAX_CLAIMS {
+		return Err(RuleError::TooManyClaims);
+	}
+	Ok(claims)
+}
+
 /// The claims of every rule of a product, in order, each over its own records: what one proof
 /// answers. `records[i]` are the records named for `rules[i]`.
 pub fn claims_of(

@@ -105,6 +105,17 @@ impl FieldKey {
 		Self::catalogue(kind).contains(self)
 	}
 
+	/// Whether the figure is an amount of money in fen; the others are counts and the score.
+	pub fn is_amount(&self) -> bool {
+		!matches!(
+			self,
+			FieldKey::InvoicesIssued
+				| FieldKey::FilingsDue
+				| FieldKey::FilingsOnTime
+				| FieldKey::CreditScore
+		)
+	}
+
 	/// The largest value the figure may take in a version-2 record.
 	pub fn max_value(&self) -> u64 {
 		match self {
