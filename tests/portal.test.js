@@ -298,6 +298,6 @@ describe('the portal in a browser', () => {
     // The bank's alerts on the enterprise it lends to: the consent withdrawn, and the rating
     // the bureau's 2026 summary lowered from A to B.
     await waitForText('[data-testid=alerts]', 'withdrew consent #0');
-    assert.match(await page.textContent('[data-testid=alerts]'), /from A to B/);
+    await waitForText('[data-testid=alerts]', 'from A to B');
   });
 });

@@ -1,14 +1,14 @@
 // The privacy codec, in this page: the chain's own Rust code compiled to wasm
 // (web/wasm, built by scripts/build-wasm.sh into src/wasm). Loaded the first time it is needed.
 
-import init, { amountFields, developmentSecret, encodeRules, encryptionPublic, openDelivered, proveApplication, rulesOf, sealRecords } from './wasm/banktax_wasm';
+import init, { amountFields, developmentSecret, encodeRules, encryptionPublic, inScope, openDelivered, proveApplication, rulesOf, sealRecords } from './wasm/banktax_wasm';
 
 let ready: Promise<unknown> | undefined;
 
 async function codec() {
   ready ??= init();
   await ready;
-  return { amountFields, developmentSecret, encodeRules, encryptionPublic, openDelivered, proveApplication, rulesOf, sealRecords };
+  return { amountFields, developmentSecret, encodeRules, encryptionPublic, inScope, openDelivered, proveApplication, rulesOf, sealRecords };
 }
 
 export interface Opened {
@@ -124,4 +124,11 @@ export async function proveRules(application: {
   records: OwnRecord[];
 }): Promise<Proven> {
   return JSON.parse((await codec()).proveApplication(JSON.stringify({ ...application, seed: randomSeed() }))) as Proven;
+}
+
+/** Of `records`, those a consent's `scope` covers, by the runtime's rule (`DataScope::covers`). */
+export async function coveredBy<R extends { kind: string; period: unknown }>(scope: unknown, records: R[]): Promise<R[]> {
+  const { inScope } = await codec();
+  const text = JSON.stringify(scope);
+  return records.filter((r) => inScope(text, JSON.stringify(r.kind), JSON.stringify(r.period)));
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { developmentSecret, encryptionPublic, initSync, openDelivered, sealRecords } from '../src/wasm/banktax_wasm';
+import { developmentSecret, encryptionPublic, initSync, inScope, openDelivered, sealRecords } from '../src/wasm/banktax_wasm';
 
 const REPO = join(__dirname, '..', '..');
 const CLI = process.env.BANKTAX_CLI ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'banktax', 'target'), 'release', 'banktax');
@@ -69,5 +69,15 @@ describe('the privacy codec in the browser', () => {
     expect(opened.fields.taxPaid).toBe(String(example.fields.taxPaid));
     expect(() => sealRecords(sheet.replace(',A,', ',Z,'), true, `0x${'05'.repeat(32)}`)).toThrow(/Z is not a rating/);
     expect(() => sealRecords('{"enterprise": "x"}', false, `0x${'05'.repeat(32)}`)).toThrow(/not a record file/);
+  });
+
+  test('a consent covers the records the runtime says it covers', () => {
+    const scope = JSON.stringify({ kinds: ['annualSummary', 'vatReturn'], firstYear: 2024, lastYear: 2025 });
+    const covers = (kind: string, period: object) => inScope(scope, JSON.stringify(kind), JSON.stringify(period));
+    expect(covers('annualSummary', { year: 2025 })).toBe(true);
+    expect(covers('vatReturn', { year: 2024, month: 1 })).toBe(true);
+    expect(covers('annualSummary', { year: 2026 })).toBe(false);
+    expect(covers('paymentCertificate', { year: 2025, month: 3 })).toBe(false);
+    expect(() => covers('salesLedger', { year: 2025 })).toThrow(/not a kind/);
   });
 });

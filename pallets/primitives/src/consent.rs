@@ -46,6 +46,7 @@ pub type Kinds = BoundedVec<RecordKind, ConstU32<5>>;
 	MaxEncodedLen,
 	TypeInfo,
 	serde::Serialize,
+	serde::Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct DataScope {

@@ -12,7 +12,7 @@ import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
-import { openEnvelope, type Opened } from '../privacy';
+import { coveredBy, openEnvelope, type Opened } from '../privacy';
 import { EncryptionKey } from '../components/EncryptionKey';
 import { figureText, useAmountFields } from '../components/Rules';
 import { Products } from './BankProducts';
@@ -60,12 +60,10 @@ function HeldConsent({ view, secret }: { view: ConsentView; secret?: string }) {
   const { t } = useI18n();
   const { id, state, consent } = view;
   const records = useLive(
-    (api) => (state === 'active' ? readAll<RecordMeta>(api, 'recordsOf', consent.enterprise) : Promise.resolve([])),
+    async (api) => (state === 'active' ? coveredBy(consent.scope, await readAll<RecordMeta>(api, 'recordsOf', consent.enterprise)) : []),
     [consent.enterprise, variant(state)],
   );
-  const inScope = (records.value ?? []).filter(
-    (r) => consent.scope.kinds.includes(r.kind) && r.period.year >= consent.scope.firstYear && r.period.year <= consent.scope.lastYear,
-  );
+  const inScope = records.value ?? [];
   return (
     <div className="consent" data-testid={`held-${id}`}>
       <h4>

@@ -15,7 +15,7 @@ use banktax_primitives::{
 		seal_record, EncryptionSecret, EnvelopeContent, Field, FieldKey, Opening, RecordHeader,
 		SCHEMA_VERSION,
 	},
-	Period, Rating, RecordId, RecordKind, Uscc,
+	DataScope, Period, Rating, RecordId, RecordKind, Uscc,
 };
 use codec::{Decode, Encode};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
@@ -310,4 +310,17 @@ pub fn seal_records(text: &str, csv: bool, seed_hex: &str) -> Result<String, JsE
 		kept.push(KeptRecord::of(&sealed));
 	}
 	serde_json::to_string(&kept).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Whether a consent's scope (`scope` as the chain's reads give it) covers a record of `kind`
+/// for `period` (JSON names): the rule the runtime applies before any envelope or access.
+#[wasm_bindgen(js_name = inScope)]
+pub fn in_scope(scope: &str, kind: &str, period: &str) -> Result<bool, JsError> {
+	let scope: DataScope = serde_json::from_str(scope)
+		.map_err(|e| JsError::new(&format!("not a consent's scope: {e}")))?;
+	let kind: RecordKind = serde_json::from_str(kind)
+		.map_err(|e| JsError::new(&format!("not a kind of record: {e}")))?;
+	let period: Period =
+		serde_json::from_str(period).map_err(|e| JsError::new(&format!("not a period: {e}")))?;
+	Ok(scope.covers(kind, &period))
 }
