@@ -185,7 +185,7 @@ describe('the portal in a browser', () => {
     assert.equal(marks, Object.keys(EXAMPLE.fields).length, 'every figure marked verified');
   });
 
-  test('the bank publishes a product with rules; the enterprise proves them in the browser, is approved at once and repays', async () => {
+  test('the bank publishes products with rules; the enterprise proves them in the browser, is approved at once or turned down by the bank, and repays', async () => {
     // The bank states its rules; the chain's code in the page checks them before signing.
     const rules = [
       { atLeast: { kind: 'annualSummary', field: 'revenue', threshold: 500_000_000 } },
@@ -196,6 +196,11 @@ describe('the portal in a browser', () => {
     await sendAndWait('publish');
     await page.waitForSelector('[data-testid=product-0-rules] li >> nth=1');
     assert.match(await page.textContent('[data-testid=product-0-rules]'), /营业收入不低于 ¥5,000,000\.00/);
+    // A second product with the same rules, on which the bank decides.
+    await page.uncheck('[data-testid=publish-automatic]');
+    await sendAndWait('publish');
+    await page.waitForSelector('[data-testid=product-1-rules] li >> nth=1');
+    assert.match(await page.textContent('[data-testid=product-1-decides]'), /由银行审批/);
 
     // The enterprise registers its key; the service delivers its own record to it.
     await page.click('[data-testid=nav-enterprise]');
@@ -224,13 +229,24 @@ describe('the portal in a browser', () => {
     assert.match(await page.textContent('[data-testid=loan-0]'), /已批准/);
     const answers = await api.query.loans.answers(0);
     assert.ok(answers.isSome, 'what the proof showed is kept with the loan');
+    // On the product where the bank decides, the proven application waits in its queue.
+    await page.fill('[data-testid=apply-amount-1]', '100000');
+    await sendAndWait('apply-1');
+    await waitForText('[data-testid=loan-1]', '已申请');
     // The buttons go with the offer; the row says what happened.
     await page.click('[data-testid=accept-0]');
     await waitForText('[data-testid=loan-0]', '已接受');
 
-    // The bank disburses and records a repayment; the enterprise sees it in its schedule.
+    // The bank sees the second application with each rule proven, and turns it down by reason
+    // code; it disburses the first and records a repayment; the enterprise sees it in its
+    // schedule.
     await page.click('[data-testid=nav-bank]');
     await actAs('Bob', 'Bob');
+    await page.waitForSelector('[data-testid=answers-1] li >> nth=1');
+    assert.equal(await page.locator('[data-testid=answers-1] .verified').count(), rules.length, 'each rule marked proven');
+    await page.selectOption('[data-testid=reject-reason-1]', 'insufficientTaxBase');
+    await page.click('[data-testid=reject-1]');
+    await page.waitForSelector('[data-testid=application-1]', { state: 'detached', timeout: 60_000 });
     await page.click('[data-testid=disburse-0]');
     // Disbursed; on the development chain's short days the first instalment soon falls due.
     await waitForText('[data-testid=booked-0]', /已放款|逾期/);
@@ -244,6 +260,7 @@ describe('the portal in a browser', () => {
     await page.waitForSelector('[data-testid=schedule] tbody tr');
     assert.match(await page.textContent('[data-testid=schedule]'), /¥11,000\.00/);
     assert.match(await page.textContent('[data-testid=loan-0]'), /¥490,000\.00/);
+    assert.match(await page.textContent('[data-testid=loan-1]'), /已拒绝/);
     await shot('enterprise');
   });
 

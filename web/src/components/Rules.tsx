@@ -32,7 +32,8 @@ export function ruleText(rule: Rule, t: Translate, language: Language, amountFie
 }
 
 /** A product's rules (SCALE hex, as the chain keeps them), each as a sentence. */
-export function RuleList({ rules, testId }: { rules: string; testId?: string }) {
+/** With `proven`, each rule is marked as proven on the enterprise's sealed figures. */
+export function RuleList({ rules, testId, proven }: { rules: string; testId?: string; proven?: boolean }) {
   const { t, language } = useI18n();
   const amountFields = useAmountFields();
   const [decoded, setDecoded] = useState<Rule[] | undefined>();
@@ -43,7 +44,10 @@ export function RuleList({ rules, testId }: { rules: string; testId?: string }) 
   return (
     <ol className="rules" data-testid={testId}>
       {decoded.map((rule, i) => (
-        <li key={i}>{ruleText(rule, t, language, amountFields)}</li>
+        <li key={i}>
+          {ruleText(rule, t, language, amountFields)}
+          {proven && <span className="verified"> ✓ {t('product.ruleProven')}</span>}
+        </li>
       ))}
     </ol>
   );

@@ -376,4 +376,5 @@ export const en: Record<string, string> = {
   'bureau.keepHint': 'The records are sealed in this page. Save what deliveries need first and put it in the delivery service\'s keep directory (--keep-dir): a record on chain without it can never be delivered.',
   'bureau.save': 'Save what {count} records need for delivery',
   'bureau.attestButton': 'Attest {count} records on chain',
+  'product.ruleProven': 'proven on chain',
 };

@@ -376,4 +376,5 @@ export const zh: Record<string, string> = {
   'bureau.keepHint': '记录已在本机加密。请先保存开启信息文件并放入送达服务的保管目录（--keep-dir），否则上链后的记录无法送达。',
   'bureau.save': '保存 {count} 条记录的开启信息',
   'bureau.attestButton': '上链确认 {count} 条记录',
+  'product.ruleProven': '已在链上证明成立',
 };

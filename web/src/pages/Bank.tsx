@@ -14,7 +14,8 @@ import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
 import { coveredBy, openEnvelope, type Opened } from '../privacy';
 import { EncryptionKey } from '../components/EncryptionKey';
-import { figureText, useAmountFields } from '../components/Rules';
+import { figureText, RuleList, useAmountFields } from '../components/Rules';
+import { products, type ProductView } from '../chain/products';
 import { Products } from './BankProducts';
 
 const REASONS = ['insufficientTaxBase', 'complianceRecord', 'excessiveExposure', 'shortHistory', 'incompleteData', 'outsidePolicy'];
@@ -122,18 +123,19 @@ function Applications({ bank }: { bank: string }) {
   const { t, language } = useI18n();
   const loans = useLive((api) => readAll<LoanView>(api, 'loansOfBank', bank), [bank]);
   const waiting = (loans.value ?? []).filter((l) => variant(l.state) === 'applied');
+  const offered = useLive((api) => products(api, bank), [bank]);
   return (
     <section>
       <h3>{t('bank.applications')}</h3>
       {waiting.length === 0 && <p>{t('common.none')}</p>}
       {waiting.map((l) => (
-        <Application key={l.id} view={l} language={language} />
+        <Application key={l.id} view={l} product={offered.value?.find((p) => p.id === l.loan.product)} language={language} />
       ))}
     </section>
   );
 }
 
-function Application({ view, language }: { view: LoanView; language: 'zh' | 'en' }) {
+function Application({ view, product, language }: { view: LoanView; product?: ProductView; language: 'zh' | 'en' }) {
   const { t } = useI18n();
   const { api, best, blockMs } = useChain();
   const answers = useLive(async (api) => (await api.query.loans.answers(view.id)).toHuman(), [view.id]);
@@ -158,6 +160,7 @@ function Application({ view, language }: { view: LoanView; language: 'zh' | 'en'
         })}
       </p>
       <p>{answers.value ? t('bank.rulesHeld') : t('bank.noRuleProof')}</p>
+      {answers.value && product && <RuleList rules={product.rules} proven testId={`answers-${view.id}`} />}
       <label>
         {t('loan.amount')} <input value={amount} onChange={(e) => setAmount(e.target.value)} />
       </label>
@@ -168,7 +171,7 @@ function Application({ view, language }: { view: LoanView; language: 'zh' | 'en'
         {t('bank.offerDays')} <input type="number" value={days} onChange={(e) => setDays(Number(e.target.value))} />
       </label>
       <TxButton label={t('bank.approve')} testId={`approve-${view.id}`} build={approve} />
-      <select value={reason} onChange={(e) => setReason(e.target.value)}>
+      <select value={reason} onChange={(e) => setReason(e.target.value)} data-testid={`reject-reason-${view.id}`}>
         {REASONS.map((r) => (
           <option key={r} value={r}>{t(`reason.${r}`)}</option>
         ))}
