@@ -27,7 +27,13 @@ export function ruleText(rule: Rule, t: Translate, language: Language, amountFie
   const [shape, body] = Object.entries(rule)[0] ?? ['', { kind: '' }];
   const field = body.field ? t(`field.${body.field}`) : '';
   const threshold = body.field ? figureText(body.field, body.threshold ?? 0, amountFields, language) : String(body.threshold ?? 0);
-  const terms = (body.weights ?? []).map((w) => `${w.weight} × ${t(`field.${w.field}`)}`).join(' + ');
+  const terms = (body.weights ?? [])
+    .map((w, i) => {
+      const term = `${Math.abs(w.weight)} × ${t(`field.${w.field}`)}`;
+      if (i === 0) return w.weight < 0 ? `−${term}` : term;
+      return `${w.weight < 0 ? ' − ' : ' + '}${term}`;
+    })
+    .join('');
   return t(`rule.${shape}`, { kind: t(`kind.${body.kind}`), field, threshold, months: body.months ?? 0, multiple: body.multiple ?? 0, terms });
 }
 
