@@ -193,6 +193,8 @@ describe('the portal in a browser', () => {
     ];
     await page.fill('[data-testid=publish-rules]', JSON.stringify(rules));
     await page.check('[data-testid=publish-automatic]');
+    // The development chain's day is one block: an offer open 60 days lasts a minute here.
+    await page.fill('[data-testid=publish-offer-days]', '60');
     await sendAndWait('publish');
     await page.waitForSelector('[data-testid=product-0-rules] li >> nth=1');
     assert.match(await page.textContent('[data-testid=product-0-rules]'), /营业收入不低于 ¥5,000,000\.00/);
@@ -229,13 +231,13 @@ describe('the portal in a browser', () => {
     assert.match(await page.textContent('[data-testid=loan-0]'), /已批准/);
     const answers = await api.query.loans.answers(0);
     assert.ok(answers.isSome, 'what the proof showed is kept with the loan');
+    // The buttons go with the offer; the row says what happened.
+    await page.click('[data-testid=accept-0]');
+    await waitForText('[data-testid=loan-0]', '已接受');
     // On the product where the bank decides, the proven application waits in its queue.
     await page.fill('[data-testid=apply-amount-1]', '100000');
     await sendAndWait('apply-1');
     await waitForText('[data-testid=loan-1]', '已申请');
-    // The buttons go with the offer; the row says what happened.
-    await page.click('[data-testid=accept-0]');
-    await waitForText('[data-testid=loan-0]', '已接受');
 
     // The bank sees the second application with each rule proven, and turns it down by reason
     // code; it disburses the first and records a repayment; the enterprise sees it in its

@@ -141,7 +141,7 @@ function Application({ view, product, language }: { view: LoanView; product?: Pr
   const answers = useLive(async (api) => (await api.query.loans.answers(view.id)).toHuman(), [view.id]);
   const [amount, setAmount] = useState(String(view.loan.requestedAmount / 100));
   const [rate, setRate] = useState(435);
-  const [days, setDays] = useState(7);
+  const [days, setDays] = useState(30);
   const [reason, setReason] = useState(REASONS[0]);
   const approve = () => {
     const fen = fenOf(amount);

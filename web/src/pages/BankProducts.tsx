@@ -44,7 +44,7 @@ function PublishForm() {
   const [rules, setRules] = useState('[]');
   const [automatic, setAutomatic] = useState(false);
   const [standardRate, setStandardRate] = useState(435);
-  const [offerDays, setOfferDays] = useState(7);
+  const [offerDays, setOfferDays] = useState(30);
   const build = async () => {
     const [amount, exposure] = [fenOf(maxAmount), fenOf(cap)];
     if (amount === null || exposure === null) return t('bank.badAmount');
@@ -119,7 +119,7 @@ function PublishForm() {
             {t('bank.rateBps')} <input type="number" value={standardRate} onChange={number(setStandardRate)} data-testid="publish-standard-rate" />
           </label>
           <label>
-            {t('bank.offerDays')} <input type="number" value={offerDays} onChange={number(setOfferDays)} />
+            {t('bank.offerDays')} <input type="number" value={offerDays} onChange={number(setOfferDays)} data-testid="publish-offer-days" />
           </label>
         </>
       )}
