@@ -1,6 +1,8 @@
-//! The privacy codec in the browser: the portal opens what the tax bureau delivered, checks
-//! every figure against the chain, and proves lending rules, with the same Rust code the chain
-//! and the command line run (`banktax_primitives::privacy`), compiled to wasm with
+//! The privacy codec in the browser: the portal opens what the tax bureau delivered and checks
+//! every figure against the chain, checks and encodes a product's rules, proves them on an
+//! enterprise's own sealed records, seals the records a bureau uploads, and asks whether a
+//! consent covers a record, with the same Rust code the chain and the command line run
+//! (`banktax_primitives::privacy`, `banktax_primitives::loan`), compiled to wasm with
 //! wasm-bindgen. Nothing here is a second implementation: each function decodes its input,
 //! calls the codec and encodes the answer as JSON.
 //!
