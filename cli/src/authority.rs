@@ -149,7 +149,7 @@ async fn attest(
 	signing: &Signing,
 ) -> CliResult<Value> {
 	let sealed = crate::record::seal_file(file, format)?;
-	keep_secret(keep, &crate::record::sealed_json(&sealed))?;
+	keep_secret(keep, &crate::record::sealed_json(&sealed)?)?;
 	let record = batched(&sealed);
 	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_record {
 		uscc: record.uscc,
@@ -191,7 +191,7 @@ async fn attest_batch(
 	let records = records.try_into().map_err(|_| "more records than one batch may hold")?;
 	// Kept before sending: a record on chain whose key was lost could never be delivered.
 	for (keep, sealed) in &kept {
-		keep_secret(keep, &crate::record::sealed_json(sealed))?;
+		keep_secret(keep, &crate::record::sealed_json(sealed)?)?;
 	}
 	let call = RuntimeCall::TaxRecords(pallet_tax_records::Call::attest_records { records });
 	let included = chain.submit(signing, call).await?;

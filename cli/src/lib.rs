@@ -44,22 +44,8 @@ use banktax_primitives::Uscc;
 /// A failure, as the user reads it.
 pub type CliResult<T> = Result<T, String>;
 
-/// `0x`-prefixed lower-case hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
-}
-
-/// Bytes from hex, with or without `0x`; `what` names the value in the error.
-pub fn from_hex(text: &str, what: &str) -> CliResult<Vec<u8>> {
-	hex::decode(text.trim().trim_start_matches("0x")).map_err(|e| format!("{what} is not hex: {e}"))
-}
-
-/// Exactly 32 bytes from hex.
-pub fn hex32(text: &str, what: &str) -> CliResult<[u8; 32]> {
-	from_hex(text, what)?
-		.try_into()
-		.map_err(|bytes: Vec<u8>| format!("{what} must be 32 bytes, not {}", bytes.len()))
-}
+/// Hex as the command line reads and prints it: the files' own helpers (`privacy::files`).
+pub use banktax_primitives::privacy::files::{from_hex, hex32, to_hex};
 
 /// A unified social credit code, checked.
 pub fn parse_uscc(text: &str) -> CliResult<Uscc> {

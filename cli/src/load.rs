@@ -733,7 +733,7 @@ async fn attest_kept_summaries(
 			let sealed = privacy::seal_record(record, &mut rand_core::OsRng)
 				.map_err(|e| format!("cannot seal: {e:?}"))?;
 			let name = format!("{}-2024.sealed.json", String::from_utf8_lossy(uscc.as_bytes()));
-			crate::authority::keep_secret(&dir.join(name), &crate::record::sealed_json(&sealed))?;
+			crate::authority::keep_secret(&dir.join(name), &crate::record::sealed_json(&sealed)?)?;
 			records.push(crate::authority::batched(&sealed));
 		}
 		let records = records.try_into().map_err(|_| "a batch larger than the chain takes")?;

@@ -73,7 +73,7 @@ pub fn run(command: RecordCommand) -> CliResult<Value> {
 }
 
 fn seal(file: &Path, format: FormatArg) -> CliResult<Value> {
-	Ok(sealed_json(&seal_file(file, format)?))
+	sealed_json(&seal_file(file, format)?)
 }
 
 /// Seals the record file at `file` in `format`.
@@ -88,8 +88,8 @@ pub fn seal_file(file: &Path, format: FormatArg) -> CliResult<SealedRecord> {
 
 /// A sealed record as `record seal` prints it and the tax authority keeps it
 /// ([`KeptRecord`], `docs/record-format.md`).
-pub fn sealed_json(sealed: &SealedRecord) -> Value {
-	serde_json::to_value(KeptRecord::of(sealed)).unwrap_or_default()
+pub fn sealed_json(sealed: &SealedRecord) -> CliResult<Value> {
+	serde_json::to_value(KeptRecord::of(sealed)).map_err(|e| format!("cannot keep the record: {e}"))
 }
 
 fn open(args: &OpenArgs) -> CliResult<Value> {

@@ -162,11 +162,14 @@ struct Kept {
 	by_commitment: BTreeMap<[u8; 32], (PathBuf, usize)>,
 	/// Every file looked at, so that a new scan reads only new files.
 	seen: BTreeSet<PathBuf>,
+	/// The records of the file read last: a batch's records are looked up one after another,
+	/// and a file of many is read once for them, not once each.
+	last: Option<(PathBuf, Vec<KeptRecord>)>,
 }
 
 impl Kept {
 	fn new(dir: PathBuf) -> Self {
-		Self { dir, by_commitment: BTreeMap::new(), seen: BTreeSet::new() }
+		Self { dir, by_commitment: BTreeMap::new(), seen: BTreeSet::new(), last: None }
 	}
 
 	/// The kept file of the record attested with `commitment`, looking for new files when it
@@ -175,8 +178,11 @@ impl Kept {
 		if !self.by_commitment.contains_key(commitment) {
 			self.scan(&self.dir.clone());
 		}
-		let (path, index) = self.by_commitment.get(commitment)?;
-		read_kept(path).ok()?.into_iter().nth(*index)
+		let (path, index) = self.by_commitment.get(commitment)?.clone();
+		if !matches!(&self.last, Some((read, _)) if *read == path) {
+			self.last = Some((path.clone(), read_kept(&path).ok()?));
+		}
+		self.last.as_ref()?.1.get(index).cloned()
 	}
 
 	fn scan(&mut self, dir: &Path) {

@@ -3,6 +3,7 @@
 // from the chain's block time.
 
 import type { Language } from '../i18n';
+import type { InstitutionView } from './types';
 
 const locales: Record<Language, string> = { zh: 'zh-CN', en: 'en-GB' };
 
@@ -47,4 +48,9 @@ export function blocksOfDays(days: number, blockMs: number): number {
 /** A short form of an SS58 address. */
 export function shortAddress(address: string): string {
   return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-6)}` : address;
+}
+
+/** An institution's legal name by its governance account, or the account shortened. */
+export function institutionName(institutions: InstitutionView[] | undefined, address: string): string {
+  return institutions?.find((i) => i.governance === address)?.legalName ?? shortAddress(address);
 }

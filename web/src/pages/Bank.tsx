@@ -23,16 +23,24 @@ const REASONS = ['insufficientTaxBase', 'complianceRecord', 'excessiveExposure',
 export function BankPage() {
   const { t } = useI18n();
   const { account, identity } = useAccount();
-  const [secret, setSecret] = useState<string | undefined>();
   if (!account || identity.institution?.role !== 'Bank') return <p className="hint">{t('account.notRole', { role: t('role.bank') })}</p>;
+  return <BankDesk bank={account.address} name={identity.institution.legalName} devName={account.source === 'development' ? account.name : undefined} />;
+}
+
+/** The bank's page; its consents, loans and products are read once a block and shared by its sections. */
+function BankDesk({ bank, name, devName }: { bank: string; name: string; devName?: string }) {
+  const [secret, setSecret] = useState<string | undefined>();
+  const consents = useLive((api) => readAll<ConsentView>(api, 'consentsHeld', bank), [bank]);
+  const loans = useLive((api) => readAll<LoanView>(api, 'loansOfBank', bank), [bank]);
+  const mine = useLive((api) => products(api, bank), [bank]);
   return (
     <div className="page bank">
-      <h2>{identity.institution.legalName}</h2>
-      <BankKey bank={account.address} devName={account.source === 'development' ? account.name : undefined} secret={secret} setSecret={setSecret} />
-      <HeldConsents bank={account.address} secret={secret} />
-      <Products bank={account.address} />
-      <Applications bank={account.address} />
-      <Portfolio bank={account.address} />
+      <h2>{name}</h2>
+      <BankKey bank={bank} devName={devName} secret={secret} setSecret={setSecret} />
+      <HeldConsents consents={consents.value ?? []} secret={secret} />
+      <Products products={mine.value ?? []} />
+      <Applications loans={loans.value ?? []} products={mine.value ?? []} />
+      <Portfolio loans={loans.value ?? []} consents={consents.value ?? []} />
     </div>
   );
 }
@@ -43,14 +51,13 @@ function BankKey({ bank, devName, secret, setSecret }: { bank: string; devName?:
   return <EncryptionKey title={t('bank.key')} registered={registered.value} devName={devName} secret={secret} setSecret={setSecret} testId="bank-key" />;
 }
 
-function HeldConsents({ bank, secret }: { bank: string; secret?: string }) {
+function HeldConsents({ consents, secret }: { consents: ConsentView[]; secret?: string }) {
   const { t } = useI18n();
-  const consents = useLive((api) => readAll<ConsentView>(api, 'consentsHeld', bank), [bank]);
   return (
     <section>
       <h3>{t('bank.consents')}</h3>
-      {(consents.value ?? []).length === 0 && <p>{t('common.none')}</p>}
-      {(consents.value ?? []).map((c) => (
+      {consents.length === 0 && <p>{t('common.none')}</p>}
+      {consents.map((c) => (
         <HeldConsent key={c.id} view={c} secret={secret} />
       ))}
     </section>
@@ -119,17 +126,15 @@ function DeliveredRecord({ consent, record, secret }: { consent: number; record:
   );
 }
 
-function Applications({ bank }: { bank: string }) {
+function Applications({ loans, products }: { loans: LoanView[]; products: ProductView[] }) {
   const { t, language } = useI18n();
-  const loans = useLive((api) => readAll<LoanView>(api, 'loansOfBank', bank), [bank]);
-  const waiting = (loans.value ?? []).filter((l) => variant(l.state) === 'applied');
-  const offered = useLive((api) => products(api, bank), [bank]);
+  const waiting = loans.filter((l) => variant(l.state) === 'applied');
   return (
     <section>
       <h3>{t('bank.applications')}</h3>
       {waiting.length === 0 && <p>{t('common.none')}</p>}
       {waiting.map((l) => (
-        <Application key={l.id} view={l} product={offered.value?.find((p) => p.id === l.loan.product)} language={language} />
+        <Application key={l.id} view={l} product={products.find((p) => p.id === l.loan.product)} language={language} />
       ))}
     </section>
   );
@@ -181,11 +186,10 @@ function Application({ view, product, language }: { view: LoanView; product?: Pr
   );
 }
 
-function Portfolio({ bank }: { bank: string }) {
+function Portfolio({ loans, consents }: { loans: LoanView[]; consents: ConsentView[] }) {
   const { t, language } = useI18n();
   const { api } = useChain();
-  const loans = useLive((api) => readAll<LoanView>(api, 'loansOfBank', bank), [bank]);
-  const booked = (loans.value ?? []).filter((l) => ['accepted', 'disbursed', 'overdue', 'defaulted'].includes(variant(l.state)));
+  const booked = loans.filter((l) => ['accepted', 'disbursed', 'overdue', 'defaulted'].includes(variant(l.state)));
   const exposure = booked.reduce((sum, l) => sum + BigInt(l.outstanding), 0n);
   return (
     <section>
@@ -209,7 +213,7 @@ function Portfolio({ bank }: { bank: string }) {
           ))}
         </tbody>
       </table>
-      <Alerts bank={bank} loans={loans.value ?? []} />
+      <Alerts loans={loans} consents={consents} />
     </section>
   );
 }
@@ -236,7 +240,7 @@ function Repay({ loan }: { loan: LoanView }) {
 
 /** What a lender watches: overdue loans; a borrower's rating downgraded, or its records amended
  * or revoked; consents withdrawn. */
-function Alerts({ bank, loans }: { bank: string; loans: LoanView[] }) {
+function Alerts({ loans, consents }: { loans: LoanView[]; consents: ConsentView[] }) {
   const { t } = useI18n();
   const lentTo = [...new Set(loans.filter((l) => ['disbursed', 'overdue', 'defaulted'].includes(variant(l.state))).map((l) => l.loan.enterprise))];
   const records = useLive((api) => Promise.all(lentTo.map((uscc) => readAll<RecordMeta>(api, 'recordsOf', uscc))), [lentTo.join(',')]);
@@ -244,7 +248,6 @@ function Alerts({ bank, loans }: { bank: string; loans: LoanView[] }) {
     (api) => Promise.all(lentTo.map((uscc) => read<{ uscc: string; ratings: { year: number; rating: string }[] } | null>(api, 'enterpriseProfile', [uscc]))),
     [lentTo.join(',')],
   );
-  const consents = useLive((api) => readAll<ConsentView>(api, 'consentsHeld', bank), [bank]);
   const worse = (before: string, after: string) => RATING_ORDER.indexOf(after) > RATING_ORDER.indexOf(before);
   const alerts = [
     ...loans.filter((l) => l.daysPastDue > 0).map((l) => t('alert.overdue', { id: l.id, days: l.daysPastDue })),
@@ -256,7 +259,7 @@ function Alerts({ bank, loans }: { bank: string; loans: LoanView[] }) {
         : [];
     }),
     ...(records.value ?? []).flat().filter((r) => variant(r.status) !== 'current').map((r) => t('alert.record', { kind: t(`kind.${r.kind}`), period: periodText(r.period), status: t(`recordStatus.${variant(r.status)}`) })),
-    ...(consents.value ?? []).filter((c) => variant(c.state) === 'withdrawn').map((c) => t('alert.withdrawn', { id: c.id, uscc: c.consent.enterprise })),
+    ...consents.filter((c) => variant(c.state) === 'withdrawn').map((c) => t('alert.withdrawn', { id: c.id, uscc: c.consent.enterprise })),
   ];
   return (
     <div data-testid="alerts">

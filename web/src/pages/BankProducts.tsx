@@ -5,9 +5,9 @@
 import { useState } from 'react';
 import { useChain } from '../chain/ChainProvider';
 import { fenOf } from '../chain/format';
-import { products } from '../chain/products';
-import { useLive } from '../chain/reads';
+import type { ProductView } from '../chain/products';
 import { variantOf } from '../chain/types';
+import { Choices } from '../components/Choices';
 import { ProductTerms } from '../components/Product';
 import { TxButton } from '../components/TxButton';
 import { useI18n } from '../i18n';
@@ -15,14 +15,13 @@ import { encodedRules } from '../privacy';
 
 const RATINGS = ['A', 'B', 'M', 'C', 'D'];
 
-export function Products({ bank }: { bank: string }) {
+export function Products({ products }: { products: ProductView[] }) {
   const { t } = useI18n();
-  const mine = useLive((api) => products(api, bank), [bank]);
   return (
     <section>
       <h3>{t('bank.products')}</h3>
-      {(mine.value ?? []).length === 0 && <p>{t('common.none')}</p>}
-      {(mine.value ?? []).map((p) => (
+      {products.length === 0 && <p>{t('common.none')}</p>}
+      {products.map((p) => (
         <ProductTerms key={p.id} product={p} />
       ))}
       <PublishForm />
@@ -73,12 +72,7 @@ function PublishForm() {
       <h4>{t('product.publish')}</h4>
       <fieldset>
         <legend>{t('product.ratings')}</legend>
-        {RATINGS.map((r) => (
-          <label key={r}>
-            <input type="checkbox" checked={ratings.includes(r)} onChange={(e) => setRatings(e.target.checked ? [...ratings, r] : ratings.filter((x) => x !== r))} />
-            {r}
-          </label>
-        ))}
+        <Choices options={RATINGS} chosen={ratings} onChange={setRatings} />
       </fieldset>
       <label>
         {t('product.maxAmount')} <input value={maxAmount} onChange={(e) => setMaxAmount(e.target.value)} data-testid="publish-max-amount" />

@@ -6,13 +6,14 @@
 import { useState } from 'react';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { useChain } from '../chain/ChainProvider';
-import { blocksOfDays, blockTime, dateText, shortAddress, yuan } from '../chain/format';
+import { blocksOfDays, blockTime, dateText, institutionName, yuan } from '../chain/format';
 import { read, readAll, useLive } from '../chain/reads';
 import { periodText, variant, variantOf, type Maybe, type ConsentDetail, type ConsentView, type InstitutionView, type LoanDetail, type LoanView, type RecordMeta } from '../chain/types';
 import { TxButton } from '../components/TxButton';
 import { Head } from '../components/Head';
 import { useI18n } from '../i18n';
 import { useAccount } from '../keys/AccountProvider';
+import { Choices } from '../components/Choices';
 import { EncryptionKey } from '../components/EncryptionKey';
 import { Apply } from './EnterpriseApply';
 
@@ -21,16 +22,23 @@ const KINDS = ['annualSummary', 'vatReturn', 'incomeTaxReturn', 'paymentCertific
 export function EnterprisePage() {
   const { t } = useI18n();
   const { account, identity } = useAccount();
-  const [secret, setSecret] = useState<string | undefined>();
   const uscc = identity.enterprise;
   if (!uscc) return <p className="hint">{t('account.notRole', { role: t('role.enterprise') })}</p>;
+  return <EnterpriseDesk uscc={uscc} devName={account?.source === 'development' ? account.name : undefined} />;
+}
+
+/** The enterprise's page; the institutions are read once a block for all its sections. */
+function EnterpriseDesk({ uscc, devName }: { uscc: string; devName?: string }) {
+  const { t } = useI18n();
+  const [secret, setSecret] = useState<string | undefined>();
+  const institutions = useLive((api) => read<InstitutionView[]>(api, 'institutions'), []);
   return (
     <div className="page enterprise">
       <h2>{t('enterprise.title', { uscc })}</h2>
       <Records uscc={uscc} />
-      <Consents uscc={uscc} />
-      <OwnKey uscc={uscc} devName={account?.source === 'development' ? account.name : undefined} secret={secret} setSecret={setSecret} />
-      <Apply uscc={uscc} secret={secret} />
+      <Consents uscc={uscc} institutions={institutions.value} />
+      <OwnKey uscc={uscc} devName={devName} secret={secret} setSecret={setSecret} />
+      <Apply uscc={uscc} secret={secret} institutions={institutions.value} />
       <Loans uscc={uscc} />
     </div>
   );
@@ -68,18 +76,16 @@ function Records({ uscc }: { uscc: string }) {
   );
 }
 
-function Consents({ uscc }: { uscc: string }) {
+function Consents({ uscc, institutions }: { uscc: string; institutions?: InstitutionView[] }) {
   const { t } = useI18n();
   const date = useDate();
   const consents = useLive((api) => readAll<ConsentView>(api, 'consentsOf', uscc), [uscc]);
-  const banks = useLive((api) => read<InstitutionView[]>(api, 'institutions'), []);
-  const bankName = (address: string) =>
-    banks.value?.find((b) => b.governance === address)?.legalName ?? shortAddress(address);
+  const bankName = (address: string) => institutionName(institutions, address);
   const { api } = useChain();
   return (
     <section>
       <h3>{t('enterprise.consents')}</h3>
-      <GrantForm banks={(banks.value ?? []).filter((b) => b.role === 'Bank' && b.status === 'active')} />
+      <GrantForm banks={(institutions ?? []).filter((b) => b.role === 'Bank' && b.status === 'active')} />
       <table data-testid="consents">
         <Head columns={['#', 'consent.bank', 'consent.purpose', 'consent.scope', 'consent.level', 'consent.until', 'consent.state', 'consent.uses', '']} />
         <tbody>
@@ -158,16 +164,7 @@ function GrantForm({ banks }: { banks: InstitutionView[] }) {
       </label>
       <fieldset>
         <legend>{t('consent.scope')}</legend>
-        {KINDS.map((kind) => (
-          <label key={kind}>
-            <input
-              type="checkbox"
-              checked={kinds.includes(kind)}
-              onChange={(e) => setKinds(e.target.checked ? [...kinds, kind] : kinds.filter((k) => k !== kind))}
-            />
-            {t(`kind.${kind}`)}
-          </label>
-        ))}
+        <Choices options={KINDS} chosen={kinds} onChange={setKinds} label={(kind) => t(`kind.${kind}`)} />
         <input type="number" value={firstYear} onChange={(e) => setFirstYear(Number(e.target.value))} aria-label={t('consent.firstYear')} data-testid="grant-first-year" />
         –
         <input type="number" value={lastYear} onChange={(e) => setLastYear(Number(e.target.value))} aria-label={t('consent.lastYear')} data-testid="grant-last-year" />

@@ -8,7 +8,7 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import type { ApiPromise } from '@polkadot/api';
 import { useChain } from '../chain/ChainProvider';
-import { fenOf, shortAddress } from '../chain/format';
+import { fenOf, institutionName } from '../chain/format';
 import { products, type ProductView } from '../chain/products';
 import { read, readAll, useLive } from '../chain/reads';
 import { variant, type InstitutionView, type Maybe, type RecordMeta } from '../chain/types';
@@ -18,18 +18,16 @@ import { TxButton } from '../components/TxButton';
 import { useI18n } from '../i18n';
 import { decodedRules, proveRules, type OwnRecord } from '../privacy';
 
-export function Apply({ uscc, secret }: { uscc: string; secret?: string }) {
+export function Apply({ uscc, secret, institutions }: { uscc: string; secret?: string; institutions?: InstitutionView[] }) {
   const { t } = useI18n();
   const offered = useLive(async (api) => (await products(api)).filter((p) => !p.retired), []);
-  const banks = useLive((api) => read<InstitutionView[]>(api, 'institutions'), []);
-  const bankName = (address: string) => banks.value?.find((b) => b.governance === address)?.legalName ?? shortAddress(address);
   return (
     <section>
       <h3>{t('enterprise.products')}</h3>
       {(offered.value ?? []).length === 0 && <p>{t('common.none')}</p>}
       {(offered.value ?? []).map((p) => (
         <div key={p.id} className="offer">
-          <ProductTerms product={p} bankName={bankName(p.bank)} />
+          <ProductTerms product={p} bankName={institutionName(institutions, p.bank)} />
           <ApplyForm uscc={uscc} product={p} secret={secret} />
         </div>
       ))}

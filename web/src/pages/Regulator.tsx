@@ -5,7 +5,7 @@
 
 import type { ApiPromise } from '@polkadot/api';
 import { useChain } from '../chain/ChainProvider';
-import { blockTime, dateText, shortAddress, yuan } from '../chain/format';
+import { blockTime, dateText, institutionName, yuan } from '../chain/format';
 import { read, useLive } from '../chain/reads';
 import type { Maybe } from '../chain/types';
 import type { InstitutionView } from '../chain/types';
@@ -120,7 +120,7 @@ function Motions({ institutions }: { institutions: InstitutionView[] }) {
   const { t, language } = useI18n();
   const { best, blockMs } = useChain();
   const motions = useLive(openMotions, []);
-  const who = (address: string) => institutions.find((i) => i.governance === address)?.legalName ?? shortAddress(address);
+  const who = (address: string) => institutionName(institutions, address);
   const list = motions.value ?? [];
   return (
     <section>

@@ -11,7 +11,7 @@
 use banktax_primitives::{
 	loan::{ApplicationBinding, ProductId},
 	privacy::{
-		files::{records_from_csv, KeptRecord, RecordFile},
+		files::{from_hex, hex32, records_from_csv, to_hex, KeptRecord, RecordFile},
 		open_envelope, open_record,
 		rules::{check_rule_set, prove_rules, Rule, RuleProofError, RULES_VERSION},
 		seal_record, EncryptionSecret, EnvelopeContent, Field, FieldKey, Opening, RecordHeader,
@@ -51,12 +51,11 @@ impl ChainRecord {
 }
 
 fn bytes(text: &str, what: &str) -> Result<Vec<u8>, JsError> {
-	hex::decode(text.trim_start_matches("0x"))
-		.map_err(|_| JsError::new(&format!("{what} is not hex")))
+	from_hex(text, what).map_err(|e| JsError::new(&e))
 }
 
 fn bytes32(text: &str, what: &str) -> Result<[u8; 32], JsError> {
-	bytes(text, what)?.try_into().map_err(|_| JsError::new(&format!("{what} is not 32 bytes")))
+	hex32(text, what).map_err(|e| JsError::new(&e))
 }
 
 fn secret(secret_hex: &str) -> Result<EncryptionSecret, JsError> {
@@ -66,14 +65,14 @@ fn secret(secret_hex: &str) -> Result<EncryptionSecret, JsError> {
 /// The public encryption key (hex) of a secret one (hex), as `banktax keys public` prints it.
 #[wasm_bindgen(js_name = encryptionPublic)]
 pub fn encryption_public(secret_hex: &str) -> Result<String, JsError> {
-	Ok(format!("0x{}", hex::encode(secret(secret_hex)?.public())))
+	Ok(to_hex(&secret(secret_hex)?.public()))
 }
 
 /// The development encryption secret (hex) of `suri` (`//Bob`), as `--dev //Bob` uses it: for
 /// development chains only, whose institutions registered these keys.
 #[wasm_bindgen(js_name = developmentSecret)]
 pub fn development_secret(suri: &str) -> String {
-	format!("0x{}", hex::encode(EncryptionSecret::development(suri).to_bytes()))
+	to_hex(&EncryptionSecret::development(suri).to_bytes())
 }
 
 /// Opens `envelope` (hex) with `secret` (hex) for the record `record` (the JSON of
@@ -135,7 +134,7 @@ pub fn encode_rules(rules_json: &str) -> Result<String, JsError> {
 		.map_err(|e| JsError::new(&format!("not a list of rules: {e}")))?;
 	check_rule_set(&rules)
 		.map_err(|e| JsError::new(&format!("the rules are outside the vocabulary: {e:?}")))?;
-	Ok(format!("0x{}", hex::encode(rules.encode())))
+	Ok(to_hex(&rules.encode()))
 }
 
 /// A product's rules as the chain keeps them (SCALE, hex), as JSON to show.
@@ -229,9 +228,9 @@ pub fn prove_application(application: &str) -> Result<String, JsError> {
 	let answer = match prove_rules(&binding.bytes(), &rules, &openings, figure, &mut rng) {
 		Ok(made) => json!({ "evidence": {
 			"records": records.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-			"points": made.points.iter().map(|p| format!("0x{}", hex::encode(p))).collect::<Vec<_>>(),
+			"points": made.points.iter().map(|p| to_hex(p)).collect::<Vec<_>>(),
 			"nonce": app.nonce,
-			"proof": format!("0x{}", hex::encode(made.proof.0)),
+			"proof": to_hex(&made.proof.0),
 		}}),
 		Err(RuleProofError::Fails { rule }) => json!({ "fails": rule }),
 		Err(RuleProofError::TooLarge { rule }) => json!({ "tooLarge": rule }),

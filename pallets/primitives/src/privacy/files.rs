@@ -203,8 +203,8 @@ impl KeptRecord {
 	pub fn of(sealed: &SealedRecord) -> Self {
 		let header = &sealed.header;
 		let (seed, salts) = match &sealed.opening.secret {
-			RecordSecret::Salts(salts) => (None, Some(salts.iter().map(|s| hex(s)).collect())),
-			RecordSecret::Seed(seed) => (Some(hex(&seed.0)), None),
+			RecordSecret::Salts(salts) => (None, Some(salts.iter().map(|s| to_hex(s)).collect())),
+			RecordSecret::Seed(seed) => (Some(to_hex(&seed.0)), None),
 		};
 		Self {
 			enterprise: String::from_utf8_lossy(header.enterprise.as_bytes()).into_owned(),
@@ -212,9 +212,9 @@ impl KeptRecord {
 			kind: header.kind,
 			schema_version: header.schema_version,
 			rating: header.rating,
-			commitment: hex(&sealed.commitment),
-			ciphertext: hex(&sealed.ciphertext),
-			data_key: hex(&sealed.data_key.0),
+			commitment: to_hex(&sealed.commitment),
+			ciphertext: to_hex(&sealed.ciphertext),
+			data_key: to_hex(&sealed.data_key.0),
 			record: RecordFile::from_record(&sealed.opening.record),
 			seed,
 			salts,
@@ -223,20 +223,20 @@ impl KeptRecord {
 
 	/// The commitment the record was attested with.
 	pub fn commitment(&self) -> Result<[u8; 32], String> {
-		bytes32(&self.commitment, "the commitment")
+		hex32(&self.commitment, "the commitment")
 	}
 
 	/// The record's data key.
 	pub fn data_key(&self) -> Result<[u8; 32], String> {
-		bytes32(&self.data_key, "the data key")
+		hex32(&self.data_key, "the data key")
 	}
 
 	/// The record with its seed or salts, checked against its commitment.
 	pub fn opening(&self) -> Result<Opening, String> {
 		let secret = match (&self.seed, &self.salts) {
-			(Some(seed), None) => RecordSecret::Seed(RecordSeed(bytes32(seed, "the seed")?)),
+			(Some(seed), None) => RecordSecret::Seed(RecordSeed(hex32(seed, "the seed")?)),
 			(None, Some(salts)) => RecordSecret::Salts(
-				salts.iter().map(|salt| bytes32(salt, "a salt")).collect::<Result<Vec<_>, _>>()?,
+				salts.iter().map(|salt| hex32(salt, "a salt")).collect::<Result<Vec<_>, _>>()?,
 			),
 			_ => return Err("a kept record holds a seed (format 2) or salts (format 1)".into()),
 		};
@@ -261,15 +261,21 @@ pub fn kept_records(text: &str) -> Result<Vec<KeptRecord>, String> {
 	}
 }
 
-fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
+/// Bytes as `0x` hex, as the files spell them.
+pub fn to_hex(bytes: &[u8]) -> String {
+	crate::text::Hex(bytes).to_string()
 }
 
-fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
-	hex::decode(text.trim_start_matches("0x"))
-		.ok()
-		.and_then(|bytes| bytes.try_into().ok())
-		.ok_or(format!("{what} is not 32 bytes of hex"))
+/// Bytes from hex, with or without `0x`; `what` names the value in the error.
+pub fn from_hex(text: &str, what: &str) -> Result<Vec<u8>, String> {
+	hex::decode(text.trim().trim_start_matches("0x")).map_err(|e| format!("{what} is not hex: {e}"))
+}
+
+/// Exactly 32 bytes from hex.
+pub fn hex32(text: &str, what: &str) -> Result<[u8; 32], String> {
+	from_hex(text, what)?
+		.try_into()
+		.map_err(|bytes: Vec<u8>| format!("{what} must be 32 bytes, not {}", bytes.len()))
 }
 
 #[cfg(test)]
